@@ -1,0 +1,1 @@
+"""Readers for real-world formats that return validated rows; never imports Django."""
