@@ -5,7 +5,9 @@ All distances, grids and kernels are computed in metres; lon/lat is only for sto
 
 from __future__ import annotations
 
+import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -14,8 +16,10 @@ from pyproj import CRS, Transformer
 from samtrygg.analysis.errors import InputError
 
 __all__ = [
+    "Grid",
     "SWEREF99TM",
     "WGS84",
+    "auto_cell_size",
     "auto_metric_crs",
     "check_metric_crs",
     "to_lonlat",
@@ -158,3 +162,122 @@ def to_lonlat(
     transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
     lon, lat = transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def auto_cell_size(x: npt.ArrayLike, y: npt.ArrayLike, *, metric: bool = True) -> float:
+    """The sfhotspot ``set_cell_size`` rule: a round 100 m multiple near 1/50 of the shorter side.
+
+    Examples
+    --------
+    >>> auto_cell_size([0, 27000], [0, 42000])
+    500.0
+    """
+    xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if xa.size == 0:
+        raise InputError("There are no points to choose a cell size for.")
+    side = float(min(np.ptp(xa), np.ptp(ya)))
+    if side <= 0:
+        raise InputError(
+            "All points lie on one line or at one place, so no cell size follows from them; "
+            "give the cell size."
+        )
+    m = math.floor(side / 50 / 100)
+    return float(100 * m) if metric and m > 0 else side / 50
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A square grid (x0, y0, cell_size, n_cols, n_rows) in a metric CRS.
+
+    Cells are half-open: a point lies in column ``floor((x - x0) / cell_size)`` and row
+    ``floor((y - y0) / cell_size)``; row 0 is the southernmost.
+
+    Examples
+    --------
+    >>> g = Grid.covering([10.0, 240.0], [5.0, 95.0], cell_size=100.0)
+    >>> g.x0, g.y0, g.n_cols, g.n_rows
+    (0.0, 0.0, 3, 1)
+    >>> g.counts([10.0, 240.0, 250.0], [5.0, 95.0, 50.0]).tolist()
+    [[1, 0, 2]]
+    """
+
+    x0: float
+    y0: float
+    cell_size: float
+    n_cols: int
+    n_rows: int
+    crs: int = SWEREF99TM
+
+    @classmethod
+    def covering(
+        cls,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
+        cell_size: float | None = None,
+        *,
+        origin: str = "nested",
+        crs: int = SWEREF99TM,
+    ) -> Grid:
+        """The smallest grid that covers the points.
+
+        ``origin="nested"`` puts the origin on a multiple of the cell size so that grids nest
+        across runs; ``origin="bbox"`` starts at the points' minimum (sfhotspot mode).
+        """
+        xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if xa.size == 0:
+            raise InputError("There are no points to lay a grid over.")
+        if not (np.all(np.isfinite(xa)) and np.all(np.isfinite(ya))):
+            raise InputError("Some coordinates are missing or not finite; remove those points.")
+        c = auto_cell_size(xa, ya) if cell_size is None else float(cell_size)
+        if not c > 0:
+            raise InputError(f"cell_size must be positive, got {cell_size!r}.")
+        if origin == "nested":
+            x0, y0 = c * math.floor(xa.min() / c), c * math.floor(ya.min() / c)
+        elif origin == "bbox":
+            x0, y0 = float(xa.min()), float(ya.min())
+        else:
+            raise InputError(f"origin must be 'nested' or 'bbox', got {origin!r}.")
+        n_cols = int(math.floor((xa.max() - x0) / c)) + 1
+        n_rows = int(math.floor((ya.max() - y0) / c)) + 1
+        return cls(float(x0), float(y0), c, n_cols, n_rows, crs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(n_rows, n_cols)."""
+        return self.n_rows, self.n_cols
+
+    def cell_of(
+        self, x: npt.ArrayLike, y: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Row and column of each point (may lie outside the grid; see :meth:`inside`)."""
+        col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_size).astype(np.int64)
+        row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_size).astype(np.int64)
+        return row, col
+
+    def inside(self, row: npt.NDArray[np.int64], col: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Whether each (row, col) lies on the grid."""
+        return (row >= 0) & (row < self.n_rows) & (col >= 0) & (col < self.n_cols)
+
+    def counts(
+        self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
+    ) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
+        """Point counts (or summed weights) per cell, shape (n_rows, n_cols); outside points drop."""
+        row, col = self.cell_of(x, y)
+        keep = self.inside(row, col)
+        flat = row[keep] * self.n_cols + col[keep]
+        size = self.n_rows * self.n_cols
+        if weights is None:
+            return np.bincount(flat, minlength=size).reshape(self.shape)
+        w = np.asarray(weights, dtype=float)[keep]
+        return np.bincount(flat, weights=w, minlength=size).reshape(self.shape)
+
+    def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Cell-centre coordinates, each of shape (n_rows, n_cols)."""
+        xs = self.x0 + (np.arange(self.n_cols) + 0.5) * self.cell_size
+        ys = self.y0 + (np.arange(self.n_rows) + 0.5) * self.cell_size
+        cx, cy = np.meshgrid(xs, ys)
+        return cx, cy
+
+    def shifted(self, dx: float, dy: float) -> Grid:
+        """The same grid with its origin moved by (dx, dy) and one more row and column."""
+        return Grid(self.x0 - dx, self.y0 - dy, self.cell_size, self.n_cols + 1, self.n_rows + 1, self.crs)
