@@ -36,10 +36,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    # The demo runs over plain HTTP on this machine with a throw-away key; production sets both.
+    os.environ.setdefault("SAMTRYGG_INSECURE_DEV_KEY", "1")
+    os.environ.setdefault("SAMTRYGG_SECURE", "0")
     _setup_django()
     from samtrygg.web.demo import run_demo
 
-    run_demo(incidents=args.incidents, seed=args.seed)
+    run_demo(seed=args.seed)
     if not args.no_serve:
         from samtrygg.web.serve import serve
 
@@ -78,7 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load the demo partnership Karlskoga–Degerfors and serve it")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
-    demo.add_argument("--incidents", type=int, default=None, help="number of synthetic incidents")
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from samtrygg.partnerships import views
+
+partnership_patterns = [
+    path("", views.partnership_start, name="partnership-start"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/new/", views.organisation_create, name="organisation-create"),
+    path("organisations/<slug:org>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("people/", views.member_list, name="member-list"),
+    path("people/invite/", views.member_invite, name="member-invite"),
+    path("people/history/", views.member_history, name="member-history"),
+    path("people/<int:pk>/", views.member_edit, name="member-edit"),
+    path("people/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("areas/", include("samtrygg.areas.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("partnerships/new/", views.partnership_create, name="partnership-create"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("<slug:slug>/", include(partnership_patterns)),
+]

@@ -1,0 +1,17 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def samtrygg(request: HttpRequest) -> dict[str, Any]:
+    """The current partnership access (set by ``get_access``) and map settings."""
+    return {
+        "current_access": getattr(request, "samtrygg_access", None),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

@@ -1,0 +1,261 @@
+"""The one settings module. Every value comes from the environment; docs/configuration.md lists them.
+
+SQLite under the data directory by default, so a fresh clone runs; ``DATABASE_URL`` selects
+PostgreSQL (psycopg 3) in production.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+# Lets ModelAdmin[Model] and friends be subscripted at run time, as the type stubs expect.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/samtrygg
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+def env_str(name: str, default: str) -> str:
+    """A string setting."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting: 1/0, true/false, yes/no, on/off."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value; use 1 or 0.")
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number setting."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """A comma-separated list setting."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("SAMTRYGG_DEBUG", False)
+DATA_DIR = Path(env_str("SAMTRYGG_DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEBUG or env_bool("SAMTRYGG_INSECURE_DEV_KEY", False):
+        # Only for local development and the demo; production must set its own key.
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value, or set "
+            "SAMTRYGG_DEBUG=1 for local development."
+        )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "samtrygg.web",
+    "samtrygg.partnerships",
+    "samtrygg.areas",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "samtrygg.web.urls"
+WSGI_APPLICATION = "samtrygg.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "samtrygg.web.context.samtrygg",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'samtrygg.sqlite3'}"
+_database_url = env_str("DATABASE_URL", _default_db)
+if not _database_url.startswith(("sqlite:", "postgres:", "postgresql:")):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_database_url!r} is not supported; use sqlite:////abs/path.sqlite3 or "
+        "postgresql://user@host:5432/name."
+    )
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # WAL lets the server read while an import writes; busy timeout avoids "database is locked".
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("SAMTRYGG_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): lock an account+address pair after repeated failures.
+AXES_FAILURE_LIMIT = env_int("SAMTRYGG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SAMTRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = env_int("SAMTRYGG_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+SECURE = env_bool("SAMTRYGG_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = env_bool("SAMTRYGG_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SAMTRYGG_HSTS_SECONDS", 31536000 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("SAMTRYGG_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The background map tiles are optional: without a URL the maps show boundaries only, offline.
+MAP_TILE_URL = env_str("SAMTRYGG_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("SAMTRYGG_MAP_TILE_ATTRIBUTION", "")
+
+
+def _tile_origin(url: str) -> list[str]:
+    if not url.startswith("https://"):
+        return []
+    host = url.split("/")[2]
+    return ["https://" + host.replace("{s}", "*")]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_tile_origin(MAP_TILE_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Without SAMTRYGG_STATIC_ROOT the files are served from the packages (WHITENOISE_USE_FINDERS);
+# with it, run `samtrygg manage collectstatic` at deployment.
+STATIC_ROOT = Path(os.environ["SAMTRYGG_STATIC_ROOT"]) if os.environ.get("SAMTRYGG_STATIC_ROOT") else None
+
+def _package_static(package: str) -> Path:
+    # Leaflet and Leaflet.draw ship inside django-leaflet; we take its static files only, since
+    # importing the app would pull in GeoDjango and GDAL.
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured(f"The package {package!r} is missing; run `make install`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+STATICFILES_DIRS = [_package_static("leaflet")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the apps' static folders, so no collectstatic step is needed to start.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
+SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "http://127.0.0.1:8000")
+INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("SAMTRYGG_LOG_LEVEL", "INFO")},
+    # axes logs usernames on failures; usernames are personal data, so keep it quiet.
+    "loggers": {"axes": {"level": "WARNING"}},
+}

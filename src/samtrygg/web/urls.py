@@ -1,0 +1,32 @@
+"""URL configuration. Fixed prefixes come before the partnership slug that catches the rest."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from samtrygg.web import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("samtrygg.partnerships.urls")),
+]
+
+handler403 = "samtrygg.web.views.permission_denied"
+handler404 = "samtrygg.web.views.page_not_found"
+handler500 = "samtrygg.web.views.server_error"

@@ -1,0 +1,162 @@
+"""Every URL pattern × every role → the expected status.
+
+The list of URL names is read from the URL configuration, so a new view without a rule here fails
+``test_every_url_pattern_has_a_rule`` and the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import World
+
+ROLES = ("anonymous", "outsider", "viewer", "reporter", "analyst", "coordinator", "superuser")
+MEMBERS = ("viewer", "reporter", "analyst", "coordinator", "superuser")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected status per role; ``kwargs`` builds the URL arguments from the world."""
+
+    expected: dict[str, int]
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+
+
+def _slug(w: World) -> dict[str, Any]:
+    return {"slug": w.a.slug}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def members_only(member_status: int = 200) -> dict[str, int]:
+    """Any member of A; outsiders get 404, anonymous users are sent to sign in."""
+    return {"anonymous": 302, "outsider": 404, **dict.fromkeys(MEMBERS, member_status)}
+
+
+def coordinators_only(ok: int = 200) -> dict[str, int]:
+    """Coordinators (and the superuser); other members 403; outsiders 404."""
+    return {
+        "anonymous": 302,
+        "outsider": 404,
+        "viewer": 403,
+        "reporter": 403,
+        "analyst": 403,
+        "coordinator": ok,
+        "superuser": ok,
+    }
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return {"anonymous": 302, **{r: status for r in ROLES if r != "anonymous"}}
+
+
+RULES: dict[str, Rule] = {
+    "healthz": Rule(everyone(200)),
+    "set_language": Rule(everyone(302), method="post", data=lambda w: {"language": "en"}),
+    "login": Rule({"anonymous": 200, **{r: 302 for r in ROLES if r != "anonymous"}}),
+    "logout": Rule(everyone(302), method="post"),
+    "password_change": Rule(signed_in(200)),
+    "password_change_done": Rule(signed_in(200)),
+    # Members of exactly one partnership are taken straight to it.
+    "home": Rule(
+        {
+            "anonymous": 302,
+            "outsider": 302,
+            "viewer": 302,
+            "reporter": 302,
+            "analyst": 302,
+            "coordinator": 302,
+            "superuser": 200,
+        }
+    ),
+    "partnership-create": Rule({**signed_in(403), "superuser": 200}),
+    "invitation-accept": Rule(
+        {"anonymous": 200, **{r: 403 for r in ROLES if r != "anonymous"}},
+        kwargs=lambda w: {"token": w.invitation.token},
+    ),
+    "partnership-start": Rule(members_only(), kwargs=_slug),
+    "organisation-list": Rule(members_only(), kwargs=_slug),
+    "organisation-create": Rule(coordinators_only(), kwargs=_slug),
+    "organisation-edit": Rule(
+        coordinators_only(), kwargs=lambda w: {"slug": w.a.slug, "org": w.school.slug}
+    ),
+    "member-list": Rule(coordinators_only(), kwargs=_slug),
+    "member-invite": Rule(coordinators_only(), kwargs=_slug),
+    "member-history": Rule(coordinators_only(), kwargs=_slug),
+    "member-edit": Rule(
+        coordinators_only(),
+        kwargs=lambda w: {"slug": w.a.slug, "pk": w.memberships["reporter"].pk},
+    ),
+    "member-remove": Rule(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.a.slug, "pk": w.memberships["housing_reporter"].pk},
+        method="post",
+    ),
+    "invitation-revoke": Rule(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.a.slug, "pk": w.invitation.pk},
+        method="post",
+    ),
+    "area-list": Rule(members_only(), kwargs=_slug),
+    "area-geojson": Rule(members_only(), kwargs=_slug),
+    "area-municipalities": Rule(coordinators_only(), kwargs=_slug),
+    "area-import": Rule(coordinators_only(), kwargs=_slug),
+    "area-draw": Rule(coordinators_only(), kwargs=_slug),
+    "area-delete": Rule(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.a.slug, "pk": w.drawn_area.pk},
+        method="post",
+    ),
+    # The admin site is one rule: only the superuser gets in; others are sent to its sign-in.
+    "admin:index": Rule({**everyone(302), "superuser": 200}),
+}
+
+
+def _url_names(patterns: list[Any], namespace: str | None = None) -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns == "admin":
+                names.add("admin:index")
+                continue
+            names |= _url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            if p.name is None:
+                raise AssertionError(f"URL pattern {p.pattern} has no name; name it and add a rule.")
+            names.add(f"{namespace}:{p.name}" if namespace else p.name)
+    return names
+
+
+def test_every_url_pattern_has_a_rule() -> None:
+    names = _url_names(get_resolver().url_patterns)
+    missing = names - RULES.keys()
+    stale = RULES.keys() - names
+    assert not missing, f"URL patterns without a permission rule: {sorted(missing)}"
+    assert not stale, f"Rules for URL names that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_permission_matrix(name: str, role: str, world: World, client_for: Any) -> None:
+    rule = RULES[name]
+    client = client_for(role)
+    url = reverse(name, kwargs=rule.kwargs(world))
+    if rule.method == "post":
+        response = client.post(url, rule.data(world))
+    else:
+        response = client.get(url)
+    expected = rule.expected[role]
+    assert response.status_code == expected, (
+        f"{role} on {name} ({rule.method.upper()} {url}): got {response.status_code}, "
+        f"expected {expected}"
+    )
