@@ -1,0 +1,30 @@
+"""The dependency arrows point one way: the library never imports Django."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import samtrygg.analysis
+import samtrygg.sources
+
+
+def _modules(package: object) -> list[str]:
+    prefix = package.__name__ + "."  # type: ignore[attr-defined]
+    return [m.name for m in pkgutil.walk_packages(package.__path__, prefix)]  # type: ignore[attr-defined]
+
+
+def test_analysis_and_sources_never_import_django() -> None:
+    modules = _modules(samtrygg.analysis) + _modules(samtrygg.sources)
+    assert len(modules) >= 3
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"Django was imported: {result.stdout.strip()}"
