@@ -97,7 +97,7 @@ def test_geojson_with_a_broken_feature_is_refused_and_nothing_imported(page: Any
     sign_in(page, "coordinator@alfa.test")
     page.goto("/alfa/areas/import/")
     check_accessibility(page)
-    page.get_by_label("Områdesfil").set_input_files(str(bad))
+    page.get_by_label("Fil med områden").set_input_files(str(bad))
     page.get_by_role("button", name="Importera").click()
     page.wait_for_load_state()
     alert = page.get_by_role("alert")

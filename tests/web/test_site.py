@@ -108,3 +108,8 @@ def test_unsupported_database_url_is_refused_with_a_clear_message() -> None:
 def test_bad_boolean_setting_names_the_variable() -> None:
     result = _settings_in_subprocess({"SECRET_KEY": "k", "SAMTRYGG_SECURE": "maybe"})
     assert "SAMTRYGG_SECURE='maybe' is not a yes/no value" in result.stderr
+
+
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(world: World, client: Any) -> None:
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in page
