@@ -80,7 +80,9 @@ def build_world() -> World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: Any, settings: Any) -> World:
+    # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_world()
 
 
@@ -95,9 +97,3 @@ def client_for(client: Any, world: World) -> Any:
         return client
 
     return sign_in
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

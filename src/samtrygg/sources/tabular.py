@@ -1,0 +1,807 @@
+"""Partners' incident logs: CSV and Excel files → validated incident rows.
+
+Partners (schools, housing companies, security firms) keep incident logs in spreadsheets. This
+module reads them, maps their columns onto ours, and validates every row with vectorised polars
+expressions; it returns all rows or raises :class:`SourceError` listing every bad row with its
+row number as the user sees it in the file (the header is row 1), the field and what to fix.
+
+Accepted time formats (times are Swedish local time unless they carry an offset):
+
+============================  ==================================
+``2024-03-05``                ISO date (``has_time`` is False)
+``2024-03-05 14:30``          also ``14.30``, ``14:30:15``, ``T``
+``2024-03-05T14:30:00+01:00`` ISO with offset or ``Z``
+``5/3/2024``, ``5.3.2024``    day first, as Swedes write it
+``5/3/2024 14:30``            also ``14.30``, ``kl 14.30``
+============================  ==================================
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import polars as pl
+
+from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.personal_data import describe, find_personal_data
+
+__all__ = [
+    "FIELDS",
+    "IncidentRow",
+    "IncidentTable",
+    "Preview",
+    "preview",
+    "read_incidents",
+]
+
+FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description")
+
+# Column names recognised without a mapping (case-insensitive), in order of preference.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "löpnummer", "nr", "ärendenummer"),
+    "category": ("category", "kategori", "händelsetyp", "typ"),
+    "time": ("time", "tid", "tidpunkt", "datum", "date", "datetime", "occurred_at"),
+    "lon": ("lon", "longitude", "longitud", "lng"),
+    "lat": ("lat", "latitude", "latitud"),
+    "place": ("place", "plats", "adress", "address"),
+    "assessment": ("assessment", "bedömning", "egen bedömning"),
+    "description": ("description", "beskrivning", "kommentar", "fritext"),
+}
+
+_ISO = (
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_DMY = (
+    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})"
+    r"(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
+)
+# A cheap filter (Rust regex) for text that might hold personal data; matches are screened with
+# the precise Python rules in personal_data.
+_PERSONAL_HINT = r"@|\d[\d \-+]{5,}\d"
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+_ROW = "__row"
+_WORDS = {"lon": "longitude", "lat": "latitude"}
+_OUT = ("source_id", "category", "occurred_at", "has_time", "lon", "lat", "place", "assessment",
+        "description")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One validated incident.
+
+    Attributes
+    ----------
+    row : int
+        Row number in the file (header = row 1).
+    source_id : str
+        The partner's id, or ``"h:"`` + a content hash when the file has none.
+    category : str
+        One of the allowed category labels, spelled as the caller gave it.
+    occurred_at : datetime
+        Timezone-aware UTC (midnight Swedish time when only a date was given).
+    has_time : bool
+        Whether the file gave a time of day.
+    lon, lat : float or None
+        WGS 84; None when only a place is given.
+    place, description : str or None
+    assessment : int or None
+    """
+
+    row: int
+    source_id: str
+    category: str
+    occurred_at: datetime
+    has_time: bool
+    lon: float | None
+    lat: float | None
+    place: str | None
+    assessment: int | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """Validated incidents as a polars frame (one row per incident) and the column mapping used.
+
+    ``frame`` has the columns of :class:`IncidentRow`; ``occurred_at`` is ``Datetime(UTC)``.
+    """
+
+    frame: pl.DataFrame
+    columns: dict[str, str]
+    blank_rows: int
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def rows(self) -> list[IncidentRow]:
+        """The incidents as :class:`IncidentRow` objects (for saving one by one)."""
+        return [IncidentRow(*r) for r in self.frame.iter_rows()]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Headers and the first rows of a file, for choosing the column mapping."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    format: str
+    separator: str | None
+    suggested: dict[str, str]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            [
+                RowError(
+                    line,
+                    None,
+                    "The file is not UTF-8 (this row has a character in another "
+                    "encoding, e.g. Å, Ä or Ö from Windows-1252). Save it as UTF-8 ('CSV UTF-8' "
+                    "in Excel) and try again.",
+                )
+            ],
+            summary=f"The file is not UTF-8 (first at row {line}); save it as UTF-8 ('CSV UTF-8' "
+            "in Excel) and try again.",
+        ) from None
+
+
+def _separator(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _header_errors(headers: list[str], letters: bool) -> list[RowError]:
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        where = _col_letter(i) if letters else str(i + 1)
+        key = h.strip().casefold()
+        if not key:
+            continue
+        if key in seen:
+            first = _col_letter(seen[key]) if letters else str(seen[key] + 1)
+            errors.append(
+                RowError(
+                    1,
+                    h,
+                    f"The column name {h!r} appears twice (columns {first} "
+                    f"and {where}); give every column its own name.",
+                )
+            )
+        else:
+            seen[key] = i
+    return errors
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str]:
+    text = _decode(data)
+    if not text.strip():
+        raise SourceError("The file is empty.")
+    sep = _separator(text)
+    headers = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep))
+    errors = _header_errors(headers, letters=False)
+    if errors:
+        raise SourceError(errors)
+    try:
+        frame = pl.read_csv(
+            text.encode("utf-8"),
+            separator=sep,
+            infer_schema=False,
+            has_header=True,
+            truncate_ragged_lines=True,
+            n_rows=n_rows,
+            new_columns=[h.strip() or f"column {i + 1}" for i, h in enumerate(headers)],
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise SourceError(f"The file is not a readable CSV file ({exc}).") from None
+    # Row numbers as the user sees them: the header is row 1; a quoted value with line breaks
+    # takes several lines, which shifts the rows after it.
+    frame = frame.with_row_index(_ROW, offset=2).with_columns(pl.col(_ROW).cast(pl.Int64))
+    if '"' in text and frame.height:
+        breaks = pl.sum_horizontal(
+            [pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns if c != _ROW]
+        )
+        frame = frame.with_columns(
+            (pl.col(_ROW) + breaks.cum_sum().shift(1, fill_value=0)).alias(_ROW)
+        )
+    return frame, sep
+
+
+def _merged_cells(data: bytes, sheet_path: str) -> list[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(sheet_path)
+    except (KeyError, zipfile.BadZipFile):
+        return []
+    return [m.decode() for m in _MERGE.findall(xml)]
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_xlsx(data: bytes, n_rows: int | None = None) -> pl.DataFrame:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files.
+        raise SourceError(
+            f"The file cannot be read as an Excel workbook (.xlsx) ({exc})."
+        ) from None
+    try:
+        ws = wb.worksheets[0]
+        merged = _merged_cells(data, str(getattr(ws, "_worksheet_path", "")))
+        if merged:
+            raise SourceError(
+                [
+                    RowError(
+                        None,
+                        None,
+                        f"The sheet has merged cells ({', '.join(merged)}); "
+                        "unmerge them so that every column has one header cell "
+                        "and every row its own values.",
+                    )
+                ]
+            )
+        header: list[str] | None = None
+        header_row = 0
+        values: list[list[str | None]] = []
+        numbers: list[int] = []
+        for r, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [_cell_text(v) for v in row]
+            if header is None:
+                if any(c is not None and c.strip() for c in cells):
+                    header, header_row = [(c or "").strip() for c in cells], r
+                continue
+            values.append(cells)
+            numbers.append(r)
+            if n_rows is not None and len(values) >= n_rows:
+                break
+    finally:
+        wb.close()
+    if header is None:
+        raise SourceError("The sheet is empty.")
+    while header and not header[-1]:
+        header.pop()
+    errors = _header_errors(header, letters=True)
+    if header_row != 1:
+        errors.append(
+            RowError(
+                header_row,
+                None,
+                f"The column names are in row {header_row}; "
+                "they must be in row 1. Delete the rows above them.",
+            )
+        )
+    if errors:
+        raise SourceError(errors)
+    width = len(header)
+    names = [h if h else f"column {_col_letter(i)}" for i, h in enumerate(header)]
+    columns = {
+        name: [(row[i] if i < len(row) else None) for row in values]
+        for i, name in enumerate(names[:width])
+    }
+    frame = pl.DataFrame(columns, schema={n: pl.String for n in names})
+    return frame.with_columns(pl.Series(_ROW, numbers, dtype=pl.Int64))
+
+
+def _is_xlsx(data: bytes, filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+
+
+def _load(data: bytes, filename: str, n_rows: int | None = None) -> tuple[pl.DataFrame, str | None]:
+    if not data:
+        raise SourceError("The file is empty.")
+    if filename.lower().endswith(".xls"):
+        raise SourceError("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
+    if _is_xlsx(data, filename):
+        return _read_xlsx(data, n_rows), None
+    return _read_csv(data, n_rows)
+
+
+def _suggest(headers: list[str]) -> dict[str, str]:
+    lower = {h.strip().casefold(): h for h in headers}
+    out: dict[str, str] = {}
+    for field_name, aliases in _ALIASES.items():
+        hit = next((lower[a] for a in aliases if a in lower), None)
+        if hit is not None:
+            out[field_name] = hit
+    return out
+
+
+def preview(data: bytes, filename: str, n: int = 5) -> Preview:
+    """Headers, the first ``n`` rows and a suggested mapping, for the column-mapping step.
+
+    Examples
+    --------
+    >>> p = preview("Kategori;Tid;Plats\\nBrand;2024-03-05 14:30;Torget\\n".encode(), "x.csv")
+    >>> p.headers, p.rows, p.separator, p.suggested["time"]
+    (['Kategori', 'Tid', 'Plats'], [['Brand', '2024-03-05 14:30', 'Torget']], ';', 'Tid')
+    """
+    frame, sep = _load(data, filename, n_rows=n)
+    headers = [c for c in frame.columns if c != _ROW]
+    rows = [[v or "" for v in r] for r in frame.select(headers).head(n).iter_rows()]
+    return Preview(
+        headers=headers,
+        rows=rows,
+        format="csv" if sep else "xlsx",
+        separator=sep,
+        suggested=_suggest(headers),
+    )
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _resolve_columns(
+    headers: list[str], mapping: Mapping[str, str] | None, errors: list[RowError]
+) -> dict[str, str]:
+    lower = {h.strip().casefold(): h for h in headers}
+    given = dict(mapping or {})
+    unknown = [k for k in given if k not in FIELDS]
+    if unknown:
+        raise ValueError(f"mapping keys must be among {FIELDS}, got {unknown}.")
+    columns = _suggest(headers)
+    for field_name, theirs in given.items():
+        hit = lower.get(theirs.strip().casefold())
+        if hit is None:
+            errors.append(
+                RowError(
+                    1,
+                    theirs,
+                    f"The column {theirs!r} (chosen for {field_name!r}) "
+                    f"is not in the file; it has the columns {headers}.",
+                )
+            )
+        else:
+            columns[field_name] = hit
+    for field_name in ("category", "time"):
+        if field_name not in columns and field_name not in given:
+            errors.append(
+                RowError(
+                    1,
+                    field_name,
+                    f"The column {field_name!r} is missing; the "
+                    f"file has the columns {headers}. Choose which column holds "
+                    "it.",
+                )
+            )
+    has_xy = "lon" in columns and "lat" in columns
+    if ("lon" in columns) != ("lat" in columns):
+        missing = "lat" if "lon" in columns else "lon"
+        errors.append(
+            RowError(
+                1, missing, f"The column {missing!r} is missing; coordinates need both lon and lat."
+            )
+        )
+    elif not has_xy and "place" not in columns and not {"lon", "lat", "place"} & set(given):
+        errors.append(
+            RowError(
+                1,
+                "place",
+                "The file has neither lon/lat columns nor a place "
+                f"column; the file has the columns {headers}. Every incident "
+                "needs a location.",
+            )
+        )
+    return columns
+
+
+def _number(col: str) -> pl.Expr:
+    return (
+        pl.col(col)
+        .str.replace_all(" ", "", literal=True)
+        .str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+    )
+
+
+def _parse_times(values: pl.Series) -> pl.DataFrame:
+    """Parse times (see the module docstring) into ``occurred_at`` (UTC) and ``has_time``.
+
+    The common exact formats go through one fast ``strptime``; only the rest through the regexes.
+    """
+    frame = pl.DataFrame({"t": values})
+    fast = frame.select(
+        pl.coalesce(
+            pl.col("t").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
+            pl.col("t").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+        ).alias("naive"),
+        pl.col("t")
+        .str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        .cast(pl.Datetime("us"))
+        .alias("day"),
+    )
+    naive = fast["naive"].fill_null(fast["day"])
+    has_time = fast["naive"].is_not_null()
+    offset = pl.Series("offset", [None] * frame.height, dtype=pl.Int64)
+    slow = naive.is_null() & values.is_not_null()
+    if slow.any():
+        idx = slow.arg_true()
+        sub = frame[idx].select(
+            pl.col("t").str.extract_groups(_ISO).alias("iso"),
+            pl.col("t").str.extract_groups(_DMY).alias("dmy"),
+        )
+        iso, dmy = pl.col("iso").struct, pl.col("dmy").struct
+        parts = sub.select(
+            pl.coalesce(iso.field("1"), dmy.field("3")).alias("y"),
+            pl.coalesce(iso.field("2"), dmy.field("2")).alias("m"),
+            pl.coalesce(iso.field("3"), dmy.field("1")).alias("d"),
+            pl.coalesce(iso.field("4"), dmy.field("4")).alias("H"),
+            pl.coalesce(iso.field("5"), dmy.field("5")).alias("M"),
+            pl.coalesce(iso.field("6"), dmy.field("6")).alias("S"),
+            iso.field("7").alias("z"),
+        )
+        parsed = parts.select(
+            pl.concat_str(
+                [
+                    pl.col("y"),
+                    pl.lit("-"),
+                    pl.col("m").str.zfill(2),
+                    pl.lit("-"),
+                    pl.col("d").str.zfill(2),
+                    pl.lit(" "),
+                    pl.col("H").fill_null("0").str.zfill(2),
+                    pl.lit(":"),
+                    pl.col("M").fill_null("00"),
+                    pl.lit(":"),
+                    pl.col("S").fill_null("00"),
+                ]
+            )
+            .str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+            .alias("naive"),
+            pl.col("H").is_not_null().alias("has_time"),
+            pl.when(pl.col("z") == "Z")
+            .then(0)
+            .otherwise(
+                pl.when(pl.col("z").str.starts_with("-")).then(-1).otherwise(1)
+                * (
+                    pl.col("z")
+                    .str.replace_all(r"[^0-9]", "")
+                    .str.slice(0, 2)
+                    .cast(pl.Int64, strict=False)
+                    * 60
+                    + pl.col("z")
+                    .str.replace_all(r"[^0-9]", "")
+                    .str.slice(2, 2)
+                    .cast(pl.Int64, strict=False)
+                )
+            )
+            .alias("offset"),
+        )
+        naive = naive.scatter(idx, parsed["naive"])
+        has_time = has_time.scatter(idx, parsed["has_time"])
+        offset = offset.scatter(idx, parsed["offset"])
+    out = pl.DataFrame({"naive": naive, "has_time": has_time, "offset": offset})
+
+    def local(shift_hours: int) -> pl.Expr:
+        return (pl.col("naive") + pl.duration(hours=shift_hours)).dt.replace_time_zone(
+            "Europe/Stockholm", ambiguous="earliest", non_existent="null"
+        )
+
+    return out.select(
+        pl.when(pl.col("offset").is_not_null())
+        .then((pl.col("naive") - pl.duration(minutes=pl.col("offset"))).dt.replace_time_zone("UTC"))
+        # A wall-clock time skipped by the spring daylight-saving change means the hour after.
+        .otherwise(pl.coalesce(local(0), local(1)).dt.convert_time_zone("UTC"))
+        .alias("occurred_at"),
+        pl.col("has_time"),
+    )
+
+
+def _derive(
+    frame: pl.DataFrame, col: dict[str, str], allowed: dict[str, str]
+) -> tuple[pl.DataFrame, dict[str, pl.Expr]]:
+    """Add the parsed columns once, so the checks only compare columns; expressions by field."""
+    times = _parse_times(frame.get_column(col["time"]))
+    frame = frame.with_columns(
+        pl.col(col["category"])
+        .str.to_lowercase()
+        .replace_strict(allowed, default=None, return_dtype=pl.String)
+        .alias("__category"),
+        times.get_column("occurred_at").alias("__occurred"),
+        times.get_column("has_time").alias("__has_time"),
+        *[_number(col[k]).alias(f"__{k}") for k in ("lon", "lat", "assessment") if k in col],
+    )
+    none_f, none_s = pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.String)
+    xy = "lon" in col and "lat" in col
+    exprs = {
+        "source_id": pl.col(col["id"]) if "id" in col else none_s,
+        "category": pl.col("__category"),
+        "occurred_at": pl.col("__occurred"),
+        "has_time": pl.col("__has_time"),
+        "lon": pl.col("__lon") if xy else none_f,
+        "lat": pl.col("__lat") if xy else none_f,
+        "place": pl.col(col["place"]) if "place" in col else none_s,
+        "assessment": pl.col("__assessment").cast(pl.Int64, strict=False)
+        if "assessment" in col
+        else pl.lit(None, dtype=pl.Int64),
+        "description": pl.col(col["description"]) if "description" in col else none_s,
+    }
+    return frame, exprs
+
+
+def _errors_where(
+    frame: pl.DataFrame, mask: pl.Series, column: str, message: str
+) -> list[RowError]:
+    """One RowError per row where ``mask`` holds; ``{value}`` in ``message`` is the cell."""
+    bad = frame.filter(mask).select(_ROW, pl.col(column).alias("__v"))
+    return [RowError(int(r), column, message.format(value=v)) for r, v in bad.iter_rows()]
+
+
+def read_incidents(
+    data: bytes,
+    filename: str,
+    *,
+    categories: Iterable[str],
+    mapping: Mapping[str, str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    now: datetime | None = None,
+    assessment_range: tuple[int, int] = (1, 4),
+    screen_personal_data: bool = True,
+) -> IncidentTable:
+    """Read and validate a partner's incident log (CSV or .xlsx).
+
+    Parameters
+    ----------
+    data : bytes
+        The uploaded file: CSV (comma, semicolon or tab; UTF-8 with or without BOM; decimal
+        commas allowed) or Excel .xlsx (first sheet, header in row 1, no merged cells).
+    filename : str
+        Its name (``.xlsx`` or ZIP content is read as Excel).
+    categories : iterable of str
+        The allowed category labels; matched case-insensitively, returned as given here.
+    mapping : mapping of our field → their column, optional
+        For columns not named as ours (``id, category, time, lon, lat, place, assessment,
+        description``; Swedish names such as ``kategori``, ``tid``, ``plats`` are found too).
+    bbox : (west, south, east, north), optional
+        The partnership's area in lon/lat; points outside it are refused.
+    now : datetime, optional
+        The present, for refusing future times (default: the current time).
+    assessment_range : (int, int)
+        Allowed own assessments, inclusive.
+    screen_personal_data : bool
+        Refuse descriptions and places that hold personnummer, phone numbers or e-mail
+        addresses.
+
+    Returns
+    -------
+    IncidentTable
+        All rows, validated; blank rows are skipped and counted.
+
+    Raises
+    ------
+    SourceError
+        Listing every problem: missing columns, wrong encoding, unreadable numbers or times,
+        times in the future (more than 5 minutes after ``now``), assessments out of range,
+        unknown categories, missing locations, points outside ``bbox``, duplicate ids and
+        personal data in free text.
+
+    Examples
+    --------
+    >>> text = "id;category;time;lon;lat\\n1;Brand;2024-03-05 14:30;14,52;59,33\\n"
+    >>> table = read_incidents(text.encode(), "logg.csv", categories=["brand", "inbrott"])
+    >>> row = table.rows()[0]
+    >>> row.row, row.category, row.occurred_at.isoformat(), row.lon
+    (2, 'brand', '2024-03-05T13:30:00+00:00', 14.52)
+    """
+    allowed = {c.strip().casefold(): c for c in categories}
+    if not allowed:
+        raise ValueError("categories must list at least one allowed category label.")
+    frame, _sep = _load(data, filename)
+    headers = [c for c in frame.columns if c != _ROW]
+    errors: list[RowError] = []
+    columns = _resolve_columns(headers, mapping, errors)
+    if errors:
+        raise SourceError(errors)
+
+    # Trim every used cell; empty cells are missing values. Rows with nothing in them are skipped.
+    used = list(dict.fromkeys(columns.values()))
+    frame = frame.select(
+        _ROW, *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in used]
+    )
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in used])
+    n_before = frame.height
+    frame = frame.filter(~blank)
+    blank_rows = n_before - frame.height
+    if frame.height == 0:
+        raise SourceError("The file has no incident rows.")
+
+    col = columns
+    frame, exprs = _derive(frame, col, allowed)
+    checks: list[tuple[pl.Expr, str, str]] = []  # (mask of bad rows, their column, message)
+
+    def check(mask: pl.Expr, column: str, message: str) -> None:
+        checks.append((mask, column, message))
+
+    c, t = col["category"], col["time"]
+    shown = ", ".join(sorted(allowed.values())[:20]).replace("{", "{{").replace("}", "}}")
+    check(pl.col(c).is_null(), c, "The category is missing.")
+    check(
+        pl.col(c).is_not_null() & exprs["category"].is_null(),
+        c,
+        f"The category {{value!r}} is not one of the partnership's categories ({shown}).",
+    )
+    occurred = exprs["occurred_at"]
+    present = (now or datetime.now(UTC)).astimezone(UTC)
+    check(pl.col(t).is_null(), t, "The time is missing.")
+    check(
+        pl.col(t).is_not_null() & occurred.is_null(),
+        t,
+        "The time {value!r} is not a date and time this importer reads (e.g. "
+        "2024-03-05 14:30 or 5/3/2024 14:30).",
+    )
+    check(
+        occurred > pl.lit(present).dt.offset_by("5m"),
+        t,
+        "The time {value!r} lies in the future; check the date (day and month order?).",
+    )
+
+    has_xy: pl.Expr = pl.lit(False)
+    if "lon" in col and "lat" in col:
+        x, y = col["lon"], col["lat"]
+        lon, lat = exprs["lon"], exprs["lat"]
+        for name, cname, num, limit in (("lon", x, lon, 180), ("lat", y, lat, 90)):
+            check(
+                pl.col(cname).is_not_null() & num.is_null(),
+                cname,
+                "The value {value!r} is not a number.",
+            )
+            check(num.abs() > limit, cname, f"The value {{value!r}} is not a valid {_WORDS[name]}.")
+        check(
+            pl.col(x).is_null() ^ pl.col(y).is_null(),
+            x,
+            "Only one of lon and lat is given; give both or neither.",
+        )
+        if bbox is not None:
+            w, s, e, n = bbox
+            inside = lon.is_between(w, e) & lat.is_between(s, n)
+            swapped = lat.is_between(w, e) & lon.is_between(s, n)
+            valid = lon.is_not_null() & lat.is_not_null() & (lon.abs() <= 180) & (lat.abs() <= 90)
+            check(
+                valid & ~inside & swapped,
+                x,
+                "The point lies outside the partnership's area; lon and lat seem swapped.",
+            )
+            check(
+                valid & ~inside & ~swapped,
+                x,
+                "The point (lon {value}) lies outside the partnership's area.",
+            )
+        has_xy = pl.col(x).is_not_null() | pl.col(y).is_not_null()
+    check(
+        ~has_xy & exprs["place"].is_null(),
+        col.get("place", "place"),
+        "The incident has no location; give lon and lat or a place.",
+    )
+    if "assessment" in col:
+        a, num = col["assessment"], pl.col("__assessment")
+        lo, hi = assessment_range
+        check(
+            pl.col(a).is_not_null() & num.is_null(), a, "The assessment {value!r} is not a number."
+        )
+        check(
+            (num != num.floor()) | (num < lo) | (num > hi),
+            a,
+            f"The assessment {{value!r}} is not a whole number from {lo} to {hi}.",
+        )
+
+    masks = frame.select(
+        [m.fill_null(False).alias(f"__m{i}") for i, (m, _c, _t) in enumerate(checks)]
+    )
+    for i, (_m, cname, message) in enumerate(checks):
+        if masks[f"__m{i}"].any():
+            errors.extend(_errors_where(frame, masks[f"__m{i}"], cname, message))
+
+    out = frame.select(
+        pl.col(_ROW).alias("row"),
+        *[e.alias(k) for k, e in exprs.items()],
+        *[pl.col(v).alias(f"__raw_{k}") for k, v in col.items()],
+    )
+    errors.extend(_duplicate_ids(out, col.get("id")))
+    if screen_personal_data:
+        for key in ("description", "place"):
+            if key in col:
+                errors.extend(_personal_data_errors(out, key, col[key]))
+    if errors:
+        order = {name: i for i, name in enumerate(headers)}
+        errors.sort(key=lambda e: (e.row or 0, order.get(e.field or "", len(order))))
+        raise SourceError(errors)
+    out = _fill_hash_ids(out, list(col))
+    if "id" not in col or out["source_id"].is_duplicated().any():
+        errors = _duplicate_ids(out, col.get("id", "id"), repeated=True)
+        if errors:
+            raise SourceError(errors)
+    out = out.select("row", *_OUT)
+    return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows)
+
+
+def _duplicate_ids(
+    out: pl.DataFrame, column: str | None, *, repeated: bool = False
+) -> list[RowError]:
+    if column is None:
+        return []
+    ids = out.select("row", "source_id").filter(pl.col("source_id").is_not_null())
+    dup = ids.filter(pl.col("source_id").is_duplicated())
+    if dup.height == 0:
+        return []
+    first = dup.group_by("source_id").agg(pl.col("row").min().alias("first"))
+    later = dup.join(first, on="source_id").filter(pl.col("row") != pl.col("first")).sort("row")
+    if repeated:
+        return [
+            RowError(
+                int(r),
+                None,
+                f"The row repeats row {f} exactly; remove one of them or give each row an id.",
+            )
+            for r, i, f in later.select("row", "source_id", "first").iter_rows()
+            if str(i).startswith("h:")
+        ]
+    return [
+        RowError(int(r), column, f"The id {i!r} is also used on row {f}; ids must be unique.")
+        for r, i, f in later.select("row", "source_id", "first").iter_rows()
+    ]
+
+
+def _personal_data_errors(out: pl.DataFrame, key: str, column: str) -> list[RowError]:
+    candidates = out.filter(pl.col(key).str.contains(_PERSONAL_HINT)).select("row", key)
+    errors = []
+    for r, text in candidates.iter_rows():
+        findings = find_personal_data(text)
+        if findings:
+            errors.append(RowError(int(r), column, describe(findings, lang="en")))
+    return errors
+
+
+def _fill_hash_ids(out: pl.DataFrame, used: list[str]) -> pl.DataFrame:
+    missing = out.filter(pl.col("source_id").is_null())
+    if missing.height == 0:
+        return out
+    raw = [f"__raw_{k}" for k in FIELDS if k in used and k != "id"]
+    # A stable content hash (not polars' hash, which may change between versions), so the same
+    # row imported twice gets the same id.
+    hashes = [
+        "h:" + hashlib.sha256("\x1f".join(v or "" for v in values).encode()).hexdigest()[:16]
+        for values in missing.select(raw).iter_rows()
+    ]
+    filled = missing.select("row").with_columns(pl.Series("__hash", hashes, dtype=pl.String))
+    return out.join(filled, on="row", how="left").with_columns(
+        pl.coalesce("source_id", "__hash").alias("source_id")
+    )
