@@ -121,6 +121,23 @@ RULES: dict[str, Rule] = {
 }
 
 
+def _load_app_rules() -> None:
+    """Merge the rules each app keeps in ``tests/web/permission_rules/<app>.py`` (``RULES``)."""
+    import importlib
+    import pkgutil
+
+    from tests.web import permission_rules
+
+    for module in pkgutil.iter_modules(permission_rules.__path__):
+        extra = importlib.import_module(f"tests.web.permission_rules.{module.name}").RULES
+        clash = RULES.keys() & extra.keys()
+        assert not clash, f"Rules defined twice: {sorted(clash)}"
+        RULES.update(extra)
+
+
+_load_app_rules()
+
+
 def _url_names(patterns: list[Any], namespace: str | None = None) -> set[str]:
     names: set[str] = set()
     for p in patterns:

@@ -20,7 +20,7 @@ class CommandError(Exception):
     """A problem the user can fix; the message says how."""
 
 
-def _setup_django() -> None:
+def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samtrygg.web.settings")
     import django
 
@@ -28,7 +28,7 @@ def _setup_django() -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from samtrygg.web.serve import serve
 
     serve(port=args.port, host=args.host, migrate=not args.no_migrate)
@@ -39,7 +39,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     # The demo runs over plain HTTP on this machine with a throw-away key; production sets both.
     os.environ.setdefault("SAMTRYGG_INSECURE_DEV_KEY", "1")
     os.environ.setdefault("SAMTRYGG_SECURE", "0")
-    _setup_django()
+    setup_django()
     from samtrygg.web.demo import run_demo
 
     run_demo(seed=args.seed)
@@ -51,7 +51,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_manage(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["samtrygg manage", *args.rest])
@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_cmd_manage)
 
-    from samtrygg.cli import analyse
+    from samtrygg.cli import analyse, imports
 
+    imports.register(sub)
     analyse.register(sub)
     return parser
 

@@ -16,6 +16,8 @@ partnership_patterns = [
     path("people/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("areas/", include("samtrygg.areas.urls")),
+    path("incidents/", include("samtrygg.incidents.urls")),
+    path("picture/", include("samtrygg.picture.urls")),
 ]
 
 urlpatterns = [

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "samtrygg.web",
     "samtrygg.partnerships",
     "samtrygg.areas",
+    "samtrygg.incidents",
+    "samtrygg.picture",
 ]
 
 MIDDLEWARE = [

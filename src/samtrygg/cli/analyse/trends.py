@@ -1,0 +1,199 @@
+"""``samtrygg analyse trends``: counts per week or month per group, and what changed.
+
+The last complete period is tested against the previous period and the same period a year
+before (Poisson E-test or exact binomial test, exposures = days), so only changes that chance
+cannot explain are flagged.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from samtrygg.analysis.errors import InputError
+from samtrygg.analysis.io import parse_times, read_table
+from samtrygg.analysis.trends import (
+    CountComparison,
+    CountSeries,
+    compare_periods,
+    count_series,
+    to_local_time,
+)
+from samtrygg.cli.analyse._common import add_input_arguments, emit, format_table
+
+_TIME_CANDIDATES = ("time", "date", "datetime", "date_single", "t", "occurred_at")
+
+DESCRIPTION = """\
+Count events per week (Monday to Sunday) or calendar month for each value of --by, with
+periods without events shown as 0. The last complete period is compared with the previous
+period and with the same period a year earlier (12 months or 52 weeks); a change is flagged
+only when its p-value is below --alpha.
+
+Only the time column (and --by) is read; coordinates are not needed.
+
+JSON output: {"period", "by", "method", "alpha", "first_day", "last_day",
+"series": [{"group", "periods", "counts"}],
+"changes": [{"group", "comparison" ("previous" or "last_year"), "period", "count",
+"baseline_period", "baseline", "expected", "difference", "z", "p_value", "flagged"}]}.
+CSV output: one row per group and period (group, period, count).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``trends`` to ``samtrygg analyse``."""
+    parser = subparsers.add_parser(
+        "trends",
+        help="counts per week or month and tests of the latest change",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_input_arguments(parser)
+    parser.add_argument("--by", help="column whose values each get a series (default: one series)")
+    parser.add_argument("--period", choices=("week", "month"), default="month")
+    parser.add_argument("--alpha", type=float, default=0.05, help="flag p-values below this")
+    parser.add_argument(
+        "--method",
+        choices=("etest", "binomial"),
+        default="etest",
+        help="count test (default etest)",
+    )
+    parser.add_argument(
+        "--timezone",
+        help="convert times from UTC to this zone before counting (e.g. Europe/Stockholm)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _load(args: argparse.Namespace) -> tuple[np.ndarray[Any, Any], list[str] | None]:
+    frame = read_table(args.file)
+    for item in args.filter:
+        if "=" not in item:
+            raise InputError(f"The filter {item!r} is not of the form COLUMN=VALUE.")
+        column, value = item.split("=", 1)
+        if column not in frame.columns:
+            raise InputError(
+                f"The filter column {column!r} is not in the file; it has {frame.columns}."
+            )
+        frame = frame.filter(pl.col(column) == value)
+    if frame.height == 0:
+        raise InputError(f"The file {args.file!r} has no events (after filters).")
+    tcol = args.time
+    if tcol is None:
+        lower = {c.lower(): c for c in frame.columns}
+        tcol = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
+        if tcol is None:
+            raise InputError(f"No time column found among {frame.columns}; name it with --time.")
+    elif tcol not in frame.columns:
+        raise InputError(f"The time column {tcol!r} is not in the file; it has {frame.columns}.")
+    fmt = args.time_format
+    if fmt is None and tcol == "date_single":
+        fmt = "%d/%m/%Y"
+    times = parse_times(frame.get_column(tcol).to_list(), fmt)
+    if args.timezone:
+        times = to_local_time(times, args.timezone)
+    groups = None
+    if args.by is not None:
+        if args.by not in frame.columns:
+            raise InputError(
+                f"The --by column {args.by!r} is not in the file; it has {frame.columns}."
+            )
+        groups = [str(v) if v is not None else "" for v in frame.get_column(args.by).to_list()]
+    return times, groups
+
+
+def _changes(series: CountSeries, args: argparse.Namespace) -> list[dict[str, Any]]:
+    if series.last_complete() is None:
+        return []
+    ch = compare_periods(series, alpha=args.alpha, method=args.method)
+    rows: list[dict[str, Any]] = []
+    parts: list[tuple[str, str | None, CountComparison | None]] = [
+        ("previous", ch.previous_label, ch.previous),
+        ("last_year", ch.last_year_label, ch.last_year),
+    ]
+    for name, label, comp in parts:
+        if comp is None:
+            continue
+        for i, group in enumerate(comp.labels):
+            rows.append(
+                {
+                    "group": group,
+                    "comparison": name,
+                    "period": ch.current_label,
+                    "count": int(comp.current[i]),
+                    "baseline_period": label,
+                    "baseline": int(comp.baseline[i]),
+                    "expected": float(comp.expected[i]),
+                    "difference": float(comp.difference[i]),
+                    "z": float(comp.z[i]),
+                    "p_value": float(comp.p_values[i]),
+                    "flagged": bool(comp.flagged[i]),
+                }
+            )
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``samtrygg analyse trends``."""
+    if not 0.0 < args.alpha < 1.0:
+        raise InputError(f"--alpha must lie strictly between 0 and 1, got {args.alpha}.")
+    times, groups = _load(args)
+    series = count_series(times, groups, period=args.period)
+    labels = series.labels()
+    changes = _changes(series, args)
+    payload = {
+        "period": series.period,
+        "by": args.by,
+        "method": args.method,
+        "alpha": args.alpha,
+        "first_day": str(series.first_day),
+        "last_day": str(series.last_day),
+        "complete": series.complete.tolist(),
+        "series": [
+            {"group": g, "periods": labels, "counts": series.counts[i].tolist()}
+            for i, g in enumerate(series.groups)
+        ],
+        "changes": changes,
+    }
+
+    def text() -> str:
+        lines = [f"Events per {series.period}, {series.first_day} to {series.last_day}"]
+        header = ["period", *series.groups]
+        rows = [[lab, *series.counts[:, j].tolist()] for j, lab in enumerate(labels)]
+        lines.append(format_table(header, rows))
+        if changes:
+            lines.append("")
+            lines.append(f"Changes in {changes[0]['period']} ({args.method}, alpha {args.alpha}):")
+            lines.append(
+                format_table(
+                    ["group", "against", "count", "baseline", "difference", "z", "p", "flagged"],
+                    [
+                        [
+                            c["group"],
+                            c["baseline_period"],
+                            c["count"],
+                            c["baseline"],
+                            c["difference"],
+                            c["z"],
+                            c["p_value"],
+                            "yes" if c["flagged"] else "",
+                        ]
+                        for c in changes
+                    ],  # fmt: skip
+                )
+            )
+        else:
+            lines.append("No complete period to test.")
+        return "\n".join(lines)
+
+    def csv_rows() -> tuple[list[str], list[list[Any]]]:
+        rows = [
+            [g, lab, int(series.counts[i, j])]
+            for i, g in enumerate(series.groups)
+            for j, lab in enumerate(labels)
+        ]
+        return ["group", "period", "count"], rows
+
+    return emit(args, payload, text, csv_rows)

@@ -1,0 +1,141 @@
+"""``samtrygg import incidents|polisen``: bulk imports with a one-line or JSON summary.
+
+Exit status 0 on success, 2 when nothing was imported because of errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+EXIT_ERRORS = 2
+POLISEN_USER_AGENT = "Samtrygg/0.1 (open-source crime-prevention software; polls for history)"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``import`` and its subcommands."""
+    parser = subparsers.add_parser("import", help="import incidents or police events")
+    inner = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+
+    inc = inner.add_parser("incidents", help="a partner's CSV or Excel incident log")
+    inc.add_argument("file", metavar="FILE")
+    inc.add_argument("--partnership", required=True, metavar="SLUG")
+    inc.add_argument("--organisation", required=True, metavar="ORG", help="organisation short name")
+    inc.add_argument("--mapping", metavar="FILE", help="JSON {our column: their column}")
+    inc.add_argument(
+        "--sharing", choices=("organisation", "partnership"), default="partnership",
+        help="who sees the incidents' details (default: the partnership)",
+    )
+    inc.add_argument("--format", choices=("text", "json"), default="text")
+    inc.set_defaults(func=_run_incidents)
+
+    pol = inner.add_parser("polisen", help="events in the police events API format")
+    pol.add_argument("file", metavar="FILE", nargs="?", help="JSON list, optionally gzip-compressed")
+    pol.add_argument("--live", action="store_true", help="fetch the latest events from polisen.se")
+    pol.add_argument("--partnership", required=True, metavar="SLUG")
+    pol.add_argument("--include-summaries", action="store_true", help="keep 'Sammanfattning' events")
+    pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
+    pol.add_argument("--format", choices=("text", "json"), default="text")
+    pol.set_defaults(func=_run_polisen)
+
+
+def _report(args: argparse.Namespace, summary: Any, what: str) -> int:
+    if args.format == "json":
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        print(summary.line(what))
+        for e in summary.errors[:50]:
+            where = f"row {e['row']}" if e["row"] is not None else "file"
+            field = f", {e['field']}" if e["field"] else ""
+            print(f"  {where}{field}: {e['message']}")
+        if len(summary.errors) > 50:
+            print(f"  … and {len(summary.errors) - 50} more")
+    return EXIT_ERRORS if summary.errors else 0
+
+
+def _read(path: str) -> bytes:
+    from samtrygg.cli import CommandError
+
+    p = Path(path)
+    if not p.is_file():
+        raise CommandError(f"The file {path!r} does not exist.")
+    return p.read_bytes()
+
+
+def _partnership(slug: str) -> Any:
+    from samtrygg.cli import CommandError
+    from samtrygg.partnerships.models import Partnership
+
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise CommandError(f"There is no partnership {slug!r}; check the short name.")
+    return partnership
+
+
+def _run_incidents(args: argparse.Namespace) -> int:
+    from samtrygg.cli import CommandError, setup_django
+
+    setup_django()
+    from samtrygg.incidents.importing import ImportSummary, errors_as_dicts, import_incidents
+    from samtrygg.web.serve import prepare_database
+
+    prepare_database()
+    from samtrygg.sources.errors import SourceError
+
+    partnership = _partnership(args.partnership)
+    organisation = partnership.organisations.filter(slug=args.organisation).first()
+    if organisation is None:
+        names = ", ".join(partnership.organisations.values_list("slug", flat=True))
+        raise CommandError(f"There is no organisation {args.organisation!r} in {args.partnership}; choose one of: {names}.")
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = json.loads(_read(args.mapping))
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"The mapping file {args.mapping!r} is not valid JSON: {exc.msg}.") from exc
+        if not isinstance(mapping, dict):
+            raise CommandError("The mapping file must hold a JSON object {our column: their column}.")
+    data = _read(args.file)
+    try:
+        summary = import_incidents(
+            partnership, organisation, data, Path(args.file).name, mapping=mapping, sharing=args.sharing
+        )
+    except SourceError as exc:
+        summary = ImportSummary(errors=errors_as_dicts(exc))
+    return _report(args, summary, "incidents")
+
+
+def _run_polisen(args: argparse.Namespace) -> int:
+    from samtrygg.cli import CommandError, setup_django
+
+    setup_django()
+    from django.conf import settings
+
+    from samtrygg.incidents.importing import ImportSummary, errors_as_dicts, import_polisen
+    from samtrygg.sources import polisen
+    from samtrygg.sources.errors import FetchError, SourceError
+    from samtrygg.web.serve import prepare_database
+
+    prepare_database()
+
+    if bool(args.file) == bool(args.live):
+        raise CommandError("Give either a FILE or --live.")
+    partnership = _partnership(args.partnership)
+    if args.live:
+        state = Path(args.state) if args.state else settings.DATA_DIR / "polisen-rate.json"
+        state.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            data = polisen.fetch_live(POLISEN_USER_AGENT, state_path=state)
+        except FetchError as exc:
+            raise CommandError(str(exc)) from exc
+        name = "polisen.se/api/events"
+    else:
+        data, name = _read(args.file), Path(args.file).name
+    try:
+        summary = import_polisen(partnership, data, name, include_summaries=args.include_summaries)
+    except SourceError as exc:
+        summary = ImportSummary(errors=errors_as_dicts(exc))
+    return _report(args, summary, "police events")
+

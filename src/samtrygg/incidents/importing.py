@@ -1,0 +1,252 @@
+"""Imports of partners' incident files and of police events: all or nothing, idempotent.
+
+The readers in :mod:`samtrygg.sources` validate every row first; only a file without problems is
+written, in one transaction, in bulk. Rows already imported (same organisation and source id, or
+the same content hash where the file has no ids) are counted as unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from samtrygg.areas.models import Area
+from samtrygg.areas.services import assign_points
+from samtrygg.incidents.categories import seed_categories
+from samtrygg.incidents.models import (
+    ImportBatch,
+    Incident,
+    IncidentArea,
+    PoliceEvent,
+    Sharing,
+    Source,
+    TimeBand,
+)
+from samtrygg.partnerships.models import Organisation, Partnership
+from samtrygg.sources import polisen, tabular
+from samtrygg.sources.errors import RowError, SourceError
+
+BATCH = 5000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    """The outcome of an import, as printed by the CLI and shown in the web UI."""
+
+    created: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "skipped_reasons": dict(self.skipped_reasons),
+            "errors": list(self.errors),
+        }
+
+    def line(self, what: str) -> str:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
+        text = f"{what}: {self.created} created, {self.unchanged} unchanged, {self.skipped} skipped"
+        return text + (f" ({reasons})" if reasons else "")
+
+
+def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
+    """The problems of a refused file in the CLI's JSON shape."""
+    return [
+        {
+            "row": e.row if e.row is not None else e.feature,
+            "field": e.field,
+            "message": e.message,
+        }
+        for e in exc.errors
+    ]
+
+
+def partnership_bbox(partnership: Partnership) -> tuple[float, float, float, float] | None:
+    """The lon/lat box of the partnership's municipalities, for refusing far-away points."""
+    municipalities = list(Area.objects.municipalities().filter(partnership=partnership))
+    if not municipalities:
+        return None
+    return (
+        min(a.min_lon for a in municipalities),
+        min(a.min_lat for a in municipalities),
+        max(a.max_lon for a in municipalities),
+        max(a.max_lat for a in municipalities),
+    )
+
+
+def assign_areas(partnership: Partnership, incidents: list[Incident]) -> None:
+    """Link incidents with coordinates to every area of the partnership that contains them."""
+    located = [i for i in incidents if i.lon is not None and i.lat is not None]
+    if not located:
+        return
+    areas = list(Area.objects.filter(partnership=partnership))
+    hits = assign_points(
+        areas,
+        np.array([i.lon for i in located], dtype=float),
+        np.array([i.lat for i in located], dtype=float),
+    )
+    links = [
+        IncidentArea(incident_id=inc.pk, area_id=area_id)
+        for inc, ids in zip(located, hits, strict=True)
+        for area_id in ids
+    ]
+    IncidentArea.objects.bulk_create(links, batch_size=BATCH)
+
+
+def import_incidents(
+    partnership: Partnership,
+    organisation: Organisation,
+    data: bytes,
+    filename: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    sharing: str = Sharing.PARTNERSHIP,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Validate and import a partner's CSV/Excel incident log; raise SourceError on any bad row."""
+    categories = {c.name.lower(): c for c in seed_categories(partnership) if c.retired_at is None}
+    table = tabular.read_incidents(
+        data,
+        filename,
+        categories=[c.name for c in categories.values()],
+        mapping=mapping,
+        bbox=partnership_bbox(partnership),
+    )
+    rows = table.rows()
+    existing = set(
+        Incident.objects.filter(
+            organisation=organisation, source=Source.IMPORT, source_id__in=[r.source_id for r in rows]
+        ).values_list("source_id", flat=True)
+    )
+    summary = ImportSummary(unchanged=len(existing))
+    if table.blank_rows:
+        summary.skipped = table.blank_rows
+        summary.skipped_reasons["blank row"] = table.blank_rows
+    new = [r for r in rows if r.source_id not in existing]
+    with transaction.atomic():
+        incidents = []
+        for r in new:
+            band = TimeBand.EXACT if r.has_time else TimeBand.UNKNOWN
+            end = r.occurred_at if r.has_time else r.occurred_at + timedelta(days=1)
+            incidents.append(
+                Incident(
+                    partnership=partnership,
+                    organisation=organisation,
+                    category=categories[r.category.lower()],
+                    occurred_from=r.occurred_at,
+                    occurred_to=end,
+                    time_band=band,
+                    lon=r.lon,
+                    lat=r.lat,
+                    place=r.place or "",
+                    assessment=r.assessment,
+                    description=r.description or "",
+                    sharing=sharing,
+                    source=Source.IMPORT,
+                    source_id=r.source_id,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+            )
+        for start in range(0, len(incidents), BATCH):
+            Incident.objects.bulk_create(incidents[start : start + BATCH])
+            if progress:
+                progress(min(start + BATCH, len(incidents)), len(incidents))
+        if incidents and incidents[0].pk is None:
+            # Backends without RETURNING ids: fetch them back by source id.
+            ids = dict(
+                Incident.objects.filter(
+                    organisation=organisation, source=Source.IMPORT, source_id__in=[i.source_id for i in incidents]
+                ).values_list("source_id", "pk")
+            )
+            for inc in incidents:
+                inc.pk = ids[inc.source_id]
+        assign_areas(partnership, incidents)
+        summary.created = len(incidents)
+        ImportBatch.objects.create(
+            partnership=partnership,
+            organisation=organisation,
+            kind=ImportBatch.Kind.INCIDENTS,
+            filename=filename[:300],
+            created=summary.created,
+            unchanged=summary.unchanged,
+            skipped=summary.skipped,
+            details={"columns": table.columns},
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    return summary
+
+
+def import_polisen(
+    partnership: Partnership, data: bytes, filename: str, *, include_summaries: bool = False
+) -> ImportSummary:
+    """Import the police events of the partnership's municipalities (at municipality level)."""
+    municipalities = {
+        a.code: a.name for a in Area.objects.municipalities().filter(partnership=partnership)
+    }
+    if not municipalities:
+        raise SourceError(
+            [
+                RowError(
+                    None,
+                    None,
+                    "The partnership has no municipalities yet; choose them under Areas first.",
+                )
+            ]
+        )
+    result = polisen.read_polisen_events(data, municipalities=municipalities)
+    summary = ImportSummary(skipped_reasons=dict(result.skipped))
+    rows = [e for e in result.rows if e.municipality_code in municipalities]
+    if not include_summaries:
+        summaries = [e for e in rows if e.is_summary]
+        if summaries:
+            summary.skipped_reasons["summary event (Sammanfattning)"] = len(summaries)
+        rows = [e for e in rows if not e.is_summary]
+    summary.skipped = sum(summary.skipped_reasons.values())
+    existing = set(
+        PoliceEvent.objects.filter(
+            partnership=partnership, event_id__in=[e.id for e in rows]
+        ).values_list("event_id", flat=True)
+    )
+    summary.unchanged = len(existing)
+    new = [
+        PoliceEvent(
+            partnership=partnership,
+            event_id=e.id,
+            published_at=e.published_at,
+            occurred_at=e.occurred_at,
+            type=e.type,
+            municipality_code=e.municipality_code or "",
+            municipality=e.place,
+            resolution=e.resolution,
+            summary=e.summary,
+            url=e.url,
+            is_summary=e.is_summary,
+        )
+        for e in rows
+        if e.id not in existing
+    ]
+    with transaction.atomic():
+        PoliceEvent.objects.bulk_create(new, batch_size=BATCH)
+        summary.created = len(new)
+        ImportBatch.objects.create(
+            partnership=partnership,
+            kind=ImportBatch.Kind.POLISEN,
+            filename=filename[:300],
+            created=summary.created,
+            unchanged=summary.unchanged,
+            skipped=summary.skipped,
+            details={"skipped_reasons": summary.skipped_reasons},
+        )
+    return summary

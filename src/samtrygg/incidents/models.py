@@ -1,0 +1,265 @@
+"""Incidents reported by the partners (EST), imports, and police events.
+
+Access follows DOMAIN.md §11: coordinators and analysts see every incident of their partnership;
+a reporter sees their own organisation's incidents and those other organisations share with the
+partnership (never details of sensitive categories); viewers see aggregates only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtrygg.areas.models import Area
+from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
+
+# The EST seed list (DOMAIN.md §5, issue 3); partnerships edit their own copy.
+SEED_CATEGORIES = [
+    "skadegörelse/klotter",
+    "brand",
+    "otrygg plats",
+    "belysning/mörk plats",
+    "nedskräpning",
+    "ungdomsgrupp/samling",
+    "buskörning",
+    "misstänkt droghandel",
+    "våld/hot",
+    "inbrott",
+    "incident mot personal",
+    "ryktesspridning i sociala medier",
+    "arrangemang",
+    "övrigt",
+]
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def active(self) -> CategoryQuerySet:
+        """Categories offered in the report form (retired ones keep their history)."""
+        return self.filter(retired_at__isnull=True)
+
+
+class Category(models.Model):
+    """A category of the partnership's code list; renamed or retired without losing history."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Only analysts and coordinators see the details of sensitive categories."),
+    )
+    order = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="category_name_unique")
+        ]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sharing(models.TextChoices):
+    ORGANISATION = "organisation", _("Own organisation")
+    PARTNERSHIP = "partnership", _("The partnership")
+
+
+class TimeBand(models.TextChoices):
+    EXACT = "exact", _("Exact time")
+    MORNING = "morning", _("Morning (06–10)")
+    DAY = "day", _("Day (10–17)")
+    EVENING = "evening", _("Evening (17–22)")
+    NIGHT = "night", _("Night (22–06)")
+    UNKNOWN = "unknown", _("Some time that day")
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("Report form")
+    IMPORT = "import", _("File import")
+    DEMO = "demo", _("Synthetic demo data")
+
+
+class Report(models.Model):
+    """One submission by a reporter; it may hold several incidents."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reports")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sharing = models.CharField(_("sharing"), max_length=16, choices=Sharing.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: Any, partnership: Partnership | None = None) -> IncidentQuerySet:
+        """Incidents whose details the user may see (deny by default)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        qs = self if partnership is None else self.filter(partnership=partnership)
+        if user.is_superuser:
+            return qs
+        memberships = Membership.objects.filter(user=user)
+        if partnership is not None:
+            memberships = memberships.filter(partnership=partnership)
+        condition = models.Q(pk__in=[])
+        for m in memberships:
+            if m.role in (Role.COORDINATOR, Role.ANALYST):
+                condition |= models.Q(partnership_id=m.partnership_id)
+            elif m.role == Role.REPORTER:
+                condition |= models.Q(partnership_id=m.partnership_id, organisation_id=m.organisation_id)
+                condition |= models.Q(
+                    partnership_id=m.partnership_id,
+                    sharing=Sharing.PARTNERSHIP,
+                    category__is_sensitive=False,
+                )
+        return qs.filter(condition)
+
+
+class Incident(models.Model):
+    """One event: what, where and when, from a report, an import or the demo generator."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="incidents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="incidents")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, null=True, blank=True, related_name="incidents"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents")
+    occurred_from = models.DateTimeField(_("from"))
+    occurred_to = models.DateTimeField(_("to"))
+    time_band = models.CharField(
+        _("time"), max_length=16, choices=TimeBand.choices, default=TimeBand.EXACT
+    )
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    assessment = models.PositiveSmallIntegerField(_("own assessment"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sharing = models.CharField(
+        _("sharing"), max_length=16, choices=Sharing.choices, default=Sharing.PARTNERSHIP
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
+    source_id = models.CharField(max_length=100, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+    areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_from"]
+        constraints = [
+            # Re-importing a file adds nothing: one row per partner and source id.
+            models.UniqueConstraint(
+                fields=["organisation", "source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="incident_source_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assessment__isnull=True)
+                | models.Q(assessment__gte=1, assessment__lte=5),
+                name="incident_assessment_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "occurred_from"]),
+            models.Index(fields=["partnership", "category", "occurred_from"]),
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.occurred_from:%Y-%m-%d}"
+
+
+class IncidentArea(models.Model):
+    """Which areas an incident lies in (computed once, when it is saved)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "area"], name="incident_area_unique")
+        ]
+
+
+class ColumnMapping(models.Model):
+    """An organisation's saved column mapping for its incident files."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="column_mapping"
+    )
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who, what, and the outcome (for the history and idempotence)."""
+
+    class Kind(models.TextChoices):
+        INCIDENTS = "incidents", _("Incidents")
+        POLISEN = "polisen", _("Police events")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="imports")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    filename = models.CharField(max_length=300)
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class PoliceEvent(models.Model):
+    """An event from the police events API, kept at municipality level (never a street)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="police_events"
+    )
+    event_id = models.BigIntegerField()
+    published_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    type = models.CharField(max_length=100)
+    municipality_code = models.CharField(max_length=4)
+    municipality = models.CharField(max_length=100)
+    resolution = models.CharField(max_length=8)
+    summary = models.TextField(blank=True)
+    url = models.URLField(max_length=500)
+    is_summary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "event_id"], name="police_event_unique")
+        ]
+        indexes = [models.Index(fields=["partnership", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
