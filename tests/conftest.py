@@ -53,10 +53,18 @@ def build_world() -> World:
 
     a = Partnership.objects.create(name="Alfa", slug="alfa")
     b = Partnership.objects.create(name="Beta", slug="beta")
-    kommun = Organisation.objects.create(partnership=a, name="Alfa kommun", slug="alfa-kommun", kind="kommun")
-    school = Organisation.objects.create(partnership=a, name="Alfaskolan", slug="alfaskolan", kind="skola")
-    housing = Organisation.objects.create(partnership=a, name="Alfahem", slug="alfahem", kind="bostadsbolag")
-    Organisation.objects.create(partnership=b, name="Beta kommun", slug="beta-kommun", kind="kommun")
+    kommun = Organisation.objects.create(
+        partnership=a, name="Alfa kommun", slug="alfa-kommun", kind="kommun"
+    )
+    school = Organisation.objects.create(
+        partnership=a, name="Alfaskolan", slug="alfaskolan", kind="skola"
+    )
+    housing = Organisation.objects.create(
+        partnership=a, name="Alfahem", slug="alfahem", kind="bostadsbolag"
+    )
+    Organisation.objects.create(
+        partnership=b, name="Beta kommun", slug="beta-kommun", kind="kommun"
+    )
     users = {
         "coordinator": make_user("coordinator@alfa.test"),
         "analyst": make_user("analyst@alfa.test"),
@@ -67,15 +75,27 @@ def build_world() -> World:
         "superuser": make_user("root@samtrygg.test", superuser=True),
     }
     memberships = {
-        "coordinator": Membership.objects.create(user=users["coordinator"], partnership=a, role=Role.COORDINATOR, organisation=kommun),
-        "analyst": Membership.objects.create(user=users["analyst"], partnership=a, role=Role.ANALYST),
-        "reporter": Membership.objects.create(user=users["reporter"], partnership=a, role=Role.REPORTER, organisation=school),
-        "housing_reporter": Membership.objects.create(user=users["housing_reporter"], partnership=a, role=Role.REPORTER, organisation=housing),
+        "coordinator": Membership.objects.create(
+            user=users["coordinator"], partnership=a, role=Role.COORDINATOR, organisation=kommun
+        ),
+        "analyst": Membership.objects.create(
+            user=users["analyst"], partnership=a, role=Role.ANALYST
+        ),
+        "reporter": Membership.objects.create(
+            user=users["reporter"], partnership=a, role=Role.REPORTER, organisation=school
+        ),
+        "housing_reporter": Membership.objects.create(
+            user=users["housing_reporter"], partnership=a, role=Role.REPORTER, organisation=housing
+        ),
         "viewer": Membership.objects.create(user=users["viewer"], partnership=a, role=Role.VIEWER),
-        "outsider": Membership.objects.create(user=users["outsider"], partnership=b, role=Role.COORDINATOR),
+        "outsider": Membership.objects.create(
+            user=users["outsider"], partnership=b, role=Role.COORDINATOR
+        ),
     }
     drawn = area_services.create_drawn_area(a, "Centrum", box(14.50, 59.32, 14.53, 59.34), None)
-    invitation = Invitation.objects.create(partnership=a, email="newcomer@alfa.test", role=Role.VIEWER)
+    invitation = Invitation.objects.create(
+        partnership=a, email="newcomer@alfa.test", role=Role.VIEWER
+    )
     return World(a, b, school, housing, kommun, users, memberships, drawn, invitation)
 
 
@@ -93,7 +113,9 @@ def client_for(client: Any, world: World) -> Any:
     def sign_in(persona: str) -> Any:
         client.logout()
         if persona != "anonymous":
-            client.force_login(world.users[persona], backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(
+                world.users[persona], backend="django.contrib.auth.backends.ModelBackend"
+            )
         return client
 
     return sign_in

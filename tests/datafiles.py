@@ -1,4 +1,4 @@
-"""Access to the real data in ``../shared/data``; tests skip, naming the file, where it is absent."""
+"""The real data in ``../shared/data``; tests skip, naming the file, where it is absent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 SHARED_DATA = Path(
-    os.environ.get("SAMTRYGG_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    os.environ.get(
+        "SAMTRYGG_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
 )
 
 

@@ -30,24 +30,35 @@ def _collection(*features: tuple[str, Any]) -> bytes:
 
 BOWTIE = {
     "type": "Polygon",
-    "coordinates": [[[14.50, 59.30], [14.52, 59.32], [14.52, 59.30], [14.50, 59.32], [14.50, 59.30]]],
+    "coordinates": [
+        [[14.50, 59.30], [14.52, 59.32], [14.52, 59.30], [14.50, 59.32], [14.50, 59.30]]
+    ],
 }
 
 
-def test_coordinator_picks_municipalities_and_gets_their_boundaries(world: World, client_for: Any) -> None:
+def test_coordinator_picks_municipalities_and_gets_their_boundaries(
+    world: World, client_for: Any
+) -> None:
     client = client_for("coordinator")
     response = client.post(
         reverse("area-municipalities", args=[world.a.slug]), {"municipalities": ["1883", "1862"]}
     )
     assert response.status_code == 302
     municipalities = Area.objects.filter(partnership=world.a, kind=AreaKind.MUNICIPALITY)
-    assert {(m.code, m.name) for m in municipalities} == {("1883", "Karlskoga"), ("1862", "Degerfors")}
+    assert {(m.code, m.name) for m in municipalities} == {
+        ("1883", "Karlskoga"),
+        ("1862", "Degerfors"),
+    }
     karlskoga = municipalities.get(code="1883")
     assert karlskoga.min_lon < 14.52 < karlskoga.max_lon
     assert karlskoga.geometry["type"] in ("Polygon", "MultiPolygon")
     # Choosing again replaces the set.
     client.post(reverse("area-municipalities", args=[world.a.slug]), {"municipalities": ["1883"]})
-    assert list(Area.objects.filter(partnership=world.a, kind=AreaKind.MUNICIPALITY).values_list("code", flat=True)) == ["1883"]
+    assert list(
+        Area.objects.filter(partnership=world.a, kind=AreaKind.MUNICIPALITY).values_list(
+            "code", flat=True
+        )
+    ) == ["1883"]
 
 
 def test_municipality_list_offers_all_290(world: World, client_for: Any) -> None:
@@ -65,11 +76,17 @@ def test_geojson_import_creates_every_area(world: World, client_for: Any) -> Non
         {"file": SimpleUploadedFile("omraden.geojson", data, content_type="application/geo+json")},
     )
     assert response.status_code == 302
-    names = set(Area.objects.filter(partnership=world.a, kind=AreaKind.IMPORTED).values_list("name", flat=True))
+    names = set(
+        Area.objects.filter(partnership=world.a, kind=AreaKind.IMPORTED).values_list(
+            "name", flat=True
+        )
+    )
     assert names == {"Bruket", "Stationen"}
 
 
-def test_geojson_with_one_broken_feature_imports_nothing_and_names_it(world: World, client_for: Any) -> None:
+def test_geojson_with_one_broken_feature_imports_nothing_and_names_it(
+    world: World, client_for: Any
+) -> None:
     data = _collection(("Bruket", mapping(box(14.53, 59.30, 14.56, 59.32))), ("Fjärilen", BOWTIE))
     response = client_for("coordinator").post(
         reverse("area-import", args=[world.a.slug]),

@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path(os.environ.get("SAMTRYGG_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still
 # synchronous and safe, so Django's async guard is lifted for the browser tests only.
@@ -33,7 +38,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("SAMTRYGG_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}, and this run requires the browser tests")
+            pytest.fail(
+                f"Chromium is missing at {CHROMIUM}, and this run requires the browser tests"
+            )
         pytest.skip(f"Chromium is missing at {CHROMIUM}: install Debian's 'chromium' package")
     from playwright.sync_api import sync_playwright
 

@@ -79,7 +79,9 @@ def test_coordinator_invites_a_reporter_and_gives_a_role(page: Any, bworld: Any)
     check_accessibility(page)
 
 
-def test_geojson_with_a_broken_feature_is_refused_and_nothing_imported(page: Any, bworld: Any, tmp_path: Any) -> None:
+def test_geojson_with_a_broken_feature_is_refused_and_nothing_imported(
+    page: Any, bworld: Any, tmp_path: Any
+) -> None:
     from samtrygg.areas.models import Area
 
     bad = tmp_path / "omraden.geojson"
@@ -88,8 +90,16 @@ def test_geojson_with_a_broken_feature_is_refused_and_nothing_imported(page: Any
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "properties": {"name": "Bruket"}, "geometry": mapping(box(14.53, 59.30, 14.56, 59.32))},
-                    {"type": "Feature", "properties": {"name": "Fjärilen"}, "geometry": {"type": "Polygon", "coordinates": BOWTIE}},
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Bruket"},
+                        "geometry": mapping(box(14.53, 59.30, 14.56, 59.32)),
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Fjärilen"},
+                        "geometry": {"type": "Polygon", "coordinates": BOWTIE},
+                    },
                 ],
             }
         )

@@ -22,7 +22,11 @@ def test_coordinator_invites_a_reporter_and_the_change_is_recorded(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("member-invite", args=[world.a.slug]),
-            {"email": "New.Reporter@Alfa.test", "role": "reporter", "organisation": world.school.pk},
+            {
+                "email": "New.Reporter@Alfa.test",
+                "role": "reporter",
+                "organisation": world.school.pk,
+            },
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="new.reporter@alfa.test")
@@ -34,7 +38,9 @@ def test_coordinator_invites_a_reporter_and_the_change_is_recorded(
     assert event.details["role"] == "reporter"
 
 
-def test_invitation_of_a_reporter_without_organisation_is_refused(world: World, client_for: Any) -> None:
+def test_invitation_of_a_reporter_without_organisation_is_refused(
+    world: World, client_for: Any
+) -> None:
     client = client_for("coordinator")
     response = client.post(
         reverse("member-invite", args=[world.a.slug]), {"email": "x@alfa.test", "role": "reporter"}
@@ -51,12 +57,22 @@ def test_inviting_an_existing_member_says_to_change_their_role_instead(world: Wo
 
 def test_newcomer_accepts_invitation_with_a_strong_password(world: World, client: Any) -> None:
     url = reverse("invitation-accept", args=[world.invitation.token])
-    weak = client.post(url, {"first_name": "Ny", "last_name": "Person", "password1": "12345678", "password2": "12345678"})
+    weak = client.post(
+        url,
+        {
+            "first_name": "Ny",
+            "last_name": "Person",
+            "password1": "12345678",
+            "password2": "12345678",
+        },
+    )
     assert weak.status_code == 200
     assert weak.context["form"].errors["password1"]
     assert not Membership.objects.filter(user__email="newcomer@alfa.test").exists()
     good = "lugn-sommar-kväll-2026"
-    response = client.post(url, {"first_name": "Ny", "last_name": "Person", "password1": good, "password2": good})
+    response = client.post(
+        url, {"first_name": "Ny", "last_name": "Person", "password1": good, "password2": good}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("partnership-start", args=[world.a.slug])
     membership = Membership.objects.get(user__email="newcomer@alfa.test")
@@ -71,13 +87,17 @@ def test_newcomer_accepts_invitation_with_a_strong_password(world: World, client
 
 
 def test_expired_invitation_cannot_be_used(world: World, client: Any) -> None:
-    Invitation.objects.filter(pk=world.invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    Invitation.objects.filter(pk=world.invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
     response = client.get(reverse("invitation-accept", args=[world.invitation.token]))
     assert "partnerships/invitation_unusable.html" in [t.name for t in response.templates]
 
 
 def test_existing_user_is_asked_to_sign_in_before_accepting(world: World, client: Any) -> None:
-    invitation = services.invite(world.b, world.users["outsider"], "analyst@alfa.test", "analyst", None)
+    invitation = services.invite(
+        world.b, world.users["outsider"], "analyst@alfa.test", "analyst", None
+    )
     response = client.get(reverse("invitation-accept", args=[invitation.token]))
     assert "partnerships/invitation_sign_in.html" in [t.name for t in response.templates]
     client.force_login(world.users["analyst"], backend="django.contrib.auth.backends.ModelBackend")
@@ -94,7 +114,8 @@ def test_role_change_is_recorded_and_shown_in_the_history(world: World, client_f
     client = client_for("coordinator")
     membership = world.memberships["viewer"]
     response = client.post(
-        reverse("member-edit", args=[world.a.slug, membership.pk]), {"role": "analyst", "organisation": ""}
+        reverse("member-edit", args=[world.a.slug, membership.pk]),
+        {"role": "analyst", "organisation": ""},
     )
     assert response.status_code == 302
     membership.refresh_from_db()
@@ -153,7 +174,8 @@ def test_querysets_show_members_only_their_partnerships(world: World) -> None:
 def test_coordinator_adds_and_edits_an_organisation(world: World, client_for: Any) -> None:
     client = client_for("coordinator")
     response = client.post(
-        reverse("organisation-create", args=[world.a.slug]), {"name": "Räddningstjänsten Alfa", "kind": "raddningstjanst"}
+        reverse("organisation-create", args=[world.a.slug]),
+        {"name": "Räddningstjänsten Alfa", "kind": "raddningstjanst"},
     )
     assert response.status_code == 302
     org = world.a.organisations.get(name="Räddningstjänsten Alfa")

@@ -149,7 +149,9 @@ def _url_names(patterns: list[Any], namespace: str | None = None) -> set[str]:
             names |= _url_names(p.url_patterns, ns)
         elif isinstance(p, URLPattern):
             if p.name is None:
-                raise AssertionError(f"URL pattern {p.pattern} has no name; name it and add a rule.")
+                raise AssertionError(
+                    f"URL pattern {p.pattern} has no name; name it and add a rule."
+                )
             names.add(f"{namespace}:{p.name}" if namespace else p.name)
     return names
 
@@ -168,10 +170,7 @@ def test_permission_matrix(name: str, role: str, world: World, client_for: Any) 
     rule = RULES[name]
     client = client_for(role)
     url = reverse(name, kwargs=rule.kwargs(world))
-    if rule.method == "post":
-        response = client.post(url, rule.data(world))
-    else:
-        response = client.get(url)
+    response = client.post(url, rule.data(world)) if rule.method == "post" else client.get(url)
     expected = rule.expected[role]
     assert response.status_code == expected, (
         f"{role} on {name} ({rule.method.upper()} {url}): got {response.status_code}, "

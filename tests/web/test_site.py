@@ -69,9 +69,17 @@ def test_no_traceback_reaches_a_user_on_a_missing_page(world: World, client_for:
 
 
 def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SAMTRYGG_DEBUG", "DATABASE_URL")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "SAMTRYGG_DEBUG", "DATABASE_URL")
+    }
     return subprocess.run(
-        [sys.executable, "-c", "import samtrygg.web.settings as s; print(s.DATABASES['default']['ENGINE'], s.SECURE)"],
+        [
+            sys.executable,
+            "-c",
+            "import samtrygg.web.settings as s; print(s.DATABASES['default']['ENGINE'], s.SECURE)",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -110,6 +118,8 @@ def test_bad_boolean_setting_names_the_variable() -> None:
     assert "SAMTRYGG_SECURE='maybe' is not a yes/no value" in result.stderr
 
 
-def test_an_english_browser_still_gets_swedish_until_english_is_chosen(world: World, client: Any) -> None:
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(
+    world: World, client: Any
+) -> None:
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="sv">' in page

@@ -254,14 +254,16 @@ class Grid:
         row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_size).astype(np.int64)
         return row, col
 
-    def inside(self, row: npt.NDArray[np.int64], col: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    def inside(
+        self, row: npt.NDArray[np.int64], col: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
         """Whether each (row, col) lies on the grid."""
         return (row >= 0) & (row < self.n_rows) & (col >= 0) & (col < self.n_cols)
 
     def counts(
         self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
     ) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
-        """Point counts (or summed weights) per cell, shape (n_rows, n_cols); outside points drop."""
+        """Counts (or summed weights) per cell, shape (n_rows, n_cols), outside points left out."""
         row, col = self.cell_of(x, y)
         keep = self.inside(row, col)
         flat = row[keep] * self.n_cols + col[keep]
@@ -280,4 +282,6 @@ class Grid:
 
     def shifted(self, dx: float, dy: float) -> Grid:
         """The same grid with its origin moved by (dx, dy) and one more row and column."""
-        return Grid(self.x0 - dx, self.y0 - dy, self.cell_size, self.n_cols + 1, self.n_rows + 1, self.crs)
+        return Grid(
+            self.x0 - dx, self.y0 - dy, self.cell_size, self.n_cols + 1, self.n_rows + 1, self.crs
+        )

@@ -93,7 +93,10 @@ def read_table(path: str | Path) -> pl.DataFrame:
     separator = ";" if first.count(";") > first.count(",") else ","
     try:
         return pl.read_csv(
-            text.encode("utf-8"), separator=separator, infer_schema=False, truncate_ragged_lines=True
+            text.encode("utf-8"),
+            separator=separator,
+            infer_schema=False,
+            truncate_ragged_lines=True,
         )
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"The file {str(p)!r} is not a readable CSV file: {exc}.") from exc
@@ -176,7 +179,9 @@ def _apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
             raise InputError(f"The filter {item!r} is not of the form COLUMN=VALUE.")
         column, value = item.split("=", 1)
         if column not in frame.columns:
-            raise InputError(f"The filter column {column!r} is not in the file; it has {frame.columns}.")
+            raise InputError(
+                f"The filter column {column!r} is not in the file; it has {frame.columns}."
+            )
         frame = frame.filter(pl.col(column) == value)
     return frame
 

@@ -61,7 +61,9 @@ class Area(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "kind", "name"], name="area_name_unique"),
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "name"], name="area_name_unique"
+            ),
         ]
         indexes = [models.Index(fields=["partnership", "kind"])]
         verbose_name = _("area")

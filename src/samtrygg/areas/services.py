@@ -33,7 +33,8 @@ def _bounds_fields(geom: BaseGeometry) -> dict[str, float]:
 
 def _geometry_json(geom: BaseGeometry) -> dict[str, Any]:
     # Round trip through JSON so the stored value holds plain lists, not tuples.
-    return json.loads(json.dumps(mapping(shapely.set_precision(geom, 1e-7))))
+    data: dict[str, Any] = json.loads(json.dumps(mapping(shapely.set_precision(geom, 1e-7))))
+    return data
 
 
 @transaction.atomic
@@ -76,9 +77,7 @@ def set_municipalities(partnership: Partnership, codes: Iterable[str], actor: An
 def import_areas(partnership: Partnership, data: bytes, filename: str, actor: Any) -> list[Area]:
     """Import every feature of a GeoJSON or GeoPackage file, or nothing when any is bad."""
     features = geodata.read_areas(data, filename)
-    taken = set(
-        Area.objects.filter(partnership=partnership).values_list("kind", "name")
-    )
+    taken = set(Area.objects.filter(partnership=partnership).values_list("kind", "name"))
     clashes = [
         RowError(
             row=None,

@@ -84,7 +84,9 @@ def area_draw(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             geom = services.parse_drawn_geometry(form.cleaned_data["geometry"])
-            services.create_drawn_area(access.partnership, form.cleaned_data["name"], geom, request.user)
+            services.create_drawn_area(
+                access.partnership, form.cleaned_data["name"], geom, request.user
+            )
         except SourceError as exc:
             form.add_error(None, str(exc))
         else:

@@ -69,14 +69,17 @@ def _default_port() -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (used by ``main`` and by the documentation test)."""
     parser = argparse.ArgumentParser(
-        prog="samtrygg", description="Samtrygg: local crime-prevention work, from picture to follow-up."
+        prog="samtrygg",
+        description="Samtrygg: local crime-prevention work, from picture to follow-up.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the web application")
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 8000)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--no-migrate", action="store_true", help="do not migrate the database first")
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="do not migrate the database first"
+    )
     serve.set_defaults(func=_cmd_serve)
 
     demo = sub.add_parser("demo", help="load the demo partnership Karlskoga–Degerfors and serve it")

@@ -25,17 +25,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     inc.add_argument("--organisation", required=True, metavar="ORG", help="organisation short name")
     inc.add_argument("--mapping", metavar="FILE", help="JSON {our column: their column}")
     inc.add_argument(
-        "--sharing", choices=("organisation", "partnership"), default="partnership",
+        "--sharing",
+        choices=("organisation", "partnership"),
+        default="partnership",
         help="who sees the incidents' details (default: the partnership)",
     )
     inc.add_argument("--format", choices=("text", "json"), default="text")
     inc.set_defaults(func=_run_incidents)
 
     pol = inner.add_parser("polisen", help="events in the police events API format")
-    pol.add_argument("file", metavar="FILE", nargs="?", help="JSON list, optionally gzip-compressed")
+    pol.add_argument(
+        "file", metavar="FILE", nargs="?", help="JSON list, optionally gzip-compressed"
+    )
     pol.add_argument("--live", action="store_true", help="fetch the latest events from polisen.se")
     pol.add_argument("--partnership", required=True, metavar="SLUG")
-    pol.add_argument("--include-summaries", action="store_true", help="keep 'Sammanfattning' events")
+    pol.add_argument(
+        "--include-summaries", action="store_true", help="keep 'Sammanfattning' events"
+    )
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
     pol.set_defaults(func=_run_polisen)
@@ -88,19 +94,31 @@ def _run_incidents(args: argparse.Namespace) -> int:
     organisation = partnership.organisations.filter(slug=args.organisation).first()
     if organisation is None:
         names = ", ".join(partnership.organisations.values_list("slug", flat=True))
-        raise CommandError(f"There is no organisation {args.organisation!r} in {args.partnership}; choose one of: {names}.")
+        raise CommandError(
+            f"There is no organisation {args.organisation!r} in {args.partnership}; "
+            f"choose one of: {names}."
+        )
     mapping = None
     if args.mapping:
         try:
             mapping = json.loads(_read(args.mapping))
         except json.JSONDecodeError as exc:
-            raise CommandError(f"The mapping file {args.mapping!r} is not valid JSON: {exc.msg}.") from exc
+            raise CommandError(
+                f"The mapping file {args.mapping!r} is not valid JSON: {exc.msg}."
+            ) from exc
         if not isinstance(mapping, dict):
-            raise CommandError("The mapping file must hold a JSON object {our column: their column}.")
+            raise CommandError(
+                "The mapping file must hold a JSON object {our column: their column}."
+            )
     data = _read(args.file)
     try:
         summary = import_incidents(
-            partnership, organisation, data, Path(args.file).name, mapping=mapping, sharing=args.sharing
+            partnership,
+            organisation,
+            data,
+            Path(args.file).name,
+            mapping=mapping,
+            sharing=args.sharing,
         )
     except SourceError as exc:
         summary = ImportSummary(errors=errors_as_dicts(exc))
@@ -138,4 +156,3 @@ def _run_polisen(args: argparse.Namespace) -> int:
     except SourceError as exc:
         summary = ImportSummary(errors=errors_as_dicts(exc))
     return _report(args, summary, "police events")
-

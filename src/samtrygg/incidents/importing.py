@@ -127,7 +127,9 @@ def import_incidents(
     rows = table.rows()
     existing = set(
         Incident.objects.filter(
-            organisation=organisation, source=Source.IMPORT, source_id__in=[r.source_id for r in rows]
+            organisation=organisation,
+            source=Source.IMPORT,
+            source_id__in=[r.source_id for r in rows],
         ).values_list("source_id", flat=True)
     )
     summary = ImportSummary(unchanged=len(existing))
@@ -167,7 +169,9 @@ def import_incidents(
             # Backends without RETURNING ids: fetch them back by source id.
             ids = dict(
                 Incident.objects.filter(
-                    organisation=organisation, source=Source.IMPORT, source_id__in=[i.source_id for i in incidents]
+                    organisation=organisation,
+                    source=Source.IMPORT,
+                    source_id__in=[i.source_id for i in incidents],
                 ).values_list("source_id", "pk")
             )
             for inc in incidents:

@@ -44,7 +44,9 @@ class CategoryQuerySet(models.QuerySet["Category"]):
 class Category(models.Model):
     """A category of the partnership's code list; renamed or retired without losing history."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="categories")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="categories"
+    )
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     is_sensitive = models.BooleanField(
@@ -121,7 +123,9 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
             if m.role in (Role.COORDINATOR, Role.ANALYST):
                 condition |= models.Q(partnership_id=m.partnership_id)
             elif m.role == Role.REPORTER:
-                condition |= models.Q(partnership_id=m.partnership_id, organisation_id=m.organisation_id)
+                condition |= models.Q(
+                    partnership_id=m.partnership_id, organisation_id=m.organisation_id
+                )
                 condition |= models.Q(
                     partnership_id=m.partnership_id,
                     sharing=Sharing.PARTNERSHIP,
@@ -134,7 +138,9 @@ class Incident(models.Model):
     """One event: what, where and when, from a report, an import or the demo generator."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="incidents")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="incidents")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="incidents"
+    )
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, null=True, blank=True, related_name="incidents"
     )
@@ -155,7 +161,9 @@ class Incident(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
     source_id = models.CharField(max_length=100, blank=True)
     is_synthetic = models.BooleanField(default=False)
-    areas = models.ManyToManyField(Area, through="IncidentArea", related_name="incidents")
+    areas: models.ManyToManyField[Area, IncidentArea] = models.ManyToManyField(
+        Area, through="IncidentArea", related_name="incidents"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -94,7 +94,8 @@ class AcceptInvitationForm(forms.Form):
         help_text=_("At least 12 characters; not a common password and not only digits."),
     )
     password2 = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:

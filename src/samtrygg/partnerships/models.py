@@ -103,8 +103,12 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "slug"], name="organisation_slug_unique"),
-            models.UniqueConstraint(fields=["partnership", "name"], name="organisation_name_unique"),
+            models.UniqueConstraint(
+                fields=["partnership", "slug"], name="organisation_slug_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_name_unique"
+            ),
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -192,7 +196,11 @@ class Invitation(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="invitations"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
     )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
@@ -217,7 +225,11 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class MembershipEvent(models.Model):

@@ -62,8 +62,8 @@ def partnership_start(request: HttpRequest, slug: str) -> HttpResponse:
         "access": access,
         "organisations": p.organisations.all(),
         "member_count": p.memberships.count(),
-        "area_count": p.areas.exclude(kind="municipality").count(),  # type: ignore[attr-defined]
-        "municipalities": p.areas.filter(kind="municipality"),  # type: ignore[attr-defined]
+        "area_count": p.areas.exclude(kind="municipality").count(),
+        "municipalities": p.areas.filter(kind="municipality"),
     }
     return render(request, "partnerships/start.html", context)
 
@@ -75,7 +75,9 @@ def organisation_list(request: HttpRequest, slug: str) -> HttpResponse:
         partnership=access.partnership
     )
     return render(
-        request, "partnerships/organisation_list.html", {"access": access, "organisations": organisations}
+        request,
+        "partnerships/organisation_list.html",
+        {"access": access, "organisations": organisations},
     )
 
 
@@ -94,7 +96,9 @@ def organisation_create(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_edit(request: HttpRequest, slug: str, org: str) -> HttpResponse:
     access = get_access(request, slug, COORDINATOR)
     organisation = get_object_or_404(Organisation, partnership=access.partnership, slug=org)
-    form = OrganisationForm(request.POST or None, instance=organisation, partnership=access.partnership)
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, partnership=access.partnership
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The organisation has been saved."))
@@ -118,7 +122,12 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnerships/member_list.html",
-        {"access": access, "memberships": memberships, "invitations": invitations, "role_help": ROLE_HELP},
+        {
+            "access": access,
+            "memberships": memberships,
+            "invitations": invitations,
+            "role_help": ROLE_HELP,
+        },
     )
 
 
@@ -144,7 +153,9 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("member-list", slug=slug)
     return render(
-        request, "partnerships/member_invite.html", {"access": access, "form": form, "role_help": ROLE_HELP}
+        request,
+        "partnerships/member_invite.html",
+        {"access": access, "form": form, "role_help": ROLE_HELP},
     )
 
 
@@ -159,7 +170,10 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.change_membership(
-                membership, request.user, form.cleaned_data["role"], form.cleaned_data["organisation"]
+                membership,
+                request.user,
+                form.cleaned_data["role"],
+                form.cleaned_data["organisation"],
             )
         except services.MembershipError as exc:
             form.add_error(None, str(exc))

@@ -48,8 +48,16 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("samordnare@demo.samtrygg.example", "Sara", "Samordnare", Role.COORDINATOR, "karlskoga-kommun"),
-    DemoAccount("analytiker@demo.samtrygg.example", "Ali", "Analytiker", Role.ANALYST, "polisen-karlskoga"),
+    DemoAccount(
+        "samordnare@demo.samtrygg.example",
+        "Sara",
+        "Samordnare",
+        Role.COORDINATOR,
+        "karlskoga-kommun",
+    ),
+    DemoAccount(
+        "analytiker@demo.samtrygg.example", "Ali", "Analytiker", Role.ANALYST, "polisen-karlskoga"
+    ),
     DemoAccount("skola@demo.samtrygg.example", "Rut", "Rapportör", Role.REPORTER, "centrumskolan"),
     DemoAccount("bostad@demo.samtrygg.example", "Bo", "Rapportör", Role.REPORTER, "bostadsbolaget"),
     DemoAccount("politiker@demo.samtrygg.example", "Per", "Politiker", Role.VIEWER, None),

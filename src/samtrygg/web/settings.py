@@ -1,4 +1,4 @@
-"""The one settings module. Every value comes from the environment; docs/configuration.md lists them.
+"""The one settings module: every value comes from the environment (docs/configuration.md).
 
 SQLite under the data directory by default, so a fresh clone runs; ``DATABASE_URL`` selects
 PostgreSQL (psycopg 3) in production.
@@ -227,7 +227,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Without SAMTRYGG_STATIC_ROOT the files are served from the packages (WHITENOISE_USE_FINDERS);
 # with it, run `samtrygg manage collectstatic` at deployment.
-STATIC_ROOT = Path(os.environ["SAMTRYGG_STATIC_ROOT"]) if os.environ.get("SAMTRYGG_STATIC_ROOT") else None
+STATIC_ROOT = (
+    Path(os.environ["SAMTRYGG_STATIC_ROOT"]) if os.environ.get("SAMTRYGG_STATIC_ROOT") else None
+)
+
 
 def _package_static(package: str) -> Path:
     # Leaflet and Leaflet.draw ship inside django-leaflet; we take its static files only, since

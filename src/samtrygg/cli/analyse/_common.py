@@ -30,7 +30,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, with_file: bool = Tr
     parser.add_argument("--y", help="y or latitude column (default: detected)")
     parser.add_argument("--crs", help="CRS of the coordinates (default EPSG:4326 for lon/lat)")
     parser.add_argument("--time", help="time column (default: detected)")
-    parser.add_argument("--time-format", help="strftime format of the time column (default ISO 8601)")
+    parser.add_argument(
+        "--time-format", help="strftime format of the time column (default ISO 8601)"
+    )
     parser.add_argument(
         "--filter", action="append", default=[], metavar="COL=VALUE", help="keep matching rows"
     )
@@ -86,7 +88,9 @@ def jsonable(value: Any) -> Any:
 def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A plain aligned text table for people."""
     body = [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(header)
+    ]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in body]

@@ -169,8 +169,16 @@ def _text(payload: dict[str, Any]) -> str:
             _common.format_table(
                 ["class", "row", "col", "x", "y", "count", "z", "p_adjusted"],
                 (
-                    [c["class"], c["row"], c["col"], round(c["x"]), round(c["y"]), c["count"],
-                     round(c["gi_star_z"], 2), c["p_adjusted"]]
+                    [
+                        c["class"],
+                        c["row"],
+                        c["col"],
+                        round(c["x"]),
+                        round(c["y"]),
+                        c["count"],
+                        round(c["gi_star_z"], 2),
+                        c["p_adjusted"],
+                    ]
                     for c in shown
                 ),
             )  # fmt: skip
