@@ -111,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, AnalysisError) as exc:
         print(f"samtrygg: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:
+        # A configuration mistake (e.g. no SECRET_KEY) is the user's to fix: say it plainly.
+        if type(exc).__name__ == "ImproperlyConfigured":
+            print(f"samtrygg: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
     except KeyboardInterrupt:
         return 130
     return int(result or 0)
