@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samtrygg.partnerships import services
 from samtrygg.partnerships.models import Invitation, Membership, MembershipEvent, Partnership, Role
@@ -50,6 +50,7 @@ def test_invitation_of_a_reporter_without_organisation_is_refused(
     assert "organisation" in response.context["form"].errors
 
 
+@translation.override("en")
 def test_inviting_an_existing_member_says_to_change_their_role_instead(world: World) -> None:
     with pytest.raises(services.MembershipError, match="already a member"):
         services.invite(world.a, world.users["coordinator"], "viewer@alfa.test", "analyst", None)
@@ -126,6 +127,7 @@ def test_role_change_is_recorded_and_shown_in_the_history(world: World, client_f
     assert "viewer@alfa.test" in history.content.decode()
 
 
+@translation.override("en")
 def test_the_last_coordinator_cannot_be_demoted_or_removed(world: World) -> None:
     membership = world.memberships["coordinator"]
     with pytest.raises(services.MembershipError, match="at least one coordinator"):
