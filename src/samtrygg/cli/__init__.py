@@ -39,10 +39,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     # The demo runs over plain HTTP on this machine with a throw-away key; production sets both.
     os.environ.setdefault("SAMTRYGG_INSECURE_DEV_KEY", "1")
     os.environ.setdefault("SAMTRYGG_SECURE", "0")
+    if args.incidents is not None and args.incidents < 0:
+        raise CommandError("--incidents must be 0 or more.")
     setup_django()
     from samtrygg.web.demo import run_demo
 
-    run_demo(seed=args.seed)
+    run_demo(seed=args.seed, incidents=args.incidents)
     if not args.no_serve:
         from samtrygg.web.serve import serve
 
@@ -84,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load the demo partnership Karlskoga–Degerfors and serve it")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
+    demo.add_argument(
+        "--incidents", type=int, default=None, metavar="N",
+        help="number of synthetic incidents (default about 3,000 over two years)",
+    )
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--host", default="127.0.0.1")

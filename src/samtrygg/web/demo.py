@@ -118,12 +118,16 @@ def load_demo() -> Partnership:
     return partnership
 
 
-def run_demo(seed: int = 2026) -> Partnership:
-    """Prepare the database, load the demo and print the accounts."""
+def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
+    """Prepare the database, load the demo with its synthetic incidents, print the accounts."""
+    from samtrygg.incidents.demo import load_demo_incidents
+
     prepare_database()
     partnership = load_demo()
+    created = load_demo_incidents(partnership, n=incidents, seed=seed)
     out = sys.stderr
-    print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready.", file=out)
+    print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
+    print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)
     print(f"Every demo account has the password: {DEMO_PASSWORD}\n", file=out)
     for account in ACCOUNTS:
         role = "superuser (system administrator)" if account.superuser else account.role
