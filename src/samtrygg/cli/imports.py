@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="who sees the incidents' details (default: the partnership)",
     )
     inc.add_argument("--format", choices=("text", "json"), default="text")
-    inc.set_defaults(func=_run_incidents)
+    inc.set_defaults(func=_json_on_refusal(_run_incidents))
 
     pol = inner.add_parser("polisen", help="events in the police events API format")
     pol.add_argument(
@@ -44,7 +45,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
-    pol.set_defaults(func=_run_polisen)
+    pol.set_defaults(func=_json_on_refusal(_run_polisen))
+
+
+def _json_on_refusal(
+    run: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """With ``--format json``, a refused command (no such partnership, file …) prints the JSON
+    summary with its message too, so that scripts always read one object; the message still
+    goes to stderr and the exit status is 2."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        from samtrygg.cli import CommandError
+
+        try:
+            return run(args)
+        except CommandError as exc:
+            if args.format == "json":
+                error = {"row": None, "field": None, "message": str(exc)}
+                empty = {"created": 0, "unchanged": 0, "skipped": 0, "skipped_reasons": {}}
+                print(json.dumps({**empty, "errors": [error]}, ensure_ascii=False))
+            raise
+
+    return wrapper
 
 
 def _report(args: argparse.Namespace, summary: Any, what: str) -> int:
@@ -80,6 +103,25 @@ def _partnership(slug: str) -> Any:
     return partnership
 
 
+def _check_mapping(mapping: dict[str, Any]) -> None:
+    """Refuse a mapping with unknown fields or non-text column names, saying what to write."""
+    from samtrygg.cli import CommandError
+    from samtrygg.sources.tabular import FIELDS
+
+    unknown = sorted(k for k in mapping if k not in FIELDS)
+    if unknown:
+        raise CommandError(
+            f"The mapping file names unknown fields {unknown}; its keys must be among "
+            f"{', '.join(FIELDS)} (our fields) and its values your column names."
+        )
+    not_text = sorted(k for k, v in mapping.items() if not isinstance(v, str))
+    if not_text:
+        raise CommandError(
+            f"In the mapping file, {not_text} must be column names in quotes, e.g. "
+            '{"time": "Datum"}.'
+        )
+
+
 def _run_incidents(args: argparse.Namespace) -> int:
     from samtrygg.cli import CommandError, setup_django
 
@@ -110,6 +152,7 @@ def _run_incidents(args: argparse.Namespace) -> int:
             raise CommandError(
                 "The mapping file must hold a JSON object {our column: their column}."
             )
+        _check_mapping(mapping)
     data = _read(args.file)
     try:
         summary = import_incidents(

@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from samtrygg.incidents import import_views as views
+
+urlpatterns = [
+    path("", views.upload, name="incident-import"),
+    path("mapping/", views.mapping, name="incident-import-mapping"),
+    path("history/", views.history, name="incident-import-history"),
+]
