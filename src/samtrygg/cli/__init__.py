@@ -87,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load the demo partnership Karlskoga–Degerfors and serve it")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
     demo.add_argument(
-        "--incidents", type=int, default=None, metavar="N",
+        "--incidents",
+        type=int,
+        default=None,
+        metavar="N",
         help="number of synthetic incidents (default about 3,000 over two years)",
     )
     demo.add_argument("--seed", type=int, default=2026)

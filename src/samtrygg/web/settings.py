@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "samtrygg.areas",
     "samtrygg.incidents",
     "samtrygg.picture",
+    "samtrygg.plans",
 ]
 
 MIDDLEWARE = [

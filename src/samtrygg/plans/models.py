@@ -1,0 +1,408 @@
+"""Brå's five steps as data: lägesbild, problems, cause trees, goals, indicators, measures,
+activities and the action plan (åtgärdsplan).
+
+Adopted documents are frozen: they cannot be edited, only superseded by a new version. Every
+change is recorded in :class:`ChangeRecord` (who, what, when).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtrygg.areas.models import Area
+from samtrygg.incidents.models import Category
+from samtrygg.partnerships.models import Organisation, Partnership
+
+
+class FrozenError(Exception):
+    """An adopted or signed document was about to be changed; make a new version instead."""
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Under review")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AdoptedDocument(models.Model):
+    """A versioned document adopted by a decision body (lägesbild, action plan)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    decision_body = models.CharField(_("decision body"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    diarienummer = models.CharField(_("registry number"), max_length=100, blank=True)
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in (DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            superseding = (
+                stored == DocumentStatus.ADOPTED and self.status == DocumentStatus.SUPERSEDED
+            )
+            if stored in (DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED) and not (
+                superseding and set(kwargs.get("update_fields") or ()) <= {"status", "updated_at"}
+            ):
+                raise FrozenError(
+                    _("%(title)s (v%(v)s) is adopted and cannot be changed; make a new version.")
+                    % {"title": self.title, "v": self.version}
+                )
+        super().save(*args, **kwargs)
+
+
+class Lagesbild(AdoptedDocument):
+    """The yearly situational picture required by Lag (2023:196) § 4."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="lagesbilder"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    # § 4 point 1, drafted by Samtrygg from the live picture and edited by people.
+    extent = models.TextField(_("extent and development of crime and disorder"), blank=True)
+    consequences = models.TextField(_("consequences"), blank=True)
+    # § 4 point 2: surveys, dialogues, horizon scanning.
+    other_information = models.TextField(_("other relevant information"), blank=True)
+    # § 4 point 3.
+    cause_analysis = models.TextField(_("analysis of causes"), blank=True)
+    # The figures the draft was made from, frozen with the document.
+    figures = models.JSONField(default=dict, blank=True)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
+    )
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "version"], name="lagesbild_version_unique"
+            )
+        ]
+        verbose_name = _("lägesbild")
+        verbose_name_plural = _("lägesbilder")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year}, v{self.version})"
+
+
+class SourceEntry(models.Model):
+    """One line of the source inventory: a source used or left out, why, and what that limits."""
+
+    lagesbild = models.ForeignKey(Lagesbild, on_delete=models.CASCADE, related_name="sources")
+    name = models.CharField(_("source"), max_length=200)
+    used = models.BooleanField(_("used"), default=True)
+    reason = models.TextField(_("why"), blank=True)
+    limitations = models.TextField(_("what it limits"), blank=True)
+
+    class Meta:
+        ordering = ["-used", "name"]
+
+
+class Problem(models.Model):
+    """A prioritised problem: what, where, when, who is affected."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="problems")
+    lagesbild = models.ForeignKey(
+        Lagesbild, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    what = models.TextField(_("what"), blank=True)
+    where = models.TextField(_("where"), blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="+")
+    when = models.TextField(_("when"), blank=True)
+    who_affected = models.TextField(_("who is affected"), blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CauseKind(models.TextChoices):
+    SITUATIONAL = "situational", _("Situational")
+    SOCIAL = "social", _("Social (offender)")
+    VICTIMISATION = "victimisation", _("Victimisation")
+
+
+class SatMechanism(models.TextChoices):
+    """How a cause acts, read through Situational Action Theory."""
+
+    PROPENSITY = "propensity", _("People's crime propensity (morality, self-control)")
+    SETTING = "setting", _("The setting's moral context and its enforcement")
+    EXPOSURE = "exposure", _("Exposure: who meets which setting, when")
+    CAUSE_OF_CAUSES = "cause_of_causes", _("A cause of the causes (social conditions)")
+
+
+class Cause(models.Model):
+    """A node of a problem's cause tree."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="causes")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    description = models.TextField(_("cause"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CauseKind.choices)
+    mechanism = models.CharField(
+        _("how it acts (SAT)"), max_length=16, choices=SatMechanism.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["problem", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class Evidence(models.Model):
+    """What supports a cause: a saved picture view, a survey result, a dialogue note …"""
+
+    class Kind(models.TextChoices):
+        PICTURE = "picture", _("Saved view of the picture")
+        SURVEY = "survey", _("Survey result")
+        DIALOGUE = "dialogue", _("Dialogue note")
+        STATISTICS = "statistics", _("Statistics")
+        OTHER = "other", _("Other")
+
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reference = models.CharField(_("reference"), max_length=500)
+    note = models.TextField(_("note"), blank=True)
+
+
+class Goal(models.Model):
+    """A SMART goal for a problem."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="goals")
+    statement = models.TextField(_("goal"))
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class Indicator(models.Model):
+    """How a goal is measured: baseline, target, unit, source, frequency and date.
+
+    An indicator with a category (and optionally an area) is computed from the incidents; the
+    others are entered with a date and a source.
+    """
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        TERTIAL = "tertial", _("Per tertial")
+        YEARLY = "yearly", _("Yearly")
+
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", _("Lower is better")
+        INCREASE = "increase", _("Higher is better")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
+    direction = models.CharField(
+        _("direction"), max_length=16, choices=Direction.choices, default=Direction.DECREASE
+    )
+    baseline_value = models.FloatField(_("baseline"), null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.FloatField(_("target"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    @property
+    def is_computed(self) -> bool:
+        return self.category_id is not None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """A measured value of an indicator, entered or computed."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    date = models.DateField(_("date"))
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    computed = models.BooleanField(default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["indicator", "date"]
+
+
+class Measure(models.Model):
+    """A measure (åtgärd/insats); Brå's rule: it targets a cause and serves a goal."""
+
+    class Kind(models.TextChoices):
+        SITUATIONAL = "situational", _("Situational")
+        SOCIAL = "social", _("Social")
+
+    class Horizon(models.TextChoices):
+        SHORT = "short", _("Short term")
+        LONG = "long", _("Long term")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="measures")
+    title = models.CharField(_("measure"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    horizon = models.CharField(_("effect horizon"), max_length=8, choices=Horizon.choices)
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+    cost = models.DecimalField(
+        _("cost (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=1, null=True, blank=True)
+    causes = models.ManyToManyField(Cause, blank=True, related_name="measures")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="measures")
+    target_area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comparison_area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Activity(models.Model):
+    """Something someone does under a measure, with owner, dates, status and progress."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        DONE = "done", _("Done")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="activities")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    title = models.CharField(_("activity"), max_length=200)
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="activities"
+    )
+    owner_person = models.CharField(_("responsible person"), max_length=200, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    weight = models.FloatField(_("weight"), default=1.0)
+    hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=1, null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="activity_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="activity_weight_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionPlan(AdoptedDocument):
+    """The åtgärdsplan: the measures the partnership adopts from a lägesbild."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="action_plans"
+    )
+    lagesbild = models.ForeignKey(
+        Lagesbild, on_delete=models.PROTECT, null=True, blank=True, related_name="action_plans"
+    )
+    measures = models.ManyToManyField(Measure, blank=True, related_name="plans")
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class ChangeRecord(models.Model):
+    """Append-only log of changes to plans and documents: who, what, when."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=50)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(max_length=50)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Change records are append-only.")
+        super().save(*args, **kwargs)
