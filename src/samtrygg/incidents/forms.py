@@ -1,0 +1,315 @@
+"""The EST report form (a report with one or more events) and the category form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samtrygg.incidents import services
+from samtrygg.incidents.models import Category, Sharing, TimeBand
+from samtrygg.partnerships.models import Organisation, Partnership
+
+ASSESSMENT_CHOICES = [
+    (1, _("1 – Minor: a nuisance, but not unsafe")),
+    (2, _("2 – Troubling: unpleasant or worrying")),
+    (3, _("3 – Serious: it felt unsafe")),
+    (4, _("4 – Very serious: threatening or dangerous")),
+]
+
+# Only the choices a reporter makes in the form; "exact" uses the date-and-time field.
+BAND_CHOICES = [
+    (TimeBand.EXACT, _("Exact time")),
+    (TimeBand.MORNING, _("Morning (06–10)")),
+    (TimeBand.DAY, _("Day (10–17)")),
+    (TimeBand.EVENING, _("Evening (17–22)")),
+    (TimeBand.NIGHT, _("Night (22–06, into the next morning)")),
+    (TimeBand.UNKNOWN, _("Some time that day")),
+]
+
+
+class ReportForm(forms.Form):
+    """What applies to every event of a report: who reports and who may see it."""
+
+    sharing = forms.ChoiceField(
+        label=_("Who may see the details?"),
+        choices=Sharing.choices,
+        initial=Sharing.PARTNERSHIP,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Everyone in the partnership sees the counts; choose who may see places and text."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting organisation"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(
+        self, *args: Any, partnership: Partnership, choose_organisation: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        if choose_organisation:
+            field.queryset = Organisation.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        else:
+            del self.fields["organisation"]
+
+
+class EventForm(forms.Form):
+    """One event: what, where, when, how serious, and optional free text."""
+
+    category = forms.ModelChoiceField(
+        label=_("What happened?"), queryset=Category.objects.none(), empty_label=_("Choose…")
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Click the map where it happened, or type a place the partnership knows. "
+            "You may also name the street or building."
+        ),
+        widget=forms.TextInput(attrs={"list": "known-places", "autocomplete": "off"}),
+    )
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    time_band = forms.ChoiceField(
+        label=_("When?"),
+        choices=BAND_CHOICES,
+        initial=TimeBand.EXACT,
+        help_text=_(
+            "“Natten till lördag”: choose Night and Friday's date. "
+            "Night runs from 22 to 06 the next morning."
+        ),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    assessment = forms.TypedChoiceField(
+        label=_("Your assessment: how serious was it?"),
+        choices=ASSESSMENT_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Description (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe the place and the situation, not people: no names or numbers."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partnership: Partnership,
+        user: Any,
+        boundary: services.Boundary,
+        number: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.user = user
+        self.boundary = boundary
+        self.number = number
+        self.fields["category"].queryset = services.active_categories(partnership)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Personal data first: its message says what to remove, which matters most.
+        for name in ("description", "place"):
+            message = services.screen_text(data.get(name) or "")
+            if message:
+                self.add_error(name, message)
+        self._clean_time(data)
+        if "place" not in self.errors:
+            self._clean_place(data)
+        return data
+
+    def _clean_time(self, data: dict[str, Any]) -> None:
+        band = data.get("time_band")
+        if band == TimeBand.EXACT:
+            moment: datetime | None = data.get("occurred_at")
+            if moment is None:
+                if "occurred_at" not in self.errors:
+                    self.add_error(
+                        "occurred_at",
+                        _("Give the date and time, or choose a time band and give the date."),
+                    )
+                return
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            data["occurred_from"] = data["occurred_to"] = moment
+            field = "occurred_at"
+        elif band:
+            day = data.get("date")
+            if day is None:
+                if "date" not in self.errors:
+                    self.add_error("date", _("Give the date of the time band."))
+                return
+            data["occurred_from"], data["occurred_to"] = services.band_window(day, band)
+            field = "date"
+        else:
+            return
+        if services.is_future(data["occurred_from"]):
+            self.add_error(field, _("The time lies in the future; give when it happened."))
+
+    def _clean_place(self, data: dict[str, Any]) -> None:
+        lon, lat = data.get("lon"), data.get("lat")
+        place = (data.get("place") or "").strip()
+        data["place"] = place
+        if lon is None or lat is None:
+            data["lon"] = data["lat"] = None
+            if not place:
+                self.add_error(
+                    "place",
+                    _("Click the map where it happened, or choose a known place from the list."),
+                )
+                return
+            point = services.locate_place(self.partnership, self.user, place)
+            if point is None:
+                self.add_error(
+                    "place",
+                    _(
+                        "The partnership does not know this place; click the map where it "
+                        "happened, or choose a place from the list."
+                    ),
+                )
+                return
+            data["lon"], data["lat"] = point
+        if not self.boundary.contains(data["lon"], data["lat"]):
+            if self.boundary.has_municipalities:
+                message = _(
+                    "The place lies outside the partnership's municipalities; "
+                    "mark a place within them on the map."
+                )
+            else:
+                message = _("The place lies outside Sweden; mark a place in Sweden on the map.")
+            self.add_error("place", message)
+
+    def event_data(self) -> services.EventData:
+        data = self.cleaned_data
+        return services.EventData(
+            category=data["category"],
+            occurred_from=data["occurred_from"],
+            occurred_to=data["occurred_to"],
+            time_band=data["time_band"],
+            lon=data["lon"],
+            lat=data["lat"],
+            place=data["place"],
+            assessment=data["assessment"],
+            description=data["description"].strip(),
+        )
+
+
+def _deleted(form: forms.Form) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
+class BaseEventFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        kwargs["number"] = None if index is None else index + 1
+        return kwargs
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Leave out this event (it is not sent)")
+
+    def filled_forms(self) -> list[EventForm]:
+        """The events to save: not removed and not left blank."""
+        return [f for f in self.forms if f.has_changed() and not _deleted(f) and f.cleaned_data]
+
+
+EventFormSet = forms.formset_factory(
+    EventForm,
+    formset=BaseEventFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=True,
+)
+
+
+def event_formset(data: Any, **kwargs: Any) -> BaseEventFormSet:
+    """The events of a report (prefix ``event``)."""
+    return cast(BaseEventFormSet, EventFormSet(data, prefix="event", **kwargs))
+
+
+# Short field names for the error summary ("Event 2, place: …").
+FIELD_NAMES = {
+    "category": _("category"),
+    "place": _("place"),
+    "lon": _("place"),
+    "lat": _("place"),
+    "time_band": _("time band"),
+    "occurred_at": _("date and time"),
+    "date": _("date"),
+    "assessment": _("assessment"),
+    "description": _("description"),
+}
+
+
+def error_summary(report_form: ReportForm, formset: BaseEventFormSet) -> list[tuple[str, str]]:
+    """Every error as (field id, "Event 2, place: message") for the top of the page."""
+    summary: list[tuple[str, str]] = [
+        (report_form[name].auto_id if name in report_form.fields else "", str(message))
+        for name, errors in report_form.errors.items()
+        for message in errors
+    ]
+    for number, form in enumerate(formset.forms, start=1):
+        if _deleted(form):
+            continue
+        for name, errors in form.errors.items():
+            field_id = form[name].auto_id if name in form.fields else ""
+            where = _("Event %(number)d, %(field)s") % {
+                "number": number,
+                "field": FIELD_NAMES.get(name, _("the event")),
+            }
+            for message in errors:
+                summary.append((field_id, f"{where}: {message}"))
+    for message in formset.non_form_errors():
+        summary.append(("", str(message)))
+    return summary
+
+
+class CategoryForm(forms.ModelForm[Category]):
+    class Meta:
+        model = Category
+        fields = ["name", "description", "is_sensitive"]
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+
+    def clean_name(self) -> str:
+        name = (self.cleaned_data.get("name") or "").strip()
+        others = Category.objects.filter(partnership=self.partnership, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A category with this name already exists (perhaps retired); choose another.")
+            )
+        return name
+
+    def save(self, commit: bool = True) -> Category:
+        self.instance.partnership = self.partnership
+        if self.instance.pk is None:
+            self.instance.order = services.next_category_order(self.partnership)
+        return super().save(commit=commit)

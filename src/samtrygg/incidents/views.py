@@ -1,0 +1,177 @@
+"""EST pages: the report form, the incident list and detail, and the category code list."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from samtrygg.incidents import services
+from samtrygg.incidents.forms import (
+    CategoryForm,
+    ReportForm,
+    error_summary,
+    event_formset,
+)
+from samtrygg.incidents.models import Category, Incident
+from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.models import Role
+
+logger = logging.getLogger(__name__)
+
+COORDINATOR = [Role.COORDINATOR]
+# Viewers see aggregates only: no form, no incident list, no details.
+DETAIL_ROLES = [Role.COORDINATOR, Role.ANALYST, Role.REPORTER]
+PAGE_SIZE = 25
+NO_ORGANISATION = gettext_lazy(
+    "You report for an organisation; ask a coordinator to add you to one."
+)
+
+
+def _draft_key(access: Access, request: HttpRequest) -> str:
+    # Per person: on a shared computer one person's draft is not offered to the next.
+    return f"samtrygg-report:{access.partnership.slug}:{request.user.pk}"
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, DETAIL_ROLES)
+    choose = access.is_coordinator
+    if not choose and access.organisation is None:
+        raise PermissionDenied(NO_ORGANISATION)
+    data = request.POST if request.method == "POST" else None
+    report_form = ReportForm(
+        data,
+        partnership=access.partnership,
+        choose_organisation=choose,
+        initial={"organisation": access.organisation},
+    )
+    boundary = services.Boundary(access.partnership)
+    events = event_formset(
+        data,
+        form_kwargs={"partnership": access.partnership, "user": request.user, "boundary": boundary},
+    )
+    if data is not None and all([report_form.is_valid(), events.is_valid()]):
+        filled = events.filled_forms()
+        organisation = report_form.cleaned_data.get("organisation") or access.organisation
+        if organisation is None:  # The form asks whoever has no organisation of their own.
+            raise PermissionDenied(NO_ORGANISATION)
+        report = services.create_report(
+            partnership=access.partnership,
+            organisation=organisation,
+            reporter=request.user,
+            sharing=report_form.cleaned_data["sharing"],
+            events=[f.event_data() for f in filled],
+        )
+        logger.info("Report %s saved with %d incidents.", report.pk, len(filled))
+        return redirect(f"{reverse('incident-list', args=[slug])}?sent={report.pk}")
+    context = {
+        "access": access,
+        "report_form": report_form,
+        "events": events,
+        "summary": error_summary(report_form, events) if data is not None else [],
+        "place_names": services.place_names(access.partnership, request.user),
+        "draft_key": _draft_key(access, request),
+    }
+    return render(request, "incidents/report_form.html", context)
+
+
+@login_required
+def incident_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, DETAIL_ROLES)
+    visible = Incident.objects.visible_to(request.user, access.partnership).select_related(
+        "category", "organisation"
+    )
+    category = _int(request.GET.get("category"))
+    incidents = visible.filter(category_id=category) if category else visible
+    page = Paginator(incidents.order_by("-created_at", "-occurred_from", "-pk"), PAGE_SIZE)
+    sent = _int(request.GET.get("sent"))
+    context = {
+        "access": access,
+        "page": page.get_page(request.GET.get("page")),
+        "categories": Category.objects.filter(partnership=access.partnership),
+        "category": category,
+        "sent": list(visible.filter(report_id=sent, report__reporter_id=request.user.pk))
+        if sent
+        else [],
+        "draft_key": _draft_key(access, request),
+    }
+    return render(request, "incidents/incident_list.html", context)
+
+
+@login_required
+def incident_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, DETAIL_ROLES)
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user, access.partnership).select_related(
+            "category", "organisation"
+        ),
+        pk=pk,
+    )
+    context = {"access": access, "incident": incident, "areas": incident.areas.all()}
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@login_required
+def category_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    services.active_categories(access.partnership)
+    categories = services.categories_with_counts(access.partnership)
+    return render(
+        request, "incidents/category_list.html", {"access": access, "categories": categories}
+    )
+
+
+def _category_form(request: HttpRequest, access: Access, category: Category | None) -> Any:
+    form = CategoryForm(request.POST or None, instance=category, partnership=access.partnership)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The category %(name)s has been saved.") % {"name": saved})
+        return redirect("category-list", slug=access.partnership.slug)
+    context = {"access": access, "form": form, "category": category}
+    return render(request, "incidents/category_form.html", context)
+
+
+@login_required
+def category_create(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    return _category_form(request, access, None)  # type: ignore[no-any-return]
+
+
+@login_required
+def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    category = get_object_or_404(Category, partnership=access.partnership, pk=pk)
+    return _category_form(request, access, category)  # type: ignore[no-any-return]
+
+
+@login_required
+@require_POST
+def category_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    category = get_object_or_404(Category, partnership=access.partnership, pk=pk)
+    retire = category.retired_at is None
+    services.set_retired(category, retire)
+    if retire:
+        text = _(
+            "The category %(name)s has been retired: it is no longer offered in the report form, "
+            "and its incidents keep it."
+        )
+    else:
+        text = _("The category %(name)s is offered in the report form again.")
+    messages.success(request, text % {"name": category.name})
+    return redirect("category-list", slug=slug)

@@ -1,0 +1,59 @@
+"""Rules for the EST report form, the incident pages and the category code list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.conftest import World
+from tests.web.test_permission_matrix import Rule, coordinators_only, members_only
+
+
+def _slug(w: World) -> dict[str, Any]:
+    return {"slug": w.a.slug}
+
+
+def _category(w: World) -> Any:
+    from samtrygg.incidents.categories import seed_categories
+
+    return seed_categories(w.a)[0]
+
+
+def _school_incident(w: World) -> dict[str, Any]:
+    """An incident of the school (the reporter's organisation) shared only within it."""
+    from django.utils import timezone
+
+    from samtrygg.incidents.models import Incident, Sharing
+
+    when = timezone.now() - timedelta(days=1)
+    incident = Incident.objects.create(
+        partnership=w.a,
+        organisation=w.school,
+        category=_category(w),
+        occurred_from=when,
+        occurred_to=when,
+        lon=14.51,
+        lat=59.33,
+        sharing=Sharing.ORGANISATION,
+    )
+    return {"slug": w.a.slug, "pk": incident.pk}
+
+
+# Viewers see aggregates only; analysts without an organisation cannot report for one.
+_details = {**members_only(), "viewer": 403}
+
+RULES: dict[str, Rule] = {
+    "incident-report": Rule({**_details, "analyst": 403}, kwargs=_slug),
+    "incident-list": Rule(_details, kwargs=_slug),
+    "incident-detail": Rule(_details, kwargs=_school_incident),
+    "category-list": Rule(coordinators_only(), kwargs=_slug),
+    "category-create": Rule(coordinators_only(), kwargs=_slug),
+    "category-edit": Rule(
+        coordinators_only(), kwargs=lambda w: {"slug": w.a.slug, "pk": _category(w).pk}
+    ),
+    "category-retire": Rule(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.a.slug, "pk": _category(w).pk},
+        method="post",
+    ),
+}
