@@ -18,6 +18,8 @@ partnership_patterns = [
     path("areas/", include("samtrygg.areas.urls")),
     path("incidents/", include("samtrygg.incidents.urls")),
     path("picture/", include("samtrygg.picture.urls")),
+    path("plans/", include("samtrygg.plans.urls")),
+    path("agreement/", include("samtrygg.agreements.urls")),
 ]
 
 urlpatterns = [

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "samtrygg.incidents",
     "samtrygg.picture",
     "samtrygg.plans",
+    "samtrygg.agreements",
 ]
 
 MIDDLEWARE = [
