@@ -6,58 +6,21 @@ The list of URL names is read from the URL configuration, so a new view without 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import World
-
-ROLES = ("anonymous", "outsider", "viewer", "reporter", "analyst", "coordinator", "superuser")
-MEMBERS = ("viewer", "reporter", "analyst", "coordinator", "superuser")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Expected status per role; ``kwargs`` builds the URL arguments from the world."""
-
-    expected: dict[str, int]
-    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
-    method: str = "get"
-    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
-
-
-def _slug(w: World) -> dict[str, Any]:
-    return {"slug": w.a.slug}
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
-
-
-def members_only(member_status: int = 200) -> dict[str, int]:
-    """Any member of A; outsiders get 404, anonymous users are sent to sign in."""
-    return {"anonymous": 302, "outsider": 404, **dict.fromkeys(MEMBERS, member_status)}
-
-
-def coordinators_only(ok: int = 200) -> dict[str, int]:
-    """Coordinators (and the superuser); other members 403; outsiders 404."""
-    return {
-        "anonymous": 302,
-        "outsider": 404,
-        "viewer": 403,
-        "reporter": 403,
-        "analyst": 403,
-        "coordinator": ok,
-        "superuser": ok,
-    }
-
-
-def signed_in(status: int) -> dict[str, int]:
-    return {"anonymous": 302, **{r: status for r in ROLES if r != "anonymous"}}
-
+from tests.web.permissions import (
+    ROLES,
+    Rule,
+    coordinators_only,
+    everyone,
+    members_only,
+    partnership_slug,
+    signed_in,
+)
 
 RULES: dict[str, Rule] = {
     "healthz": Rule(everyone(200)),
@@ -83,15 +46,15 @@ RULES: dict[str, Rule] = {
         {"anonymous": 200, **{r: 403 for r in ROLES if r != "anonymous"}},
         kwargs=lambda w: {"token": w.invitation.token},
     ),
-    "partnership-start": Rule(members_only(), kwargs=_slug),
-    "organisation-list": Rule(members_only(), kwargs=_slug),
-    "organisation-create": Rule(coordinators_only(), kwargs=_slug),
+    "partnership-start": Rule(members_only(), kwargs=partnership_slug),
+    "organisation-list": Rule(members_only(), kwargs=partnership_slug),
+    "organisation-create": Rule(coordinators_only(), kwargs=partnership_slug),
     "organisation-edit": Rule(
         coordinators_only(), kwargs=lambda w: {"slug": w.a.slug, "org": w.school.slug}
     ),
-    "member-list": Rule(coordinators_only(), kwargs=_slug),
-    "member-invite": Rule(coordinators_only(), kwargs=_slug),
-    "member-history": Rule(coordinators_only(), kwargs=_slug),
+    "member-list": Rule(coordinators_only(), kwargs=partnership_slug),
+    "member-invite": Rule(coordinators_only(), kwargs=partnership_slug),
+    "member-history": Rule(coordinators_only(), kwargs=partnership_slug),
     "member-edit": Rule(
         coordinators_only(),
         kwargs=lambda w: {"slug": w.a.slug, "pk": w.memberships["reporter"].pk},
@@ -106,11 +69,11 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"slug": w.a.slug, "pk": w.invitation.pk},
         method="post",
     ),
-    "area-list": Rule(members_only(), kwargs=_slug),
-    "area-geojson": Rule(members_only(), kwargs=_slug),
-    "area-municipalities": Rule(coordinators_only(), kwargs=_slug),
-    "area-import": Rule(coordinators_only(), kwargs=_slug),
-    "area-draw": Rule(coordinators_only(), kwargs=_slug),
+    "area-list": Rule(members_only(), kwargs=partnership_slug),
+    "area-geojson": Rule(members_only(), kwargs=partnership_slug),
+    "area-municipalities": Rule(coordinators_only(), kwargs=partnership_slug),
+    "area-import": Rule(coordinators_only(), kwargs=partnership_slug),
+    "area-draw": Rule(coordinators_only(), kwargs=partnership_slug),
     "area-delete": Rule(
         coordinators_only(302),
         kwargs=lambda w: {"slug": w.a.slug, "pk": w.drawn_area.pk},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import World
-from tests.web.test_permission_matrix import Rule, members_only
+from tests.web.permissions import Rule, members_only
 
 
 def _slug(w: World) -> dict[str, Any]:

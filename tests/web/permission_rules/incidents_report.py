@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.conftest import World
-from tests.web.test_permission_matrix import Rule, coordinators_only, members_only
+from tests.web.permissions import Rule, coordinators_only, members_only
 
 
 def _slug(w: World) -> dict[str, Any]:
