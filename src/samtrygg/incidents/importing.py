@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db import transaction
+from django.db.models import Max
 
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
+from samtrygg.incidents import bulk
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import (
     ImportBatch,
@@ -104,6 +106,13 @@ def assign_areas(partnership: Partnership, incidents: list[Incident]) -> None:
     IncidentArea.objects.bulk_create(links, batch_size=BATCH)
 
 
+def _existing_source_ids(organisation: Organisation, ids: list[str]) -> set[str]:
+    existing = Incident.objects.filter(organisation=organisation, source=Source.IMPORT)
+    if len(ids) <= 10_000:
+        existing = existing.filter(source_id__in=ids)
+    return set(existing.values_list("source_id", flat=True))
+
+
 def import_incidents(
     partnership: Partnership,
     organisation: Organisation,
@@ -115,69 +124,73 @@ def import_incidents(
     actor: Any = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Validate and import a partner's CSV/Excel incident log; raise SourceError on any bad row."""
-    categories = {c.name.lower(): c for c in seed_categories(partnership) if c.retired_at is None}
+    """Validate and import a partner's CSV/Excel incident log; raise SourceError on any bad row.
+
+    1. Read and validate every row (:func:`samtrygg.sources.tabular.read_incidents`).
+    2. Leave out rows already imported for the organisation (same source id or content hash).
+    3. In one transaction: insert the new rows column-wise (COPY on PostgreSQL), link them to
+       the partnership's areas, and record the import.
+    """
+    active = [c for c in seed_categories(partnership) if c.retired_at is None]
+    categories = {c.name.lower(): c.pk for c in active}
     table = tabular.read_incidents(
         data,
         filename,
-        categories=[c.name for c in categories.values()],
+        categories=[c.name for c in active],
         mapping=mapping,
         bbox=partnership_bbox(partnership),
     )
-    rows = table.rows()
-    existing = set(
-        Incident.objects.filter(
-            organisation=organisation,
-            source=Source.IMPORT,
-            source_id__in=[r.source_id for r in rows],
-        ).values_list("source_id", flat=True)
-    )
+    frame = table.frame
+    existing = _existing_source_ids(organisation, frame.get_column("source_id").to_list())
     summary = ImportSummary(unchanged=len(existing))
     if table.blank_rows:
         summary.skipped = table.blank_rows
         summary.skipped_reasons["blank row"] = table.blank_rows
-    new = [r for r in rows if r.source_id not in existing]
+    new = frame.filter(~pl.col("source_id").is_in(list(existing)))
+    fmt = bulk.timestamp_format()
+    end = (
+        pl.when(pl.col("has_time"))
+        .then(pl.col("occurred_at"))
+        .otherwise(pl.col("occurred_at") + pl.duration(days=1))
+    )
+    columns = new.select(
+        pl.col("category").str.to_lowercase().replace_strict(categories).alias("category_id"),
+        pl.col("occurred_at").dt.strftime(fmt).alias("occurred_from"),
+        end.dt.strftime(fmt).alias("occurred_to"),
+        pl.when(pl.col("has_time"))
+        .then(pl.lit(TimeBand.EXACT.value))
+        .otherwise(pl.lit(TimeBand.UNKNOWN.value))
+        .alias("time_band"),
+        pl.col("lon"),
+        pl.col("lat"),
+        pl.col("place").fill_null(""),
+        pl.col("assessment"),
+        pl.col("description").fill_null(""),
+        pl.col("source_id"),
+    )
+    creator = actor.pk if getattr(actor, "is_authenticated", False) else None
+    n = columns.height
     with transaction.atomic():
-        incidents = []
-        for r in new:
-            band = TimeBand.EXACT if r.has_time else TimeBand.UNKNOWN
-            end = r.occurred_at if r.has_time else r.occurred_at + timedelta(days=1)
-            incidents.append(
-                Incident(
-                    partnership=partnership,
-                    organisation=organisation,
-                    category=categories[r.category.lower()],
-                    occurred_from=r.occurred_at,
-                    occurred_to=end,
-                    time_band=band,
-                    lon=r.lon,
-                    lat=r.lat,
-                    place=r.place or "",
-                    assessment=r.assessment,
-                    description=r.description or "",
-                    sharing=sharing,
-                    source=Source.IMPORT,
-                    source_id=r.source_id,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-            )
-        for start in range(0, len(incidents), BATCH):
-            Incident.objects.bulk_create(incidents[start : start + BATCH])
-            if progress:
-                progress(min(start + BATCH, len(incidents)), len(incidents))
-        if incidents and incidents[0].pk is None:
-            # Backends without RETURNING ids: fetch them back by source id.
-            ids = dict(
-                Incident.objects.filter(
-                    organisation=organisation,
-                    source=Source.IMPORT,
-                    source_id__in=[i.source_id for i in incidents],
-                ).values_list("source_id", "pk")
-            )
-            for inc in incidents:
-                inc.pk = ids[inc.source_id]
-        assign_areas(partnership, incidents)
-        summary.created = len(incidents)
+        last_before = Incident.objects.aggregate(m=Max("pk"))["m"] or 0
+        bulk.insert_incidents(
+            {
+                "partnership_id": [partnership.pk] * n,
+                "organisation_id": [organisation.pk] * n,
+                **{c: columns.get_column(c).to_list() for c in columns.columns},
+                "sharing": [sharing] * n,
+                "source": [Source.IMPORT.value] * n,
+                "is_synthetic": [False] * n,
+                "created_by_id": [creator] * n,
+            }
+        )
+        if progress:
+            progress(n, n)
+        created = Incident.objects.filter(
+            organisation=organisation, source=Source.IMPORT, pk__gt=last_before
+        ).values_list("pk", "lon", "lat")
+        ids, lon, lat = _as_arrays(list(created))
+        bulk.link_areas(partnership.pk, ids, lon, lat)
+        summary.created = n
         ImportBatch.objects.create(
             partnership=partnership,
             organisation=organisation,
@@ -190,6 +203,16 @@ def import_incidents(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
     return summary
+
+
+def _as_arrays(rows: list[tuple[int, float | None, float | None]]) -> tuple[np.ndarray, ...]:
+    if not rows:
+        empty = np.empty(0)
+        return empty.astype(np.int64), empty, empty
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lon = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
+    lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
+    return ids, lon, lat
 
 
 def import_polisen(
