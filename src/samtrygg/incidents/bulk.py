@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db import connection
 
 from samtrygg.areas.models import Area
@@ -56,17 +57,29 @@ def timestamp_format() -> str:
     return "%Y-%m-%d %H:%M:%S" if connection.vendor == "sqlite" else "%Y-%m-%d %H:%M:%S+00:00"
 
 
-def insert_incidents(columns: dict[str, list[Any]]) -> None:
-    """Insert incidents given column-wise (field name → values of equal length).
+def insert_frame(model: Any, frame: pl.DataFrame) -> None:
+    """Insert a polars frame whose column names are ``model``'s field attnames.
 
-    Timestamps must already be text in :func:`timestamp_format`.
+    On PostgreSQL the frame is written as CSV by polars and sent with COPY, so no Python object
+    is made per row. Strings are quoted, so an empty string stays empty and a null becomes NULL.
     """
-    names = list(columns)
+    if frame.height == 0:
+        return
+    if connection.vendor != "postgresql":
+        insert_rows(model, frame.columns, frame.iter_rows())
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, frame.columns))
+    payload = frame.write_csv(include_header=False, quote_style="non_numeric").encode()
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(payload)
+
+
+def insert_incidents(frame: pl.DataFrame) -> None:
+    """Insert incidents from a frame of field attnames; timestamps as :func:`timestamp_format`."""
     now = datetime.now(UTC).strftime(timestamp_format())
-    length = len(next(iter(columns.values()))) if columns else 0
-    lists = [columns[n] for n in names]
-    rows = ((*(values[i] for values in lists), now) for i in range(length))
-    insert_rows(Incident, [*names, "created_at"], rows)
+    insert_frame(Incident, frame.with_columns(pl.lit(now).alias("created_at")))
 
 
 def link_areas(partnership_id: int, ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> None:
@@ -83,5 +96,6 @@ def link_areas(partnership_id: int, ids: np.ndarray, lon: np.ndarray, lat: np.nd
     hits = geodata.assign_points_to_areas(lon[keep], lat[keep], geoms)
     area_ids = [a.pk for a in areas]
     incident_ids = ids[keep].tolist()
-    pairs = ((incident_ids[i], area_ids[j]) for i, row in enumerate(hits) for j in row)
-    insert_rows(IncidentArea, ["incident_id", "area_id"], pairs)
+    pairs = [(incident_ids[i], area_ids[j]) for i, row in enumerate(hits) for j in row]
+    frame = pl.DataFrame(pairs, schema=["incident_id", "area_id"], orient="row")
+    insert_frame(IncidentArea, frame)

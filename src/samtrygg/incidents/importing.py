@@ -173,15 +173,14 @@ def import_incidents(
     with transaction.atomic():
         last_before = Incident.objects.aggregate(m=Max("pk"))["m"] or 0
         bulk.insert_incidents(
-            {
-                "partnership_id": [partnership.pk] * n,
-                "organisation_id": [organisation.pk] * n,
-                **{c: columns.get_column(c).to_list() for c in columns.columns},
-                "sharing": [sharing] * n,
-                "source": [Source.IMPORT.value] * n,
-                "is_synthetic": [False] * n,
-                "created_by_id": [creator] * n,
-            }
+            columns.with_columns(
+                pl.lit(partnership.pk).alias("partnership_id"),
+                pl.lit(organisation.pk).alias("organisation_id"),
+                pl.lit(sharing).alias("sharing"),
+                pl.lit(Source.IMPORT.value).alias("source"),
+                pl.lit(False).alias("is_synthetic"),
+                pl.lit(creator, dtype=pl.Int64).alias("created_by_id"),
+            )
         )
         if progress:
             progress(n, n)
