@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_cmd_manage)
 
-    from samtrygg.cli import analyse, imports
+    from samtrygg.cli import analyse, exports, imports
 
     imports.register(sub)
+    exports.register(sub)
     analyse.register(sub)
     return parser
 

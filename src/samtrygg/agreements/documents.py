@@ -1,0 +1,448 @@
+"""The agreement as a Word (.docx) or PDF document, laid out like documents municipalities file.
+
+Both builders render the same content (:func:`document_content`): a title page (parties,
+period, registry number), then numbered sections — background and problem picture, prioritised
+problems and causes, measurable goals with indicators, the citizen promises with their
+activities, documentation and follow-up, and the signatures (an empty signature line for a party
+that has not signed).
+
+PDF font: the PDF needs a Unicode TrueType font. :func:`pdf_font_paths` looks, in order, at
+``$SAMTRYGG_PDF_FONT`` (a regular .ttf; a bold file next to it named ``*-Bold.ttf`` is used if
+present), Debian's ``fonts-dejavu-core`` (/usr/share/fonts/truetype/dejavu/), and the DejaVu
+Sans that matplotlib ships (mpl-data/fonts/ttf) when matplotlib is installed. Without any of
+them it falls back to the PDF core font Helvetica, whose Latin-1 encoding still renders
+å, ä, ö (and é, ü …); characters outside Latin-1 are replaced by close equivalents.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from samtrygg.agreements.models import Agreement
+from samtrygg.plans.models import Activity
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "h" (sub-heading), "bullets", "table"
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    blocks: list[Block]
+    key: str = ""
+
+
+@dataclass
+class Signatory:
+    organisation: str
+    signatory_role: str
+    name: str
+    role: str
+    date: str
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.name)
+
+
+@dataclass
+class Content:
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
+    signatories: list[Signatory]
+
+
+def _d(value: Any) -> str:
+    if value is None:
+        return "–"
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value).date()
+    return formats.date_format(value, "Y-m-d")
+
+
+def _num(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    text = formats.number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+    return f"{text} {unit}".strip()
+
+
+def _paragraphs(text: str) -> list[Block]:
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return [Block("p", p) for p in parts] or [Block("p", _("(Not written yet.)"))]
+
+
+def _activity_row(activity: Activity) -> list[str]:
+    owner = activity.owner_organisation.name
+    if activity.owner_person:
+        owner = f"{owner} ({activity.owner_person})"
+    return [activity.title, owner, _d(activity.deadline), str(activity.get_status_display())]
+
+
+def document_content(agreement: Agreement, lang: str | None = None) -> Content:
+    """What the document says, in ``lang`` (default: the site language, Swedish)."""
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        return _content(agreement)
+
+
+def _content(agreement: Agreement) -> Content:
+    parties = list(agreement.parties.select_related("organisation", "signature"))
+    facts = [
+        (_("Partnership"), agreement.partnership.name),
+        (_("Parties"), ", ".join(p.organisation.name for p in parties) or "–"),
+        (_("Period"), f"{_d(agreement.period_start)} – {_d(agreement.period_end)}"),
+    ]
+    if agreement.diarienummer:
+        facts.append((_("Registry number"), agreement.diarienummer))
+    facts.append((_("Version"), f"{agreement.version} ({agreement.get_status_display()})"))
+
+    problems = list(agreement.problems.prefetch_related("causes"))
+    problem_blocks: list[Block] = []
+    for problem in problems:
+        problem_blocks.append(Block("h", problem.title))
+        details = [
+            f"{label}: {value}"
+            for label, value in (
+                (_("What"), problem.what),
+                (_("Where"), problem.where),
+                (_("When"), problem.when),
+                (_("Who is affected"), problem.who_affected),
+            )
+            if value
+        ]
+        if details:
+            problem_blocks.append(Block("bullets", items=details))
+        causes = [c.description for c in problem.causes.all()]
+        if causes:
+            problem_blocks.append(Block("p", _("Probable causes:")))
+            problem_blocks.append(Block("bullets", items=causes))
+    if agreement.causes.strip():
+        problem_blocks.append(Block("h", _("Analysis of causes")))
+        problem_blocks += _paragraphs(agreement.causes)
+    if not problem_blocks:
+        problem_blocks = [Block("p", _("(No problems chosen yet.)"))]
+
+    goal_blocks: list[Block] = []
+    for goal in agreement.goals.prefetch_related("indicators"):
+        goal_blocks.append(Block("h", goal.statement))
+        rows = [
+            [
+                ind.name,
+                f"{_num(ind.baseline_value, ind.unit)} ({_d(ind.baseline_date)})",
+                f"{_num(ind.target_value, ind.unit)} ({_d(ind.target_date)})",
+                ind.source or "–",
+            ]
+            for ind in goal.indicators.all()
+        ]
+        if rows:
+            goal_blocks.append(
+                Block(
+                    "table",
+                    header=[_("Indicator"), _("Baseline (date)"), _("Target (date)"), _("Source")],
+                    rows=rows,
+                )
+            )
+        if goal.follow_up_date:
+            goal_blocks.append(
+                Block("p", _("Followed up: %(date)s") % {"date": _d(goal.follow_up_date)})
+            )
+    if not goal_blocks:
+        goal_blocks = [Block("p", _("(No goals chosen yet.)"))]
+
+    promise_blocks: list[Block] = []
+    for promise in agreement.promises.prefetch_related(
+        "activities__owner_organisation", "indicators"
+    ):
+        promise_blocks.append(Block("h", f"{promise.focus_area} ({promise.year})"))
+        promise_blocks += _paragraphs(promise.text)
+        activities = list(promise.activities.all())
+        if activities:
+            promise_blocks.append(
+                Block(
+                    "table",
+                    header=[_("Activity"), _("Responsible"), _("Deadline"), _("Status")],
+                    rows=[_activity_row(a) for a in activities],
+                )
+            )
+        indicators = [i.name for i in promise.indicators.all()]
+        if indicators:
+            promise_blocks.append(
+                Block("p", _("Indicators: %(names)s") % {"names": ", ".join(indicators)})
+            )
+    if not promise_blocks:
+        promise_blocks = [Block("p", _("(No citizen promises yet.)"))]
+
+    follow_blocks = [Block("h", _("How the work is documented"))]
+    follow_blocks += _paragraphs(agreement.documentation)
+    follow_blocks.append(Block("h", _("How follow-up is done")))
+    follow_blocks += _paragraphs(agreement.follow_up)
+    if agreement.follow_up_date:
+        follow_blocks.append(
+            Block("p", _("Next follow-up: %(date)s") % {"date": _d(agreement.follow_up_date)})
+        )
+
+    signatories = []
+    for party in parties:
+        signature = getattr(party, "signature", None)
+        signatories.append(
+            Signatory(
+                organisation=party.organisation.name,
+                signatory_role=party.signatory_role,
+                name=signature.name if signature else "",
+                role=signature.role if signature else "",
+                date=_d(signature.signed_at) if signature else "",
+            )
+        )
+
+    return Content(
+        title=agreement.title,
+        subtitle=_("Collaboration agreement with citizen promises"),
+        facts=facts,
+        sections=[
+            Section(
+                _("Background and problem picture"), _paragraphs(agreement.background), "background"
+            ),
+            Section(_("Prioritised problems and causes"), problem_blocks, "problems"),
+            Section(_("Goals"), goal_blocks, "goals"),
+            Section(_("Citizen promises"), promise_blocks, "promises"),
+            Section(_("Documentation and follow-up"), follow_blocks, "follow_up"),
+        ],
+        signatories=signatories,
+    )
+
+
+def _signature_heading() -> str:
+    return _("Signatures")
+
+
+def _labels() -> dict[str, str]:
+    """Labels of the signature block (plain calls, so that makemessages finds them)."""
+    return {
+        "signed_by": _("Signed by"),
+        "role": _("Role"),
+        "date": _("Date"),
+        "signature": _("Signature"),
+        "name": _("Name in print"),
+    }
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+
+def build_docx(agreement: Agreement, lang: str | None = None) -> bytes:
+    """The agreement as a Word document."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        content = _content(agreement)
+        doc = Document()
+        doc.core_properties.title = content.title
+        doc.styles["Normal"].font.size = Pt(11)
+        doc.add_heading(content.title, level=0)
+        doc.add_paragraph(content.subtitle)
+        facts = doc.add_table(rows=0, cols=2)
+        facts.style = "Table Grid"
+        for label, value in content.facts:
+            cells = facts.add_row().cells
+            cells[0].text, cells[1].text = label, value
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+        number = 0
+        for number, section in enumerate(content.sections, start=1):
+            doc.add_heading(f"{number}. {section.heading}", level=1)
+            for block in section.blocks:
+                if block.kind == "h":
+                    doc.add_heading(block.text, level=2)
+                elif block.kind == "p":
+                    doc.add_paragraph(block.text)
+                elif block.kind == "bullets":
+                    for item in block.items:
+                        doc.add_paragraph(item, style="List Bullet")
+                elif block.kind == "table":
+                    table = doc.add_table(rows=1, cols=len(block.header))
+                    table.style = "Table Grid"
+                    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+                        cell.text = text
+                        for run in cell.paragraphs[0].runs:
+                            run.bold = True
+                    for row in block.rows:
+                        for cell, text in zip(table.add_row().cells, row, strict=True):
+                            cell.text = text
+                    doc.add_paragraph()
+
+        doc.add_heading(f"{number + 1}. {_signature_heading()}", level=1)
+        lab = _labels()
+        for s in content.signatories:
+            doc.add_heading(s.organisation, level=2)
+            if s.signed:
+                doc.add_paragraph(
+                    f"{lab['signed_by']}: {s.name}\n"
+                    f"{lab['role']}: {s.role}\n"
+                    f"{lab['date']}: {s.date}"
+                )
+            else:
+                doc.add_paragraph(
+                    f"{lab['signature']}: ______________________________\n"
+                    f"{lab['name']}: ______________________________\n"
+                    f"{lab['role']}: {s.signatory_role}\n"
+                    f"{lab['date']}: ____________"
+                )
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def _matplotlib_font_dir() -> Path | None:
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+
+
+def pdf_font_paths() -> tuple[Path, Path] | None:
+    """(regular, bold) Unicode TrueType fonts for the PDF, or None for the Latin-1 fallback."""
+    candidates: list[tuple[Path, Path]] = []
+    env = os.environ.get("SAMTRYGG_PDF_FONT")
+    if env:
+        regular = Path(env)
+        bold = regular.with_name(regular.stem + "-Bold" + regular.suffix)
+        candidates.append((regular, bold if bold.is_file() else regular))
+    candidates.append((DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"))
+    mpl = _matplotlib_font_dir()
+    if mpl is not None:
+        candidates.append((mpl / "DejaVuSans.ttf", mpl / "DejaVuSans-Bold.ttf"))
+    for regular, bold in candidates:
+        if regular.is_file():
+            return regular, bold if bold.is_file() else regular
+    return None
+
+
+_LATIN1_REPLACEMENTS = str.maketrans(
+    {"–": "-", "—": "-", "“": '"', "”": '"', "„": '"', "’": "'", "‘": "'", "…": "...", "•": "*"}
+)
+
+
+def _latin1(text: str) -> str:
+    return text.translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+
+def build_pdf(
+    agreement: Agreement,
+    lang: str | None = None,
+    *,
+    compress: bool = True,
+    unicode_font: bool = True,
+) -> bytes:
+    """The agreement as a PDF (A4). ``unicode_font=False`` forces the Latin-1 core font."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    # fontTools reports every step of subsetting the font at INFO level; that is noise here.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        content = _content(agreement)
+        pdf = FPDF(format="A4")
+        pdf.set_compression(compress)
+        pdf.set_margins(22, 20, 22)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.set_title(content.title)
+        pdf.set_creator("Samtrygg")
+        fonts = pdf_font_paths() if unicode_font else None
+        if fonts is not None:
+            pdf.add_font("Body", "", str(fonts[0]))
+            pdf.add_font("Body", "B", str(fonts[1]))
+            family = "Body"
+
+            def t(text: str) -> str:
+                return text
+        else:
+            family = "Helvetica"
+            t = _latin1
+
+        width = pdf.epw
+
+        def para(text: str, size: float = 10.5, style: str = "", gap: float = 2) -> None:
+            pdf.set_font(family, style, size)
+            pdf.multi_cell(width, size * 0.5, t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(gap)
+
+        # Title page.
+        pdf.add_page()
+        pdf.ln(40)
+        para(content.title, 22, "B", 4)
+        para(content.subtitle, 13, "", 10)
+        for label, value in content.facts:
+            pdf.set_font(family, "B", 10.5)
+            pdf.cell(45, 7, t(label))
+            pdf.set_font(family, "", 10.5)
+            pdf.multi_cell(width - 45, 7, t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        pdf.add_page()
+        number = 0
+        for number, section in enumerate(content.sections, start=1):
+            para(f"{number}. {section.heading}", 15, "B", 2)
+            for block in section.blocks:
+                if block.kind == "h":
+                    para(block.text, 12, "B", 1)
+                elif block.kind == "p":
+                    para(block.text)
+                elif block.kind == "bullets":
+                    for item in block.items:
+                        para(f"{t('•') if fonts else '-'} {item}", gap=1)
+                    pdf.ln(1)
+                elif block.kind == "table":
+                    pdf.set_font(family, "", 9)
+                    with pdf.table(line_height=5, text_align="LEFT", width=width) as table:
+                        head = table.row()
+                        for text in block.header:
+                            head.cell(t(text))
+                        for row in block.rows:
+                            r = table.row()
+                            for text in row:
+                                r.cell(t(text))
+                    pdf.ln(3)
+            pdf.ln(3)
+
+        para(f"{number + 1}. {_signature_heading()}", 15, "B", 4)
+        lab = _labels()
+        for s in content.signatories:
+            para(s.organisation, 12, "B", 1)
+            if s.signed:
+                para(f"{lab['signed_by']}: {s.name}", gap=0)
+                para(f"{lab['role']}: {s.role}", gap=0)
+                para(f"{lab['date']}: {s.date}", gap=6)
+            else:
+                pdf.ln(8)
+                para("_" * 40, gap=0)
+                para(f"{lab['signature']} – {s.signatory_role}", 9, gap=3)
+                para(
+                    f"{lab['name']}: ________________________   {lab['date']}: __________",
+                    gap=6,
+                )
+        return bytes(pdf.output())

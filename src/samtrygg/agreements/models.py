@@ -1,0 +1,307 @@
+"""The samverkansöverenskommelse (collaboration agreement) and its medborgarlöften.
+
+An agreement goes draft → partner review → signed (when every party has signed) → published,
+and is superseded by a newer published version. Once signed it is frozen: any change raises
+:class:`samtrygg.plans.models.FrozenError`; a change is made in a new version instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtrygg.partnerships.models import Organisation, Partnership
+from samtrygg.plans.models import Activity, FrozenError, Goal, Indicator, Problem
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Partner review")
+    SIGNED = "signed", _("Signed")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+FROZEN_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED)
+# The only changes a frozen agreement accepts: its status moving on (signed → published →
+# superseded), nothing else.
+_STATUS_MOVES = {
+    (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED),
+    (AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED),
+    (AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED),
+}
+_STATUS_FIELDS = {"status", "published_at", "updated_at"}
+
+
+def _frozen_error(agreement: Agreement) -> FrozenError:
+    return FrozenError(
+        _("%(title)s (v%(v)s) is signed and cannot be changed; make a new version.")
+        % {"title": agreement.title, "v": agreement.version}
+    )
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def signed_or_published(self) -> AgreementQuerySet:
+        return self.filter(status__in=(AgreementStatus.SIGNED, AgreementStatus.PUBLISHED))
+
+    def latest_for_export(self, partnership: Partnership) -> Agreement | None:
+        """The newest signed or published agreement, else the newest draft (or under review)."""
+        mine = self.filter(partnership=partnership).order_by("-version")
+        return (
+            mine.signed_or_published().first()
+            or mine.filter(status__in=(AgreementStatus.DRAFT, AgreementStatus.REVIEW)).first()
+        )
+
+
+class Agreement(models.Model):
+    """One version of the partnership's samverkansöverenskommelse."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="agreements"
+    )
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    diarienummer = models.CharField(_("registry number"), max_length=100, blank=True)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    problems = models.ManyToManyField(
+        Problem, blank=True, related_name="agreements", verbose_name=_("prioritised problems")
+    )
+    background = models.TextField(_("background, problem picture and sources"), blank=True)
+    causes = models.TextField(_("probable causes"), blank=True)
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="agreements", verbose_name=_("measurable goals")
+    )
+    documentation = models.TextField(_("how the work is documented"), blank=True)
+    follow_up = models.TextField(_("how follow-up is done"), blank=True)
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "version"], name="agreement_version_unique"
+            )
+        ]
+        verbose_name = _("collaboration agreement")
+        verbose_name_plural = _("collaboration agreements")
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        """Content (text, promises, parties) may change only while a draft."""
+        return self.status == AgreementStatus.DRAFT
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        return self.status in (AgreementStatus.DRAFT, AgreementStatus.REVIEW)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if stored in FROZEN_STATUSES:
+                moving = (stored, self.status) in _STATUS_MOVES
+                fields = set(kwargs.get("update_fields") or ())
+                if not (moving and fields and fields <= _STATUS_FIELDS):
+                    raise _frozen_error(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.is_frozen:
+            raise _frozen_error(self)
+        return super().delete(*args, **kwargs)
+
+
+class _AgreementPart(models.Model):
+    """A part of an agreement: refuses to change once the agreement is signed."""
+
+    agreement: Any
+
+    class Meta:
+        abstract = True
+
+    def _check_open(self) -> None:
+        status = (
+            Agreement.objects.filter(pk=self.agreement_id)  # type: ignore[attr-defined]
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status in FROZEN_STATUSES:
+            raise _frozen_error(self.agreement)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._check_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_open()
+        return super().delete(*args, **kwargs)
+
+
+class PromiseQuerySet(models.QuerySet["Promise"]):
+    def published_for(self, partnership: Partnership) -> PromiseQuerySet:
+        """The published promises of the partnership's newest published agreement."""
+        newest = (
+            Agreement.objects.filter(partnership=partnership, status=AgreementStatus.PUBLISHED)
+            .order_by("-version")
+            .first()
+        )
+        if newest is None:
+            return self.none()
+        return self.filter(agreement=newest, published=True)
+
+
+class Promise(_AgreementPart):
+    """A medborgarlöfte: a promise to residents, in plain words, with its activities."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="promises")
+    year = models.PositiveIntegerField(_("year"))
+    focus_area = models.CharField(_("focus area"), max_length=200)
+    text = models.TextField(_("the promise, in plain words"))
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="promises", verbose_name=_("activities")
+    )
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="promises", verbose_name=_("indicators")
+    )
+    published = models.BooleanField(
+        _("show on the public page"),
+        default=True,
+        help_text=_("Shown to residents once the agreement is published."),
+    )
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "pk"]
+        verbose_name = _("citizen promise")
+        verbose_name_plural = _("citizen promises")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.focus_area}"
+
+
+class Party(_AgreementPart):
+    """An organisation that signs the agreement, and who signs for it."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    signatory_role = models.CharField(
+        _("signatory role"),
+        max_length=200,
+        help_text=_("For example Lokalpolisområdeschef or Kommunstyrelsens ordförande."),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="agreement_party_unique"
+            )
+        ]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Signature(models.Model):
+    """A party's signature: who signed, in what role and when."""
+
+    party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="signature")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200)
+    signed_at = models.DateTimeField(_("signed"))
+
+    class Meta:
+        ordering = ["signed_at"]
+
+    def _check_open(self) -> None:
+        status = (
+            Agreement.objects.filter(parties__pk=self.party_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status in FROZEN_STATUSES:
+            raise _frozen_error(self.party.agreement)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._check_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_open()
+        return super().delete(*args, **kwargs)
+
+
+class Comment(models.Model):
+    """A partner's comment on a draft or an agreement under review."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+
+def _refuse_frozen_links(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    """Linked problems, goals, activities and indicators of a signed agreement are frozen too."""
+    if not action.startswith("pre_"):
+        return
+    agreement = instance.agreement if isinstance(instance, Promise) else instance
+    if isinstance(agreement, Agreement) and agreement.pk is not None:
+        stored = Agreement.objects.filter(pk=agreement.pk).values_list("status", flat=True).first()
+        if stored in FROZEN_STATUSES:
+            raise _frozen_error(agreement)
+
+
+for _through in (
+    Agreement.problems.through,
+    Agreement.goals.through,
+    Promise.activities.through,
+    Promise.indicators.through,
+):
+    models.signals.m2m_changed.connect(
+        _refuse_frozen_links, sender=_through, dispatch_uid=f"agreements-frozen-{_through}"
+    )
