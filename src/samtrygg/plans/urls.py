@@ -1,5 +1,62 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from samtrygg.plans import views
+
+urlpatterns = [
+    path("", views.plans_home, name="plans-home"),
+    path("changes/", views.change_log, name="plans-changes"),
+    path("lagesbild/", views.lagesbild_list, name="lagesbild-list"),
+    path("lagesbild/new/", views.lagesbild_start, name="lagesbild-start"),
+    path("lagesbild/<int:pk>/", views.lagesbild_detail, name="lagesbild-detail"),
+    path("lagesbild/<int:pk>/edit/", views.lagesbild_edit, name="lagesbild-edit"),
+    path("lagesbild/<int:pk>/status/", views.lagesbild_status, name="lagesbild-status"),
+    path("lagesbild/<int:pk>/adopt/", views.lagesbild_adopt, name="lagesbild-adopt"),
+    path(
+        "lagesbild/<int:pk>/new-version/",
+        views.lagesbild_new_version,
+        name="lagesbild-new-version",
+    ),
+    path("lagesbild/<int:pk>/diff/", views.lagesbild_diff, name="lagesbild-diff"),
+    path("lagesbild/<int:pk>/print/", views.lagesbild_print, name="lagesbild-print"),
+    path("lagesbild/<int:pk>/sources/new/", views.source_add, name="source-add"),
+    path("lagesbild/<int:pk>/sources/<int:sid>/", views.source_edit, name="source-edit"),
+    path(
+        "lagesbild/<int:pk>/sources/<int:sid>/delete/",
+        views.source_delete,
+        name="source-delete",
+    ),
+    path("problems/", views.problem_list, name="problem-list"),
+    path("problems/new/", views.problem_create, name="problem-create"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
+    path("problems/<int:pk>/edit/", views.problem_edit, name="problem-edit"),
+    path("problems/<int:pk>/causes/new/", views.cause_add, name="cause-add"),
+    path("problems/<int:pk>/goals/new/", views.goal_add, name="goal-add"),
+    path("causes/<int:pk>/edit/", views.cause_edit, name="cause-edit"),
+    path("causes/<int:pk>/evidence/new/", views.evidence_add, name="evidence-add"),
+    path("goals/<int:pk>/edit/", views.goal_edit, name="goal-edit"),
+    path("goals/<int:pk>/indicators/new/", views.indicator_add, name="indicator-add"),
+    path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator-edit"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        views.indicator_value_add,
+        name="indicator-value-add",
+    ),
+    path("measures/", views.measure_list, name="measure-list"),
+    path("measures/new/", views.measure_create, name="measure-create"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure-edit"),
+    path("measures/<int:pk>/activities/new/", views.activity_add, name="activity-add"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity-edit"),
+    path("actionplans/", views.actionplan_list, name="actionplan-list"),
+    path("actionplans/new/", views.actionplan_create, name="actionplan-create"),
+    path("actionplans/<int:pk>/", views.actionplan_detail, name="actionplan-detail"),
+    path("actionplans/<int:pk>/edit/", views.actionplan_edit, name="actionplan-edit"),
+    path("actionplans/<int:pk>/adopt/", views.actionplan_adopt, name="actionplan-adopt"),
+    path(
+        "actionplans/<int:pk>/new-version/",
+        views.actionplan_new_version,
+        name="actionplan-new-version",
+    ),
+]

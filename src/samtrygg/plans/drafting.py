@@ -1,0 +1,280 @@
+"""The first draft of a yearly lägesbild, made from the partnership's incidents.
+
+Samtrygg drafts § 4 point 1 (the extent and development of crime and disorder) and people write
+the rest. The figures the text was made from are stored with the document (``Lagesbild.figures``)
+so that an adopted lägesbild keeps the numbers it was adopted with.
+
+The counts and tests come from the analysis library (``samtrygg.analysis.trends``); this module
+only fetches incidents, calls it and puts plain words to the results.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import formats
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import gettext as _
+
+from samtrygg.analysis import trends
+from samtrygg.analysis.multiple_testing import holm
+from samtrygg.areas.models import Area
+from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.partnerships.models import Partnership
+from samtrygg.plans.models import Lagesbild
+from samtrygg.plans.services import record
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+ALPHA = 0.05
+K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (DOMAIN.md §11)
+
+
+def default_period(year: int) -> tuple[date, date]:
+    """The lägesbild year: 1 October of the year before to 30 September."""
+    return date(year - 1, 10, 1), date(year, 9, 30)
+
+
+def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local Stockholm days ``first``..``last`` (inclusive) as aware datetimes [start, end)."""
+    start = datetime.combine(first, time(0), tzinfo=STOCKHOLM)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
+    return start, end
+
+
+def _window(first: date, last: date, prefix: str = "") -> Q:
+    """Incidents that began on local days ``first``..``last`` (``prefix`` for related models)."""
+    start, end = _utc_bounds(first, last)
+    return Q(**{f"{prefix}occurred_from__gte": start, f"{prefix}occurred_from__lt": end})
+
+
+def _fmt_p(p: float) -> str:
+    if p < 0.001:
+        return "< " + str(formats.number_format(0.001, 3))
+    return "= " + str(formats.number_format(round(p, 3), 3))
+
+
+def verdict(difference: float, p: float) -> tuple[str, str]:
+    """Plain words for a tested change (p already corrected), and its direction."""
+    if not p < ALPHA:
+        return _("no reliable change"), ""
+    if difference > 0:
+        return _("increase, unlikely to be chance (p %(p)s)") % {"p": _fmt_p(p)}, "up"
+    return _("decrease, unlikely to be chance (p %(p)s)") % {"p": _fmt_p(p)}, "down"
+
+
+def _rows(
+    labels: list[str], current: list[int], previous: list[int], days: tuple[int, int]
+) -> list[dict[str, Any]]:
+    """One row per label with counts, the E-test p, its Holm-adjusted p and the verdict.
+
+    Labels without incidents in either period are left out (there is nothing to test).
+    """
+    keep = [i for i in range(len(labels)) if current[i] + previous[i] > 0]
+    if not keep:
+        return []
+    comp = trends.compare_counts(
+        [current[i] for i in keep],
+        [previous[i] for i in keep],
+        float(days[0]),
+        float(days[1]),
+        method="etest",
+        labels=[labels[i] for i in keep],
+    )
+    adjusted = holm(comp.p_values)
+    rows: list[dict[str, Any]] = []
+    for j, i in enumerate(keep):
+        text, direction = verdict(float(comp.difference[j]), float(adjusted[j]))
+        rows.append(
+            {
+                "name": labels[i],
+                "current": current[i],
+                "previous": previous[i],
+                "difference": round(float(comp.difference[j]), 1),
+                "p": float(comp.p_values[j]),
+                "p_adjusted": float(adjusted[j]),
+                "verdict": text,
+                "direction": direction,
+            }
+        )
+    rows.sort(key=lambda r: (-r["current"], r["name"]))
+    return rows
+
+
+def _profile(qs: Any, first: date, last: date) -> tuple[list[int], list[int]]:
+    """Counts by calendar month (January first) and weekday (Monday first), in local time."""
+    start, end = _utc_bounds(first, last)
+    utc = list(
+        qs.filter(occurred_from__gte=start, occurred_from__lt=end).values_list(
+            "occurred_from", flat=True
+        )
+    )
+    if not utc:
+        return [0] * 12, [0] * 7
+    naive = np.array([t.replace(tzinfo=None) for t in utc], dtype="datetime64[s]")
+    cycle = trends.annual_cycle(
+        trends.to_local_time(naive), start=first.isoformat(), end=last.isoformat()
+    )
+    return [int(n) for n in cycle.month_counts], [int(n) for n in cycle.weekday_counts]
+
+
+def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]:
+    """The lägesbild's numbers for ``first``..``last`` against the year before.
+
+    1. Incidents are counted by the local day they began, by category and by area, in the
+       period and in the same length of time just before it.
+    2. Each category and area is tested with the Poisson E-test (exposure in days,
+       ``trends.compare_counts``); Holm's correction runs within each table.
+    3. The month and weekday profile of the period comes from ``trends.annual_cycle``.
+    """
+    days = (last - first).days + 1
+    prev_last = first - timedelta(days=1)
+    prev_first = prev_last - timedelta(days=days - 1)
+    prev_days = days
+    qs = Incident.objects.filter(partnership=partnership)
+    now_q, before_q = _window(first, last), _window(prev_first, prev_last)
+    now_a, before_a = (
+        _window(first, last, "incident__"),
+        _window(prev_first, prev_last, "incident__"),
+    )
+    by_cat = {
+        g["category_id"]: (g["n1"], g["n0"])
+        for g in qs.filter(now_q | before_q)
+        .order_by()
+        .values("category_id")
+        .annotate(n1=Count("id", filter=now_q), n0=Count("id", filter=before_q))
+    }
+    categories = list(Category.objects.filter(pk__in=by_cat))
+    by_area = {
+        g["area_id"]: (g["n1"], g["n0"])
+        for g in IncidentArea.objects.filter(incident__partnership=partnership)
+        .filter(now_a | before_a)
+        .order_by()
+        .values("area_id")
+        .annotate(n1=Count("id", filter=now_a), n0=Count("id", filter=before_a))
+    }
+    areas = list(Area.objects.filter(pk__in=by_area))
+    months, weekdays = _profile(qs, first, last)
+    total_now = sum(n for n, _b in by_cat.values())
+    total_before = sum(b for _n, b in by_cat.values())
+    total = _rows([_("All categories")], [total_now], [total_before], (days, prev_days))
+    return {
+        "period": {"start": first.isoformat(), "end": last.isoformat(), "days": days},
+        "previous": {
+            "start": prev_first.isoformat(),
+            "end": prev_last.isoformat(),
+            "days": prev_days,
+        },
+        "method": "etest+holm",
+        "total": total[0] if total else None,
+        "categories": _rows(
+            [c.name for c in categories],
+            [by_cat[c.pk][0] for c in categories],
+            [by_cat[c.pk][1] for c in categories],
+            (days, prev_days),
+        ),
+        "areas": _rows(
+            [a.name for a in areas],
+            [by_area[a.pk][0] for a in areas],
+            [by_area[a.pk][1] for a in areas],
+            (days, prev_days),
+        ),
+        "months": [{"name": str(MONTHS[m + 1]), "count": months[m]} for m in range(12)],
+        "weekdays": [{"name": str(WEEKDAYS[d]), "count": weekdays[d]} for d in range(7)],
+    }
+
+
+def _count(n: int) -> str:
+    if 0 < n < K:
+        return _("fewer than %(k)s") % {"k": K}
+    return str(n)
+
+
+def draft_extent(fig: dict[str, Any]) -> str:
+    """A plain first draft of § 4 point 1 from the figures, for people to edit."""
+    period = fig["period"]
+    lines = [
+        _(
+            "During the period %(start)s to %(end)s, %(n)s incidents were recorded "
+            "(the year before: %(m)s); %(verdict)s."
+        )
+        % {
+            "start": period["start"],
+            "end": period["end"],
+            "n": _count(fig["total"]["current"] if fig["total"] else 0),
+            "m": _count(fig["total"]["previous"] if fig["total"] else 0),
+            "verdict": fig["total"]["verdict"] if fig["total"] else _("no reliable change"),
+        },
+        "",
+    ]
+    for key, heading in (("categories", _("By category")), ("areas", _("By area"))):
+        if not fig[key]:
+            continue
+        lines.append(heading + ":")
+        lines += [
+            "- "
+            + _("%(name)s: %(n)s (the year before: %(m)s), %(verdict)s.")
+            % {
+                "name": r["name"],
+                "n": _count(r["current"]),
+                "m": _count(r["previous"]),
+                "verdict": r["verdict"],
+            }
+            for r in fig[key]
+        ]
+        lines.append("")
+    months = [m for m in fig["months"] if m["count"]]
+    if months:
+        top = max(months, key=lambda m: m["count"])
+        day = max(fig["weekdays"], key=lambda d: d["count"])
+        lines.append(
+            _("Most incidents began in %(month)s and on %(weekday)s.")
+            % {"month": top["name"], "weekday": day["name"]}
+        )
+    lines.append(
+        _(
+            "Changes are tested against the year before with the Poisson E-test and Holm's "
+            "correction; a change is named only when chance is an unlikely explanation."
+        )
+    )
+    return "\n".join(lines).strip()
+
+
+@transaction.atomic
+def start_lagesbild(
+    partnership: Partnership,
+    year: int,
+    actor: Any,
+    *,
+    title: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> Lagesbild:
+    """Create the year's draft lägesbild with drafted figures and extent text."""
+    default_start, default_end = default_period(year)
+    first, last = period_start or default_start, period_end or default_end
+    fig = figures(partnership, first, last)
+    version = (
+        Lagesbild.objects.filter(partnership=partnership, year=year)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    ) + 1
+    lagesbild = Lagesbild.objects.create(
+        partnership=partnership,
+        year=year,
+        version=version,
+        title=title or _("Lägesbild %(year)s") % {"year": year},
+        period_start=first,
+        period_end=last,
+        figures=fig,
+        extent=draft_extent(fig),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(partnership.pk, actor, lagesbild, "created", year=year)
+    return lagesbild
