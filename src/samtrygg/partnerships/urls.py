@@ -20,6 +20,7 @@ partnership_patterns = [
     path("picture/", include("samtrygg.picture.urls")),
     path("plans/", include("samtrygg.plans.urls")),
     path("agreement/", include("samtrygg.agreements.urls")),
+    path("followup/", include("samtrygg.followup.urls")),
 ]
 
 urlpatterns = [

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "samtrygg.picture",
     "samtrygg.plans",
     "samtrygg.agreements",
+    "samtrygg.followup",
+    "samtrygg.public",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +258,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
 SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "http://127.0.0.1:8000")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
+# Public statistics: counts below this are suppressed (with secondary suppression).
+SAMTRYGG_PUBLIC_K = env_int("SAMTRYGG_PUBLIC_K", 5)
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("p/", include("samtrygg.public.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 
