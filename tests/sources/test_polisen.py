@@ -317,7 +317,7 @@ def test_gzip_bytes_and_paths_are_read(tmp_path: Path) -> None:
         (b"[{", "not valid JSON"),
         (b'{"id": 1}', "not a JSON list"),
         (b'["\xe5"]', "not UTF-8"),
-        (gzip.compress(b"[1")[:-4], "damaged"),
+        (gzip.compress(b"[1", mtime=0)[:-4], "damaged"),
     ],
 )
 def test_unreadable_files_are_refused(data: bytes, message: str) -> None:

@@ -121,10 +121,12 @@ def load_demo() -> Partnership:
 def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     """Prepare the database, load the demo with its synthetic incidents, print the accounts."""
     from samtrygg.incidents.demo import load_demo_incidents
+    from samtrygg.plans.demo import SIGNATORIES, load_demo_plans
 
     prepare_database()
     partnership = load_demo()
     created = load_demo_incidents(partnership, n=incidents, seed=seed)
+    load_demo_plans(partnership)
     out = sys.stderr
     print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
     print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)
@@ -133,5 +135,8 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
         role = "superuser (system administrator)" if account.superuser else account.role
         org = f", {account.organisation}" if account.organisation else ""
         print(f"  {account.email:<36} {role}{org}", file=out)
+    for email, _first, _last, org_slug in SIGNATORIES:
+        print(f"  {email:<36} viewer, {org_slug} (signs the agreement)", file=out)
+    print(f"\nThe public page: /p/{partnership.slug}/", file=out)
     print("", file=out)
     return partnership
