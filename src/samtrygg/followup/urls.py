@@ -1,5 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from samtrygg.followup import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard, name="followup-dashboard"),
+    path("indicators/<int:pk>/note/", views.note_add, name="followup-note"),
+    path("report/", views.report, name="followup-report"),
+    path("arshjul/", views.arshjul, name="followup-arshjul"),
+]

@@ -1,0 +1,346 @@
+"""The yearly follow-up report as Word (.docx) or PDF.
+
+Both formats render the same content (:func:`report_content`): the goals with the lights of
+their indicators and any corrective measure, the measures with their process and effect
+follow-up, deadlines, and the activities by status. The PDF uses the Unicode font found by
+:func:`samtrygg.agreements.documents.pdf_font_paths` (Latin-1 Helvetica as the fallback).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from samtrygg.agreements.documents import Block, Section, pdf_font_paths
+from samtrygg.followup import services
+from samtrygg.followup.effect import EffectFollowUp
+from samtrygg.partnerships.models import Partnership
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
+
+
+def _d(value: date | None) -> str:
+    return formats.date_format(value, "Y-m-d") if value else "–"
+
+
+def _num(value: float | Decimal | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    decimals = 0 if float(value).is_integer() else 1
+    return f"{formats.number_format(value, decimal_pos=decimals)} {unit}".strip()
+
+
+def _goal_blocks(data: services.Dashboard) -> list[Block]:
+    blocks: list[Block] = []
+    for goal, statuses in data.goals:
+        blocks.append(Block("h", goal.statement))
+        if goal.follow_up_date:
+            blocks.append(Block("p", _("Follow-up date: %(d)s") % {"d": _d(goal.follow_up_date)}))
+        rows = []
+        for s in statuses:
+            ind = s.indicator
+            note = s.note.text if s.note else (_("Needs action") if s.needs_action else "")
+            rows.append(
+                [
+                    ind.name,
+                    f"{_num(ind.baseline_value, ind.unit)} ({_d(ind.baseline_date)})",
+                    f"{_num(ind.target_value, ind.unit)} ({_d(ind.target_date)})",
+                    f"{_num(s.current, ind.unit)} ({_d(s.as_of)})",
+                    s.label,
+                    note or "–",
+                ]
+            )
+        if rows:
+            header = [
+                _("Indicator"),
+                _("Baseline (date)"),
+                _("Target (date)"),
+                _("Current (date)"),
+                _("Light"),
+                _("Consequence and corrective measure"),
+            ]
+            blocks.append(Block("table", header=header, rows=rows))
+        else:
+            blocks.append(Block("p", _("No indicators yet.")))
+    return blocks or [Block("p", _("No goals yet."))]
+
+
+def _effect_blocks(effect: EffectFollowUp) -> list[Block]:
+    if not effect.available:
+        return [Block("p", effect.message)]
+    period = _("Before: %(b1)s – %(b2)s; after: %(a1)s – %(a2)s (%(n)s days each).") % {
+        "b1": _d(effect.before_start),
+        "b2": _d(effect.before_last_day),
+        "a1": _d(effect.start),
+        "a2": _d(effect.last_day),
+        "n": effect.days,
+    }
+    blocks = [Block("p", period)]
+    if effect.categories:
+        blocks.append(Block("p", _("Categories: %(c)s") % {"c": ", ".join(effect.categories)}))
+    if not effect.hidden:
+        rows = [[_("Target area"), _num(effect.treated_before), _num(effect.treated_after)]]
+        if effect.control_before is not None:
+            rows.append(
+                [_("Comparison area"), _num(effect.control_before), _num(effect.control_after)]
+            )
+        blocks.append(Block("table", header=[_("Area"), _("Before"), _("After")], rows=rows))
+    if effect.result is not None:
+        r = effect.result
+        blocks.append(
+            Block(
+                "p",
+                _("WDD %(e)s (95 %% CI %(lo)s to %(hi)s, p = %(p)s).")
+                % {
+                    "e": _num(round(r.estimate, 1)),
+                    "lo": _num(round(r.ci_low, 1)),
+                    "hi": _num(round(r.ci_high, 1)),
+                    "p": formats.number_format(r.p_value, decimal_pos=3),
+                },
+            )
+        )
+        blocks.append(Block("p", effect.verdict))
+    if effect.message:
+        blocks.append(Block("p", effect.message))
+    return blocks
+
+
+def _measure_blocks(data: services.Dashboard) -> list[Block]:
+    blocks: list[Block] = []
+    for mf in data.measures:
+        p = mf.process
+        blocks.append(Block("h", mf.measure.title))
+        blocks.append(
+            Block(
+                "bullets",
+                items=[
+                    _("Progress: %(n)s %%") % {"n": _num(round(p.progress))},
+                    ", ".join(f"{label}: {n}" for _s, label, n in p.by_status),
+                    _("Overdue: %(o)s; on schedule: %(s)s; done: %(d)s of %(t)s")
+                    % {"o": p.overdue, "s": p.on_schedule, "d": p.done, "t": p.total},
+                    _("Hours: planned %(p)s, recorded on activities %(r)s")
+                    % {"p": _num(p.planned_hours), "r": _num(p.recorded_hours)},
+                    _("Cost (SEK): planned %(p)s, recorded on activities %(r)s")
+                    % {"p": _num(p.planned_cost), "r": _num(p.recorded_cost)},
+                ],
+            )
+        )
+        blocks.append(Block("p", _("Effect follow-up:")))
+        blocks += _effect_blocks(mf.effect)
+    return blocks or [Block("p", _("No measures yet."))]
+
+
+def _activity_blocks(partnership: Partnership, data: services.Dashboard) -> list[Block]:
+    blocks: list[Block] = []
+    header = [_("Activity"), _("Measure"), _("Responsible"), _("Deadline")]
+    for label, activities in services.activities_by_status(partnership):
+        blocks.append(Block("h", f"{label} ({len(activities)})"))
+        if activities:
+            rows = [
+                [a.title, a.measure.title, a.owner_organisation.name, _d(a.deadline)]
+                for a in activities
+            ]
+            blocks.append(Block("table", header=header, rows=rows))
+    return blocks
+
+
+def _deadline_blocks(data: services.Dashboard) -> list[Block]:
+    def rows(activities: list[Any]) -> list[list[str]]:
+        return [[a.title, a.measure.title, _d(a.deadline)] for a in activities]
+
+    header = [_("Activity"), _("Measure"), _("Deadline")]
+    blocks = [Block("h", _("Overdue activities"))]
+    blocks.append(
+        Block("table", header=header, rows=rows(data.overdue))
+        if data.overdue
+        else Block("p", _("None."))
+    )
+    blocks.append(Block("h", _("Due in the next %(n)s days") % {"n": services.UPCOMING_DAYS}))
+    blocks.append(
+        Block("table", header=header, rows=rows(data.upcoming))
+        if data.upcoming
+        else Block("p", _("None."))
+    )
+    if data.follow_ups:
+        blocks.append(Block("h", _("Follow-up dates of goals and action plans")))
+        blocks.append(
+            Block(
+                "table",
+                header=[_("Date"), _("Kind"), _("Title")],
+                rows=[[_d(f.date), f.kind, f.title] for f in data.follow_ups],
+            )
+        )
+    return blocks
+
+
+def report_content(
+    partnership: Partnership, today: date, *, exact: bool, include_drafts: bool
+) -> Report:
+    data = services.dashboard(partnership, today, exact=exact, include_drafts=include_drafts)
+    facts = [
+        (_("Partnership"), partnership.name),
+        (_("As of"), _d(today)),
+        (_("Lights"), ", ".join(f"{label}: {n}" for _l, label, n in data.counts)),
+        (_("Red without a corrective measure"), str(len(data.needing_action))),
+    ]
+    return Report(
+        title=_("Follow-up report %(year)s") % {"year": today.year},
+        subtitle=partnership.name,
+        facts=facts,
+        sections=[
+            Section(_("Goals and their lights"), _goal_blocks(data), "goals"),
+            Section(_("Measures: process and effect"), _measure_blocks(data), "measures"),
+            Section(_("Deadlines"), _deadline_blocks(data), "deadlines"),
+            Section(_("Activities by status"), _activity_blocks(partnership, data), "activities"),
+        ],
+    )
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+
+def build_docx(
+    partnership: Partnership,
+    today: date,
+    *,
+    exact: bool = True,
+    include_drafts: bool = True,
+    lang: str | None = None,
+) -> bytes:
+    """The yearly follow-up report as a Word document."""
+    from docx import Document
+    from docx.shared import Pt
+
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        content = report_content(partnership, today, exact=exact, include_drafts=include_drafts)
+        doc = Document()
+        doc.core_properties.title = content.title
+        doc.styles["Normal"].font.size = Pt(10)
+        doc.add_heading(content.title, level=0)
+        doc.add_paragraph(content.subtitle)
+        facts = doc.add_table(rows=0, cols=2)
+        facts.style = "Table Grid"
+        for label, value in content.facts:
+            cells = facts.add_row().cells
+            cells[0].text, cells[1].text = label, value
+        for number, section in enumerate(content.sections, start=1):
+            doc.add_heading(f"{number}. {section.heading}", level=1)
+            for block in section.blocks:
+                _docx_block(doc, block)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def _docx_block(doc: Any, block: Block) -> None:
+    if block.kind == "h":
+        doc.add_heading(block.text, level=2)
+    elif block.kind == "p":
+        doc.add_paragraph(block.text)
+    elif block.kind == "bullets":
+        for item in block.items:
+            doc.add_paragraph(item, style="List Bullet")
+    elif block.kind == "table":
+        table = doc.add_table(rows=1, cols=len(block.header))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in block.rows:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+        doc.add_paragraph()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+_LATIN1 = str.maketrans(
+    {"–": "-", "—": "-", "“": '"', "”": '"', "’": "'", "…": "...", "•": "*", "≤": "<=", "≥": ">="}
+)
+
+
+def _latin1(text: str) -> str:
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def build_pdf(
+    partnership: Partnership,
+    today: date,
+    *,
+    exact: bool = True,
+    include_drafts: bool = True,
+    lang: str | None = None,
+) -> bytes:
+    """The yearly follow-up report as a PDF (A4)."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        content = report_content(partnership, today, exact=exact, include_drafts=include_drafts)
+        pdf = FPDF(format="A4")
+        pdf.set_margins(18, 18, 18)
+        pdf.set_auto_page_break(True, margin=18)
+        pdf.set_title(content.title)
+        pdf.set_creator("Samtrygg")
+        fonts = pdf_font_paths()
+        if fonts is not None:
+            pdf.add_font("Body", "", str(fonts[0]))
+            pdf.add_font("Body", "B", str(fonts[1]))
+            family = "Body"
+
+            def t(text: str) -> str:
+                return text
+        else:
+            family, t = "Helvetica", _latin1
+        width = pdf.epw
+
+        def para(text: str, size: float = 10, style: str = "", gap: float = 2) -> None:
+            pdf.set_font(family, style, size)
+            pdf.multi_cell(width, size * 0.5, t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(gap)
+
+        pdf.add_page()
+        para(content.title, 20, "B", 2)
+        para(content.subtitle, 13, "", 4)
+        for label, value in content.facts:
+            para(f"{label}: {value}", gap=0)
+        pdf.ln(4)
+        for number, section in enumerate(content.sections, start=1):
+            para(f"{number}. {section.heading}", 14, "B", 2)
+            for block in section.blocks:
+                if block.kind == "h":
+                    para(block.text, 11, "B", 1)
+                elif block.kind == "p":
+                    para(block.text)
+                elif block.kind == "bullets":
+                    for item in block.items:
+                        para(f"- {item}", gap=1)
+                elif block.kind == "table":
+                    pdf.set_font(family, "", 8)
+                    with pdf.table(line_height=4.5, text_align="LEFT", width=width) as table:
+                        head = table.row()
+                        for text in block.header:
+                            head.cell(t(text))
+                        for row in block.rows:
+                            r = table.row()
+                            for text in row:
+                                r.cell(t(text))
+                    pdf.ln(3)
+            pdf.ln(2)
+        return bytes(pdf.output())
