@@ -122,7 +122,7 @@ def valid_note(indicator: Indicator) -> FollowUpNote | None:
     since = timezone.now() - timedelta(days=NOTE_VALID_DAYS)
     notes = [
         n
-        for n in indicator.followup_notes.all()  # type: ignore[attr-defined]
+        for n in indicator.followup_notes.all()
         if n.light == Light.RED.value and n.created >= since
     ]
     return notes[0] if notes else None

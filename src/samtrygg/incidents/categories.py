@@ -8,7 +8,7 @@ from samtrygg.partnerships.models import Partnership
 
 def seed_categories(partnership: Partnership) -> list[Category]:
     """Give a partnership the EST seed categories it does not have yet."""
-    existing = set(partnership.categories.values_list("name", flat=True))  # type: ignore[attr-defined]
+    existing = set(partnership.categories.values_list("name", flat=True))
     Category.objects.bulk_create(
         [
             Category(partnership=partnership, name=name, order=i)
@@ -16,4 +16,4 @@ def seed_categories(partnership: Partnership) -> list[Category]:
             if name not in existing
         ]
     )
-    return list(partnership.categories.all())  # type: ignore[attr-defined]
+    return list(partnership.categories.all())

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from samtrygg.partnerships import views
 
-partnership_patterns = [
+partnership_patterns: list[URLPattern | URLResolver] = [
     path("", views.partnership_start, name="partnership-start"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
