@@ -1,0 +1,1 @@
+"""The public page of a partnership: published promises and disclosure-controlled statistics."""

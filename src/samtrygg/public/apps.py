@@ -6,4 +6,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PublicConfig(AppConfig):
     name = "samtrygg.public"
-    verbose_name = _("Public pages")
+    verbose_name = _("Public page")

@@ -1,5 +1,12 @@
+"""The public page, mounted at ``/p/``: only the partnership slug, never ids of internal objects."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from samtrygg.public import views
+
+urlpatterns = [
+    path("<slug:slug>/", views.public_page, name="public-page"),
+    path("<slug:slug>/map.geojson", views.public_map_data, name="public-map-data"),
+]

@@ -1,0 +1,163 @@
+"""The public page: anonymous, published content only, no coordinates, places or people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.agreements.helpers import ACTIVITY_TITLE, PROMISE_TEXT
+from tests.public import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client: Any, name: str, slug: str = "alfa") -> Any:
+    return client.get(reverse(name, kwargs={"slug": slug}))
+
+
+@pytest.fixture
+def published(world: Any) -> Any:
+    agreement = h.publish(world)
+    h.add_incidents(world, {("brand", 0): 7, ("brand", 1): 2, ("inbrott", 2): 9, ("inbrott", 3): 6})
+    return agreement
+
+
+def test_anonymous_resident_reads_promises_and_statistics(published: Any) -> None:
+    response = _get(Client(), "public-page")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert PROMISE_TEXT in html
+    assert ACTIVITY_TITLE in html
+    assert 'max="100"' in html  # progress is shown
+    assert "Centrum" in html  # the area table
+    assert ">brand<" in html and ">inbrott<" in html
+    # 2 fires in one quarter is below k = 5: never shown, the rule is explained.
+    assert '<td class="num">2</td>' not in html
+    assert "hidden-count" in html
+    assert 'id="disclosure-rule"' in html
+    assert reverse("public-map-data", kwargs={"slug": "alfa"}) in html
+
+
+def test_nothing_internal_or_personal_is_reachable(published: Any, world: Any) -> None:
+    client = Client()
+    page = _get(client, "public-page").content.decode()
+    data = _get(client, "public-map-data").content.decode()
+    forbidden = [
+        h.SECRET_PROMISE,
+        h.DRAFT_TEXT,
+        h.COMMENT_TEXT,
+        h.SIGNER_NAME,
+        h.OWNER_PERSON,
+        h.PLACE,
+        h.DESCRIPTION,
+        "Lägesbilden visar",  # the agreement's internal background text
+    ]
+    for lon_lat in (h.LON, h.LAT):
+        forbidden += [repr(lon_lat), f"{lon_lat:.5f}", f"{lon_lat:.4f}", f"{lon_lat:.3f}"]
+    for user in world.users.values():
+        forbidden += [user.email, user.username, user.first_name]
+    for text in (page, data):
+        for secret in forbidden:
+            assert secret not in text, f"{secret!r} is on the public page"
+        assert "@" not in text.replace("@media", "")
+    # Who signed is public as organisation, role and date.
+    assert "Alfa kommun, Kommunstyrelsens ordförande" in page
+
+
+def test_map_data_has_area_geometries_and_suppressed_counts_only(published: Any) -> None:
+    data = json.loads(_get(Client(), "public-map-data").content)
+    (feature,) = data["features"]
+    assert set(feature["properties"]) == {"name", "kind", "count", "label"}
+    assert feature["properties"]["name"] == "Centrum"
+    assert feature["properties"]["count"] == 24
+    assert feature["geometry"]["type"] == "Polygon"
+    assert "id" not in feature
+
+
+def test_small_area_counts_are_hidden_on_the_map(world: Any) -> None:
+    h.publish(world)
+    h.add_incidents(world, {("brand", 0): 3})
+    data = json.loads(_get(Client(), "public-map-data").content)
+    assert data["features"][0]["properties"]["count"] is None
+    assert "3" not in data["features"][0]["properties"]["label"]
+
+
+def test_k_comes_from_the_setting(published: Any, settings: Any) -> None:
+    settings.SAMTRYGG_PUBLIC_K = 10
+    data = json.loads(_get(Client(), "public-map-data").content)
+    assert data["properties"]["k"] == 10
+    html = _get(Client(), "public-page").content.decode()
+    assert '<td class="num">7</td>' not in html  # 7 < 10 is hidden now
+
+
+def test_unknown_slug_is_404() -> None:
+    assert _get(Client(), "public-page", "finns-inte").status_code == 404
+    assert _get(Client(), "public-map-data", "finns-inte").status_code == 404
+
+
+def test_nothing_published_gives_a_friendly_page_without_data(world: Any) -> None:
+    from tests.agreements.helpers import make_agreement
+
+    make_agreement(world, status="signed")  # signed but not yet published
+    h.add_incidents(world, {("brand", 0): 12})
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = _get(client, "public-page")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "has not published anything yet" in html
+    assert PROMISE_TEXT not in html and ">brand<" not in html and "Centrum" not in html
+    assert json.loads(_get(client, "public-map-data").content)["features"] == []
+
+
+def test_only_the_newest_published_agreement_counts(world: Any) -> None:
+    from samtrygg.agreements.models import Agreement
+
+    old = h.publish(world)
+    Agreement.objects.filter(pk=old.pk).update(status="superseded")
+    html = _get(Client(), "public-page").content.decode()
+    assert PROMISE_TEXT not in html
+
+
+def test_the_page_only_answers_get(published: Any) -> None:
+    assert Client().post(reverse("public-page", kwargs={"slug": "alfa"})).status_code == 405
+
+
+def test_english_version_for_anonymous_users(published: Any) -> None:
+    client = Client()
+    switched = client.post(reverse("set_language"), {"language": "en", "next": "/p/alfa/"})
+    assert switched.status_code == 302
+    html = _get(client, "public-page").content.decode()
+    assert '<html lang="en">' in html
+    assert "Our promises to residents" in html
+    assert "Why some numbers are hidden" in html
+    assert "Svenska" in html  # the switch back
+
+
+def test_a_small_part_outside_a_nested_area_is_not_revealed(world: Any) -> None:
+    """Town 12 and Centrum 10 (inside the town) would reveal 2 incidents outside Centrum."""
+    from samtrygg.areas.models import Area
+
+    town = Area.objects.create(
+        partnership=world.a,
+        name="Hela tätorten",
+        kind="imported",
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[14.4, 59.2], [14.7, 59.2], [14.7, 59.4], [14.4, 59.4], [14.4, 59.2]]],
+        },
+        min_lon=14.4,
+        min_lat=59.2,
+        max_lon=14.7,
+        max_lat=59.4,
+    )
+    h.publish(world)
+    h.add_incidents(world, {("brand", 0): 10}, areas=[town, world.drawn_area])
+    h.add_incidents(world, {("inbrott", 0): 2}, areas=[town])
+    data = json.loads(_get(Client(), "public-map-data").content)
+    counts = {f["properties"]["name"]: f["properties"]["count"] for f in data["features"]}
+    assert counts == {"Hela tätorten": 12, "Centrum": None}
