@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from samtrygg.picture import views
+
+urlpatterns = [
+    path("", views.picture, name="picture"),
+    path("export/", views.picture_export, name="picture-export"),
+    path("map-data/", views.picture_map_data, name="picture-map-data"),
+]

@@ -1,0 +1,125 @@
+"""The situational picture: the page, its map data and its exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samtrygg.areas.models import Area
+from samtrygg.incidents.models import Category
+from samtrygg.partnerships.access import Access, get_access
+from samtrygg.picture import exports, services
+from samtrygg.picture.periods import make_period, today_local
+
+PERIOD_CHOICES = [
+    ("week", gettext_lazy("This week")),
+    ("4weeks", gettext_lazy("Last 4 weeks")),
+    ("quarter", gettext_lazy("Quarter")),
+    ("tertial", gettext_lazy("Tertial")),
+    ("year", gettext_lazy("Year")),
+    ("custom", gettext_lazy("Custom (from – to)")),
+]
+MAX_CUSTOM_DAYS = 3 * 366
+
+
+class PictureForm(forms.Form):
+    """The period and the filters, read from the query string."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIOD_CHOICES, required=False)
+    at = forms.DateField(
+        label=gettext_lazy("Containing the date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Empty: today."),
+    )
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("Area"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All areas"),
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All categories"),
+    )
+
+    def __init__(self, access: Access, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partnership = access.partnership
+        self.fields["area"].queryset = Area.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = Category.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("period") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None:
+                raise forms.ValidationError(
+                    _("Give both a first and a last day for a custom period.")
+                )
+            if end < start:
+                raise forms.ValidationError(_("The last day lies before the first; swap them."))
+            if (end - start).days > MAX_CUSTOM_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most three years."))
+        return data
+
+    def filters(self, today: date) -> services.Filters:
+        """The chosen filters, or this week for everything when the form is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        period = make_period(
+            data.get("period") or "week",
+            at=data.get("at") or today,
+            today=today,
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+        return services.Filters(period, data.get("area"), data.get("category"))
+
+
+def _filters(request: HttpRequest, access: Access) -> tuple[PictureForm, services.Filters]:
+    form = PictureForm(access, request.GET or None)
+    return form, form.filters(today_local())
+
+
+@login_required
+def picture(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug)
+    form, filters = _filters(request, access)
+    pic = services.build_picture(request.user, access, filters)
+    query = request.GET.copy()
+    query.pop("print", None)
+    template = "picture/picture_print.html" if request.GET.get("print") else "picture/picture.html"
+    context = {"access": access, "form": form, "pic": pic, "query": query.urlencode()}
+    return render(request, template, context)
+
+
+@login_required
+def picture_map_data(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug)
+    _form, filters = _filters(request, access)
+    return JsonResponse(services.map_data(request.user, access, filters))
+
+
+@login_required
+def picture_export(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug)
+    _form, filters = _filters(request, access)
+    kind = request.GET.get("format", "csv")
+    if kind not in ("csv", "xlsx"):
+        return HttpResponse(_("Choose the format csv or xlsx."), status=400)
+    return exports.export(request.user, access, filters, kind)

@@ -1,0 +1,74 @@
+/* The picture's map: points the user may see in detail, 250 m squares with counts for the rest.
+   Leaflet comes from our own static files; tiles only when configured, so it works offline. */
+(function () {
+  "use strict";
+  var el = document.getElementById("picture-map");
+  if (!el || typeof L === "undefined") { return; }
+  var map = L.map(el, { zoomControl: true }).setView([62.0, 15.0], 5);
+  el.samtryggMap = map;
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+  var bounds = L.latLngBounds([]);
+  var getJSON = function (url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+  };
+  var cellColour = function (n) {
+    if (n === null || n === undefined) { return "#9ecae1"; }
+    if (n >= 50) { return "#0b3c78"; }
+    if (n >= 20) { return "#2f6fad"; }
+    if (n >= 10) { return "#6baed6"; }
+    return "#9ecae1";
+  };
+  var pointStyle = { radius: 5, color: "#a4161a", weight: 1, fillColor: "#e4572e", fillOpacity: 0.85 };
+  var outlines = L.geoJSON(null, {
+    style: function (f) {
+      return { color: f.properties.kind === "municipality" ? "#1d4f91" : "#6b3fa0", weight: 2, fill: false };
+    },
+    interactive: false
+  }).addTo(map);
+  var incidents = L.geoJSON(null, {
+    // Leaflet applies the style to circle markers too, so points get theirs here.
+    style: function (f) {
+      if (f.properties.kind === "point") { return pointStyle; }
+      var c = cellColour(f.properties.count);
+      return { color: "#1d4f91", weight: 1, fillColor: c, fillOpacity: 0.6 };
+    },
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, pointStyle); },
+    onEachFeature: function (f, layer) {
+      var p = f.properties;
+      if (p.kind === "cell") {
+        var label = document.createElement("span");
+        label.textContent = p.label;
+        layer.bindTooltip(label);
+      } else {
+        var text = document.createElement("div");
+        [p.category, p.date, p.place].forEach(function (t) {
+          if (t) { var line = document.createElement("div"); line.textContent = t; text.appendChild(line); }
+        });
+        layer.bindPopup(text);
+      }
+    }
+  }).addTo(map);
+  var fit = function () {
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10], maxZoom: 16 }); }
+  };
+  var areasDone = el.dataset.areas ? getJSON(el.dataset.areas).then(function (data) {
+    outlines.addData(data);
+    if (data.features && data.features.length) { bounds.extend(outlines.getBounds()); }
+  }) : Promise.resolve();
+  var dataDone = getJSON(el.dataset.url).then(function (data) {
+    incidents.addData(data);
+    var counts = { point: 0, cell: 0 };
+    (data.features || []).forEach(function (f) { counts[f.properties.kind] += 1; });
+    el.dataset.points = String(counts.point);
+    el.dataset.cells = String(counts.cell);
+    var note = document.getElementById("picture-map-note");
+    if (note && data.properties && data.properties.truncated) { note.hidden = false; }
+    if (data.features && data.features.length) { bounds = L.latLngBounds([]).extend(incidents.getBounds()); }
+  });
+  Promise.all([areasDone, dataDone]).then(function () {
+    fit();
+    el.dataset.loaded = "1";
+  });
+})();

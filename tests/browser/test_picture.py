@@ -1,0 +1,57 @@
+"""Reading the situational picture in a real browser: the map, the heat maps, the changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.picture.test_picture import MONDAY, add
+
+URL = "/alfa/picture/?period=week&at=2025-03-12"
+
+
+def _incidents(world: Any) -> None:
+    add(world, "inbrott", MONDAY + timedelta(hours=10), n=12)
+    add(world, "inbrott", MONDAY - timedelta(days=6), n=2)
+    add(world, "skadegörelse/klotter", MONDAY + timedelta(days=2), n=3, lonlat=(14.60, 59.40))
+    add(world, "brand", MONDAY + timedelta(days=1), org=world.school, sharing="organisation",
+        lonlat=(14.61, 59.41), synthetic=True)  # fmt: skip
+
+
+def test_coordinator_reads_the_picture_offline(page: Any, bworld: Any) -> None:
+    _incidents(bworld)
+    sign_in(page, "coordinator@alfa.test")
+    page.goto(URL)
+    page.wait_for_selector("#picture-map[data-loaded='1']")
+    # Leaflet drew the points (SVG paths) without any tile server.
+    assert page.locator("#picture-map[data-points='16']").count() == 1
+    assert page.locator("#picture-map path.leaflet-interactive").count() >= 16
+    assert page.locator("#picture-map .leaflet-tile").count() == 0
+    assert page.locator("table.heat-map").count() == 2
+    assert page.locator("table.heat-map caption").first.is_visible()
+    assert page.locator("table.change-table").count() == 2
+    assert page.locator("table.change-table tr.flagged-up").count() >= 1
+    assert page.locator(".synthetic-banner").is_visible()
+    check_accessibility(page)
+
+
+def test_viewer_sees_cells_not_points(page: Any, bworld: Any) -> None:
+    _incidents(bworld)
+    sign_in(page, "viewer@alfa.test")
+    page.goto(URL)
+    page.wait_for_selector("#picture-map[data-loaded='1']")
+    assert page.locator("#picture-map[data-points='0']").count() == 1
+    assert page.locator("#picture-map path.leaflet-interactive").count() >= 1
+    assert page.locator(".places .place-reports").count() == 0
+    check_accessibility(page)
+
+
+def test_printable_report_has_no_navigation(page: Any, bworld: Any) -> None:
+    _incidents(bworld)
+    sign_in(page, "coordinator@alfa.test")
+    page.goto(URL + "&print=1")
+    page.wait_for_selector("#picture-map[data-loaded='1']")
+    assert page.locator("nav").count() == 0
+    assert page.locator("table.change-table").count() == 2
+    check_accessibility(page)
