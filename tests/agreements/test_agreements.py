@@ -10,8 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from samtrygg.agreements import services
-from samtrygg.agreements.documents import build_docx, build_pdf, pdf_font_paths
+from samtrygg.agreements.documents import build_docx, build_pdf
 from samtrygg.agreements.models import Agreement, Comment, Party, Promise, Signature
+from samtrygg.documents import pdf_font_paths
 from samtrygg.partnerships.access import access_for
 from samtrygg.partnerships.models import Membership, Role
 from samtrygg.plans.models import ChangeRecord, FrozenError

@@ -6,22 +6,13 @@ problems and causes, measurable goals with indicators, the citizen promises with
 activities, documentation and follow-up, and the signatures (an empty signature line for a party
 that has not signed).
 
-PDF font: the PDF needs a Unicode TrueType font. :func:`pdf_font_paths` looks, in order, at
-``$SAMTRYGG_PDF_FONT`` (a regular .ttf; a bold file next to it named ``*-Bold.ttf`` is used if
-present), Debian's ``fonts-dejavu-core`` (/usr/share/fonts/truetype/dejavu/), and the DejaVu
-Sans that matplotlib ships (mpl-data/fonts/ttf) when matplotlib is installed. Without any of
-them it falls back to the PDF core font Helvetica, whose Latin-1 encoding still renders
-å, ä, ö (and é, ü …); characters outside Latin-1 are replaced by close equivalents.
+Rendering (fonts, blocks) is shared with the follow-up report in :mod:`samtrygg.documents`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import logging
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,25 +20,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from samtrygg.agreements.models import Agreement
+from samtrygg.documents import Block, PdfWriter, Section, docx_block
 from samtrygg.plans.models import Activity
-
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@dataclass
-class Block:
-    kind: str  # "p", "h" (sub-heading), "bullets", "table"
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-
-
-@dataclass
-class Section:
-    heading: str
-    blocks: list[Block]
-    key: str = ""
 
 
 @dataclass
@@ -273,24 +247,7 @@ def build_docx(agreement: Agreement, lang: str | None = None) -> bytes:
         for number, section in enumerate(content.sections, start=1):
             doc.add_heading(f"{number}. {section.heading}", level=1)
             for block in section.blocks:
-                if block.kind == "h":
-                    doc.add_heading(block.text, level=2)
-                elif block.kind == "p":
-                    doc.add_paragraph(block.text)
-                elif block.kind == "bullets":
-                    for item in block.items:
-                        doc.add_paragraph(item, style="List Bullet")
-                elif block.kind == "table":
-                    table = doc.add_table(rows=1, cols=len(block.header))
-                    table.style = "Table Grid"
-                    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-                        cell.text = text
-                        for run in cell.paragraphs[0].runs:
-                            run.bold = True
-                    for row in block.rows:
-                        for cell, text in zip(table.add_row().cells, row, strict=True):
-                            cell.text = text
-                    doc.add_paragraph()
+                docx_block(doc, block)
 
         doc.add_heading(f"{number + 1}. {_signature_heading()}", level=1)
         lab = _labels()
@@ -317,40 +274,6 @@ def build_docx(agreement: Agreement, lang: str | None = None) -> bytes:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _matplotlib_font_dir() -> Path | None:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-
-
-def pdf_font_paths() -> tuple[Path, Path] | None:
-    """(regular, bold) Unicode TrueType fonts for the PDF, or None for the Latin-1 fallback."""
-    candidates: list[tuple[Path, Path]] = []
-    env = os.environ.get("SAMTRYGG_PDF_FONT")
-    if env:
-        regular = Path(env)
-        bold = regular.with_name(regular.stem + "-Bold" + regular.suffix)
-        candidates.append((regular, bold if bold.is_file() else regular))
-    candidates.append((DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"))
-    mpl = _matplotlib_font_dir()
-    if mpl is not None:
-        candidates.append((mpl / "DejaVuSans.ttf", mpl / "DejaVuSans-Bold.ttf"))
-    for regular, bold in candidates:
-        if regular.is_file():
-            return regular, bold if bold.is_file() else regular
-    return None
-
-
-_LATIN1_REPLACEMENTS = str.maketrans(
-    {"–": "-", "—": "-", "“": '"', "”": '"', "„": '"', "’": "'", "‘": "'", "…": "...", "•": "*"}
-)
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
-
-
 def build_pdf(
     agreement: Agreement,
     lang: str | None = None,
@@ -359,38 +282,12 @@ def build_pdf(
     unicode_font: bool = True,
 ) -> bytes:
     """The agreement as a PDF (A4). ``unicode_font=False`` forces the Latin-1 core font."""
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
-
-    # fontTools reports every step of subsetting the font at INFO level; that is noise here.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     with translation.override(lang or settings.LANGUAGE_CODE):
         content = _content(agreement)
-        pdf = FPDF(format="A4")
-        pdf.set_compression(compress)
-        pdf.set_margins(22, 20, 22)
-        pdf.set_auto_page_break(True, margin=20)
-        pdf.set_title(content.title)
-        pdf.set_creator("Samtrygg")
-        fonts = pdf_font_paths() if unicode_font else None
-        if fonts is not None:
-            pdf.add_font("Body", "", str(fonts[0]))
-            pdf.add_font("Body", "B", str(fonts[1]))
-            family = "Body"
-
-            def t(text: str) -> str:
-                return text
-        else:
-            family = "Helvetica"
-            t = _latin1
-
-        width = pdf.epw
-
-        def para(text: str, size: float = 10.5, style: str = "", gap: float = 2) -> None:
-            pdf.set_font(family, style, size)
-            pdf.multi_cell(width, size * 0.5, t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(gap)
+        writer = PdfWriter(content.title, compress=compress, unicode_font=unicode_font)
+        pdf, para = writer.pdf, writer.para
 
         # Title page.
         pdf.add_page()
@@ -398,37 +295,15 @@ def build_pdf(
         para(content.title, 22, "B", 4)
         para(content.subtitle, 13, "", 10)
         for label, value in content.facts:
-            pdf.set_font(family, "B", 10.5)
-            pdf.cell(45, 7, t(label))
-            pdf.set_font(family, "", 10.5)
-            pdf.multi_cell(width - 45, 7, t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_font(writer.family, "B", 10.5)
+            pdf.cell(45, 7, writer.text(label))
+            pdf.set_font(writer.family, "", 10.5)
+            pdf.multi_cell(
+                writer.width - 45, 7, writer.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
 
         pdf.add_page()
-        number = 0
-        for number, section in enumerate(content.sections, start=1):
-            para(f"{number}. {section.heading}", 15, "B", 2)
-            for block in section.blocks:
-                if block.kind == "h":
-                    para(block.text, 12, "B", 1)
-                elif block.kind == "p":
-                    para(block.text)
-                elif block.kind == "bullets":
-                    for item in block.items:
-                        para(f"{t('•') if fonts else '-'} {item}", gap=1)
-                    pdf.ln(1)
-                elif block.kind == "table":
-                    pdf.set_font(family, "", 9)
-                    with pdf.table(line_height=5, text_align="LEFT", width=width) as table:
-                        head = table.row()
-                        for text in block.header:
-                            head.cell(t(text))
-                        for row in block.rows:
-                            r = table.row()
-                            for text in row:
-                                r.cell(t(text))
-                    pdf.ln(3)
-            pdf.ln(3)
-
+        number = writer.sections(content.sections)
         para(f"{number + 1}. {_signature_heading()}", 15, "B", 4)
         lab = _labels()
         for s in content.signatories:
@@ -445,4 +320,4 @@ def build_pdf(
                     f"{lab['name']}: ________________________   {lab['date']}: __________",
                     gap=6,
                 )
-        return bytes(pdf.output())
+        return writer.output()

@@ -3,13 +3,12 @@
 Both formats render the same content (:func:`report_content`): the goals with the lights of
 their indicators and any corrective measure, the measures with their process and effect
 follow-up, deadlines, and the activities by status. The PDF uses the Unicode font found by
-:func:`samtrygg.agreements.documents.pdf_font_paths` (Latin-1 Helvetica as the fallback).
+:func:`samtrygg.documents.pdf_font_paths` (Latin-1 Helvetica as the fallback).
 """
 
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from samtrygg.agreements.documents import Block, Section, pdf_font_paths
+from samtrygg.documents import Block, PdfWriter, Section, docx_block
 from samtrygg.followup import services
 from samtrygg.followup.effect import EffectFollowUp
 from samtrygg.partnerships.models import Partnership
@@ -240,42 +239,13 @@ def build_docx(
         for number, section in enumerate(content.sections, start=1):
             doc.add_heading(f"{number}. {section.heading}", level=1)
             for block in section.blocks:
-                _docx_block(doc, block)
+                docx_block(doc, block)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
 
 
-def _docx_block(doc: Any, block: Block) -> None:
-    if block.kind == "h":
-        doc.add_heading(block.text, level=2)
-    elif block.kind == "p":
-        doc.add_paragraph(block.text)
-    elif block.kind == "bullets":
-        for item in block.items:
-            doc.add_paragraph(item, style="List Bullet")
-    elif block.kind == "table":
-        table = doc.add_table(rows=1, cols=len(block.header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in block.rows:
-            for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
-        doc.add_paragraph()
-
-
 # --- PDF ------------------------------------------------------------------------------------
-
-_LATIN1 = str.maketrans(
-    {"–": "-", "—": "-", "“": '"', "”": '"', "’": "'", "…": "...", "•": "*", "≤": "<=", "≥": ">="}
-)
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
 def build_pdf(
@@ -287,60 +257,14 @@ def build_pdf(
     lang: str | None = None,
 ) -> bytes:
     """The yearly follow-up report as a PDF (A4)."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
     with translation.override(lang or settings.LANGUAGE_CODE):
         content = report_content(partnership, today, exact=exact, include_drafts=include_drafts)
-        pdf = FPDF(format="A4")
-        pdf.set_margins(18, 18, 18)
-        pdf.set_auto_page_break(True, margin=18)
-        pdf.set_title(content.title)
-        pdf.set_creator("Samtrygg")
-        fonts = pdf_font_paths()
-        if fonts is not None:
-            pdf.add_font("Body", "", str(fonts[0]))
-            pdf.add_font("Body", "B", str(fonts[1]))
-            family = "Body"
-
-            def t(text: str) -> str:
-                return text
-        else:
-            family, t = "Helvetica", _latin1
-        width = pdf.epw
-
-        def para(text: str, size: float = 10, style: str = "", gap: float = 2) -> None:
-            pdf.set_font(family, style, size)
-            pdf.multi_cell(width, size * 0.5, t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(gap)
-
-        pdf.add_page()
-        para(content.title, 20, "B", 2)
-        para(content.subtitle, 13, "", 4)
+        writer = PdfWriter(content.title, margin=18)
+        writer.pdf.add_page()
+        writer.para(content.title, 20, "B", 2)
+        writer.para(content.subtitle, 13, "", 4)
         for label, value in content.facts:
-            para(f"{label}: {value}", gap=0)
-        pdf.ln(4)
-        for number, section in enumerate(content.sections, start=1):
-            para(f"{number}. {section.heading}", 14, "B", 2)
-            for block in section.blocks:
-                if block.kind == "h":
-                    para(block.text, 11, "B", 1)
-                elif block.kind == "p":
-                    para(block.text)
-                elif block.kind == "bullets":
-                    for item in block.items:
-                        para(f"- {item}", gap=1)
-                elif block.kind == "table":
-                    pdf.set_font(family, "", 8)
-                    with pdf.table(line_height=4.5, text_align="LEFT", width=width) as table:
-                        head = table.row()
-                        for text in block.header:
-                            head.cell(t(text))
-                        for row in block.rows:
-                            r = table.row()
-                            for text in row:
-                                r.cell(t(text))
-                    pdf.ln(3)
-            pdf.ln(2)
-        return bytes(pdf.output())
+            writer.para(f"{label}: {value}", gap=0)
+        writer.pdf.ln(4)
+        writer.sections(content.sections, size=10, heading_size=14)
+        return writer.output()

@@ -1,0 +1,182 @@
+"""Shared rendering of Samtrygg's documents (agreement, follow-up report) as Word and PDF.
+
+A document is a list of numbered :class:`Section` objects made of :class:`Block` objects
+(paragraph, sub-heading, bullet list, table); :func:`docx_block` and :class:`PdfWriter` render
+the same blocks, so every document looks alike in both formats. No Django here: callers make the
+content (and its translations) and pass plain text.
+
+PDF font: the PDF needs a Unicode TrueType font. :func:`pdf_font_paths` looks, in order, at
+``$SAMTRYGG_PDF_FONT`` (a regular .ttf; a bold file next to it named ``*-Bold.ttf`` is used if
+present), Debian's ``fonts-dejavu-core`` (/usr/share/fonts/truetype/dejavu/), and the DejaVu
+Sans that matplotlib ships (mpl-data/fonts/ttf) when matplotlib is installed. Without any of
+them it falls back to the PDF core font Helvetica, whose Latin-1 encoding still renders
+å, ä, ö (and é, ü …); characters outside Latin-1 are replaced by close equivalents.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+_LATIN1_REPLACEMENTS = str.maketrans(
+    {"–": "-", "—": "-", "“": '"', "”": '"', "„": '"', "’": "'", "‘": "'", "…": "...", "•": "*"}
+)
+
+
+@dataclass
+class Block:
+    """A paragraph ("p"), sub-heading ("h"), bullet list ("bullets") or table ("table")."""
+
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A numbered section of a document."""
+
+    heading: str
+    blocks: list[Block]
+    key: str = ""
+
+
+def docx_block(doc: Any, block: Block) -> None:
+    """Append one block to a python-docx ``Document``."""
+    if block.kind == "h":
+        doc.add_heading(block.text, level=2)
+    elif block.kind == "p":
+        doc.add_paragraph(block.text)
+    elif block.kind == "bullets":
+        for item in block.items:
+            doc.add_paragraph(item, style="List Bullet")
+    elif block.kind == "table":
+        table = doc.add_table(rows=1, cols=len(block.header))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in block.rows:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+        doc.add_paragraph()
+
+
+def _matplotlib_font_dir() -> Path | None:
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+
+
+def pdf_font_paths() -> tuple[Path, Path] | None:
+    """(regular, bold) Unicode TrueType fonts for the PDF, or None for the Latin-1 fallback."""
+    candidates: list[tuple[Path, Path]] = []
+    env = os.environ.get("SAMTRYGG_PDF_FONT")
+    if env:
+        regular = Path(env)
+        bold = regular.with_name(regular.stem + "-Bold" + regular.suffix)
+        candidates.append((regular, bold if bold.is_file() else regular))
+    candidates.append((DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"))
+    mpl = _matplotlib_font_dir()
+    if mpl is not None:
+        candidates.append((mpl / "DejaVuSans.ttf", mpl / "DejaVuSans-Bold.ttf"))
+    for regular, bold in candidates:
+        if regular.is_file():
+            return regular, bold if bold.is_file() else regular
+    return None
+
+
+def latin1(text: str) -> str:
+    """Text the Latin-1 core font can show: close equivalents for the rest."""
+    return text.translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+
+class PdfWriter:
+    """An A4 PDF with the document font, paragraphs and the shared blocks (fpdf2)."""
+
+    def __init__(
+        self, title: str, *, margin: float = 20, compress: bool = True, unicode_font: bool = True
+    ) -> None:
+        from fpdf import FPDF
+
+        # fontTools reports every step of subsetting the font at INFO level; that is noise here.
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_compression(compress)
+        self.pdf.set_margins(margin + 2, margin, margin + 2)
+        self.pdf.set_auto_page_break(True, margin=margin)
+        self.pdf.set_title(title)
+        self.pdf.set_creator("Samtrygg")
+        fonts = pdf_font_paths() if unicode_font else None
+        self.unicode = fonts is not None
+        if fonts is not None:
+            self.pdf.add_font("Body", "", str(fonts[0]))
+            self.pdf.add_font("Body", "B", str(fonts[1]))
+            self.family = "Body"
+        else:
+            self.family = "Helvetica"
+        self.width = self.pdf.epw
+
+    def text(self, text: str) -> str:
+        """``text`` as the current font can show it."""
+        return text if self.unicode else latin1(text)
+
+    def para(self, text: str, size: float = 10.5, style: str = "", gap: float = 2) -> None:
+        """A paragraph that wraps at the margins."""
+        from fpdf.enums import XPos, YPos
+
+        self.pdf.set_font(self.family, style, size)
+        self.pdf.multi_cell(
+            self.width, size * 0.5, self.text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.pdf.ln(gap)
+
+    def block(self, block: Block, *, size: float = 10.5, table_size: float = 9) -> None:
+        """One shared block."""
+        if block.kind == "h":
+            self.para(block.text, size + 1.5, "B", 1)
+        elif block.kind == "p":
+            self.para(block.text, size)
+        elif block.kind == "bullets":
+            bullet = "•" if self.unicode else "-"
+            for item in block.items:
+                self.para(f"{bullet} {item}", size, gap=1)
+            self.pdf.ln(1)
+        elif block.kind == "table":
+            self.pdf.set_font(self.family, "", table_size)
+            with self.pdf.table(
+                line_height=table_size * 0.55, text_align="LEFT", width=self.width
+            ) as table:
+                head = table.row()
+                for text in block.header:
+                    head.cell(self.text(text))
+                for row in block.rows:
+                    cells = table.row()
+                    for text in row:
+                        cells.cell(self.text(text))
+            self.pdf.ln(3)
+
+    def sections(
+        self, sections: list[Section], *, size: float = 10.5, heading_size: float = 15
+    ) -> int:
+        """Numbered sections; returns the number of the last one."""
+        number = 0
+        for number, section in enumerate(sections, start=1):
+            self.para(f"{number}. {section.heading}", heading_size, "B", 2)
+            for block in section.blocks:
+                self.block(block, size=size)
+            self.pdf.ln(3)
+        return number
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
