@@ -44,7 +44,7 @@ test-browser: $(STAMP) browser
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src
+	SECRET_KEY=check $(BIN)/mypy src
 	SECRET_KEY=check $(BIN)/python -m django makemigrations --check --dry-run --settings=samtrygg.web.settings
 
 format: $(STAMP)

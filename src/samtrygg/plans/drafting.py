@@ -26,6 +26,7 @@ from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
+from samtrygg.plans import findings
 from samtrygg.plans.models import Lagesbild
 from samtrygg.plans.services import record
 
@@ -159,6 +160,7 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
     }
     areas = list(Area.objects.filter(pk__in=by_area))
     months, weekdays = _profile(qs, first, last)
+    start, end = _utc_bounds(first, last)
     total_now = sum(n for n, _b in by_cat.values())
     total_before = sum(b for _n, b in by_cat.values())
     total = _rows([_("All categories")], [total_now], [total_before], (days, prev_days))
@@ -185,6 +187,8 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
         ),
         "months": [{"name": str(MONTHS[m + 1]), "count": months[m]} for m in range(12)],
         "weekdays": [{"name": str(WEEKDAYS[d]), "count": weekdays[d]} for d in range(7)],
+        "hotspots": findings.hotspots(partnership.pk, start, end),
+        "near_repeat": findings.near_repeats(partnership.pk, start, end),
     }
 
 
@@ -235,6 +239,7 @@ def draft_extent(fig: dict[str, Any]) -> str:
             _("Most incidents began in %(month)s and on %(weekday)s.")
             % {"month": top["name"], "weekday": day["name"]}
         )
+    lines += _finding_lines(fig)
     lines.append(
         _(
             "Changes are tested against the year before with the Poisson E-test and Holm's "
@@ -242,6 +247,28 @@ def draft_extent(fig: dict[str, Any]) -> str:
         )
     )
     return "\n".join(lines).strip()
+
+
+def _finding_lines(fig: dict[str, Any]) -> list[str]:
+    """Sentences for the tested hotspots and near repeats (older drafts may lack them)."""
+    lines: list[str] = []
+    cells = (fig.get("hotspots") or {}).get("cells") or []
+    if cells:
+        places = sorted({name for c in cells for name in c["areas"]})
+        lines.append(
+            _(
+                "The hotspot test (Getis–Ord Gi*, 250 m cells, false discovery rate 5 %%) found "
+                "%(n)s significant hot cells%(where)s."
+            )
+            % {
+                "n": len(cells),
+                "where": (_(", in %(places)s") % {"places": ", ".join(places)}) if places else "",
+            }
+        )
+    summary = (fig.get("near_repeat") or {}).get("summary")
+    if summary:
+        lines.append(summary)
+    return lines
 
 
 @transaction.atomic
