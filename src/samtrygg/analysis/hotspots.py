@@ -691,7 +691,41 @@ def _exact_p(
 
 
 @dataclass(frozen=True, eq=False)
-class GiStarResult:
+class _LocalResult:
+    """What Gi* and local Moran results share: the inputs' layout and the inference."""
+
+    values: FloatArray
+    transform: str
+    shape: tuple[int, int] | None
+    z_scores: FloatArray
+    p_norm: FloatArray
+    p_sim: FloatArray
+    p_adjusted: FloatArray
+    classes: npt.NDArray[np.str_]
+    n_ge: IntArray
+    n_le: IntArray
+    expected_sim: FloatArray
+    sd_sim: FloatArray
+    z_sim: FloatArray
+    p_z_sim: FloatArray
+    p_exact: FloatArray
+    permutations: int
+    alternative: str
+    correction: str
+    alpha: float
+    p_source: str
+    method: str
+    seed: int
+
+    def grid(self, name: str) -> npt.NDArray[np.generic]:
+        """The attribute ``name`` reshaped to the grid (n_rows, n_cols)."""
+        if self.shape is None:
+            raise InputError("This result was computed on weights, not on a grid.")
+        return np.asarray(getattr(self, name)).reshape(self.shape)
+
+
+@dataclass(frozen=True, eq=False)
+class GiStarResult(_LocalResult):
     """Getis–Ord Gi* (or Gi) for every site, with analytic and permutation inference.
 
     Arrays have one entry per site; for a grid, sites run row-major and :meth:`grid` reshapes.
@@ -733,42 +767,14 @@ class GiStarResult:
         "distribution", "matrix", "injected" or "none" (see the module docstring).
     """
 
-    values: FloatArray
     star: bool
-    transform: str
-    shape: tuple[int, int] | None
     g: FloatArray
     expected_g: FloatArray
     variance_g: FloatArray
-    z_scores: FloatArray
-    p_norm: FloatArray
-    p_sim: FloatArray
-    p_adjusted: FloatArray
-    classes: npt.NDArray[np.str_]
-    n_ge: IntArray
-    n_le: IntArray
-    expected_sim: FloatArray
-    sd_sim: FloatArray
-    z_sim: FloatArray
-    p_z_sim: FloatArray
-    p_exact: FloatArray
-    permutations: int
-    alternative: str
-    correction: str
-    alpha: float
-    p_source: str
-    method: str
-    seed: int
-
-    def grid(self, name: str) -> npt.NDArray[np.generic]:
-        """The attribute ``name`` reshaped to the grid (n_rows, n_cols)."""
-        if self.shape is None:
-            raise InputError("This result was computed on weights, not on a grid.")
-        return np.asarray(getattr(self, name)).reshape(self.shape)
 
 
 @dataclass(frozen=True, eq=False)
-class LocalMoranResult:
+class LocalMoranResult(_LocalResult):
     """Local Moran's I for every site (esda ``Moran_Local``), with permutation inference.
 
     Attributes
@@ -795,9 +801,6 @@ class LocalMoranResult:
         "HH", "LH", "LL" or "HL" where p_adjusted < alpha, otherwise "none".
     """
 
-    values: FloatArray
-    transform: str
-    shape: tuple[int, int] | None
     standardised: FloatArray
     lag: FloatArray
     local_i: FloatArray
@@ -806,31 +809,6 @@ class LocalMoranResult:
     variance_i: FloatArray
     expected_i_conditional: FloatArray
     variance_i_conditional: FloatArray
-    z_scores: FloatArray
-    p_norm: FloatArray
-    p_sim: FloatArray
-    p_adjusted: FloatArray
-    classes: npt.NDArray[np.str_]
-    n_ge: IntArray
-    n_le: IntArray
-    expected_sim: FloatArray
-    sd_sim: FloatArray
-    z_sim: FloatArray
-    p_z_sim: FloatArray
-    p_exact: FloatArray
-    permutations: int
-    alternative: str
-    correction: str
-    alpha: float
-    p_source: str
-    method: str
-    seed: int
-
-    def grid(self, name: str) -> npt.NDArray[np.generic]:
-        """The attribute ``name`` reshaped to the grid (n_rows, n_cols)."""
-        if self.shape is None:
-            raise InputError("This result was computed on weights, not on a grid.")
-        return np.asarray(getattr(self, name)).reshape(self.shape)
 
 
 @dataclass(frozen=True)
