@@ -119,3 +119,11 @@ def client_for(client: Any, world: World) -> Any:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: ids are reused after a rolled-back test."""
+    from django.core.cache import cache
+
+    cache.clear()

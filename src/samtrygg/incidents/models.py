@@ -137,7 +137,11 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 class Incident(models.Model):
     """One event: what, where and when, from a report, an import or the demo generator."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="incidents")
+    # No index of its own: the composite indexes below lead with the partnership, and each extra
+    # index costs every imported row.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="incidents", db_index=False
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="incidents"
     )
@@ -164,8 +168,14 @@ class Incident(models.Model):
     areas: models.ManyToManyField[Area, IncidentArea] = models.ManyToManyField(
         Area, through="IncidentArea", related_name="incidents"
     )
+    # Looked up only when an account is deleted, so no index (see ``partnership``).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,14 +16,16 @@ aggregates under the small-count rule of DOMAIN.md §11:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, CharField, Count, Func, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Func, Max, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -43,6 +45,9 @@ from samtrygg.incidents.models import (
 from samtrygg.partnerships.access import Access
 from samtrygg.partnerships.models import Organisation, Role
 from samtrygg.picture.periods import Period, cycle_window, week_of
+
+# How long an unchanged annual cycle is reused (a day; new incidents invalidate it at once).
+CYCLE_CACHE_SECONDS = 24 * 3600
 
 K = 5  # the small-count threshold (DOMAIN.md §11)
 ALPHA = 0.05
@@ -390,11 +395,37 @@ def hour_groups(
     return local[:, 0], local[:, 1], table[:, 2].astype(bool), table[:, 3]
 
 
+def cached_hour_groups(
+    qs: QuerySet[Any],
+) -> tuple[
+    npt.NDArray[np.datetime64],
+    npt.NDArray[np.datetime64],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.int64],
+]:
+    """:func:`hour_groups`, cached until the incidents it covers change.
+
+    The 12-month grouping is the picture's most expensive query, yet its input changes only when
+    incidents are added or removed. The key is the query itself plus the number and the highest id
+    of the incidents it selects, which changes with every insert or delete (incidents are never
+    edited in place; a future edit view must add a change stamp to this key).
+    """
+    version = qs.order_by().aggregate(n=Count("id"), last=Max("id"))
+    sql, params = qs.order_by().values("id").query.sql_with_params()
+    digest = hashlib.sha1(f"{qs.db}|{sql}|{params}".encode()).hexdigest()
+    key = f"picture:hours:{digest}:{version['n']}:{version['last']}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = hour_groups(qs)
+        cache.set(key, cached, CYCLE_CACHE_SECONDS)
+    return cached  # type: ignore[no-any-return]
+
+
 def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[HeatMap]:
     """Month × weekday (every incident, by its start) and weekday × hour (exact times with a
     window of at most 48 h, spread over the hours by aoristic weights; to the hour)."""
     window = cycle_window(period)
-    start, end, is_exact, n = hour_groups(in_period(qs, window))
+    start, end, is_exact, n = cached_hour_groups(in_period(qs, window))
     weekdays = [str(WEEKDAYS_ABBR[d]) for d in range(7)]
     months = [str(MONTHS_3[m]) for m in range(1, 13)]
     first, last = window.start.isoformat(), window.last_day.isoformat()
