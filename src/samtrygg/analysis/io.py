@@ -18,7 +18,15 @@ import polars as pl
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.geo import WGS84, check_metric_crs, to_metric
 
-__all__ = ["Events", "detect_xy", "parse_times", "read_events", "read_table"]
+__all__ = [
+    "Events",
+    "apply_filters",
+    "detect_xy",
+    "parse_times",
+    "read_events",
+    "read_table",
+    "read_times",
+]
 
 _XY_CANDIDATES = (("x", "y"), ("lon", "lat"), ("longitude", "latitude"))
 _LONLAT_NAMES = {"lon", "longitude", "lng"}
@@ -173,7 +181,8 @@ def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray
     return out
 
 
-def _apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
+def apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
+    """Keep the rows where every ``COLUMN=VALUE`` condition holds."""
     for item in filters:
         if "=" not in item:
             raise InputError(f"The filter {item!r} is not of the form COLUMN=VALUE.")
@@ -184,6 +193,30 @@ def _apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
             )
         frame = frame.filter(pl.col(column) == value)
     return frame
+
+
+def read_times(
+    frame: pl.DataFrame, time: str | None = None, time_format: str | None = None
+) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
+    """The time column (given, or found among common names) and its parsed times, if any.
+
+    Examples
+    --------
+    >>> col, t = read_times(pl.DataFrame({"date_single": ["05/01/2024"]}))
+    >>> col, str(t[0])
+    ('date_single', '2024-01-05T00:00:00')
+    """
+    if time is None:
+        lower = {c.lower(): c for c in frame.columns}
+        time = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
+        if time is None:
+            return None, None
+    elif time not in frame.columns:
+        raise InputError(f"The time column {time!r} is not in the file; it has {frame.columns}.")
+    if time_format is None and time == "date_single":
+        # The Chicago and Near Repeat Calculator files write dd/mm/yyyy in this column.
+        time_format = "%d/%m/%Y"
+    return time, parse_times(frame.get_column(time).to_list(), time_format)
 
 
 def read_events(
@@ -222,7 +255,7 @@ def read_events(
     -------
     Events
     """
-    frame = _apply_filters(read_table(path), filters or [])
+    frame = apply_filters(read_table(path), filters or [])
     if frame.height == 0:
         raise InputError(f"The file {str(path)!r} has no events (after filters).")
     cx, cy = detect_xy(frame.columns, x, y)
@@ -252,17 +285,8 @@ def read_events(
         xs, ys, epsg = to_metric(xs, ys)
     else:
         epsg = check_metric_crs(crs if crs is not None else "")
-    times = None
-    tcol = time
-    if tcol is None:
-        lower = {c.lower(): c for c in frame.columns}
-        tcol = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
-    elif tcol not in frame.columns:
-        raise InputError(f"The time column {tcol!r} is not in the file; it has {frame.columns}.")
-    if tcol is not None:
-        if time_format is None and tcol == "date_single":
-            time_format = "%d/%m/%Y"
-        times = parse_times(frame.get_column(tcol).to_list(), time_format)
+    _column, times = read_times(frame, time, time_format)
+    if times is not None:
         if not allow_future:
             now = np.datetime64(datetime.utcnow().replace(microsecond=0), "s")
             future = times > now + np.timedelta64(1, "D")

@@ -11,10 +11,9 @@ import argparse
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from samtrygg.analysis.errors import InputError
-from samtrygg.analysis.io import parse_times, read_table
+from samtrygg.analysis.io import apply_filters, read_table, read_times
 from samtrygg.analysis.trends import (
     CountComparison,
     CountSeries,
@@ -23,8 +22,6 @@ from samtrygg.analysis.trends import (
     to_local_time,
 )
 from samtrygg.cli.analyse._common import add_input_arguments, emit, format_table
-
-_TIME_CANDIDATES = ("time", "date", "datetime", "date_single", "t", "occurred_at")
 
 DESCRIPTION = """\
 Count events per week (Monday to Sunday) or calendar month for each value of --by, with
@@ -68,30 +65,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _load(args: argparse.Namespace) -> tuple[np.ndarray[Any, Any], list[str] | None]:
-    frame = read_table(args.file)
-    for item in args.filter:
-        if "=" not in item:
-            raise InputError(f"The filter {item!r} is not of the form COLUMN=VALUE.")
-        column, value = item.split("=", 1)
-        if column not in frame.columns:
-            raise InputError(
-                f"The filter column {column!r} is not in the file; it has {frame.columns}."
-            )
-        frame = frame.filter(pl.col(column) == value)
+    frame = apply_filters(read_table(args.file), args.filter)
     if frame.height == 0:
         raise InputError(f"The file {args.file!r} has no events (after filters).")
-    tcol = args.time
-    if tcol is None:
-        lower = {c.lower(): c for c in frame.columns}
-        tcol = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
-        if tcol is None:
-            raise InputError(f"No time column found among {frame.columns}; name it with --time.")
-    elif tcol not in frame.columns:
-        raise InputError(f"The time column {tcol!r} is not in the file; it has {frame.columns}.")
-    fmt = args.time_format
-    if fmt is None and tcol == "date_single":
-        fmt = "%d/%m/%Y"
-    times = parse_times(frame.get_column(tcol).to_list(), fmt)
+    tcol, times = read_times(frame, args.time, args.time_format)
+    if tcol is None or times is None:
+        raise InputError(f"No time column found among {frame.columns}; name it with --time.")
     if args.timezone:
         times = to_local_time(times, args.timezone)
     groups = None
