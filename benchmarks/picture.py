@@ -43,6 +43,11 @@ sys.path.insert(0, str(ROOT / "src"))
 PAGE_TARGET_MS = 300.0
 IMPORT_TARGET = 20_000.0
 BATCH = 5000
+AREAS = [
+    ("Centrum", (14.50, 59.32, 14.53, 59.34)),
+    ("Stationen", (14.53, 59.31, 14.55, 59.325)),
+    ("Norr", (14.49, 59.335, 14.56, 59.36)),
+]
 CENTRES = [(14.523, 59.327), (14.536, 59.318), (14.505, 59.335), (14.548, 59.331), (14.51, 59.31)]
 
 
@@ -137,14 +142,7 @@ def build_partnership(n: int, rng: np.random.Generator) -> tuple[Any, dict[str, 
         Organisation.objects.create(partnership=p, name=f"Org {i}", slug=f"org-{i}", kind=k)
         for i, k in enumerate(["kommun", "skola", "bostadsbolag", "polis"])
     ]
-    areas = [
-        area_services.create_drawn_area(p, name, box(*bounds), None)
-        for name, bounds in [
-            ("Centrum", (14.50, 59.32, 14.53, 59.34)),
-            ("Stationen", (14.53, 59.31, 14.55, 59.325)),
-            ("Norr", (14.49, 59.335, 14.56, 59.36)),
-        ]
-    ]
+    areas = [area_services.create_drawn_area(p, name, box(*bounds), None) for name, bounds in AREAS]
     categories = seed_categories(p)
     users = {}
     for role in ("coordinator", "viewer"):
@@ -273,11 +271,18 @@ def csv_bytes(n: int, rng: np.random.Generator) -> bytes:
 
 
 def time_import(n: int, rng: np.random.Generator) -> tuple[float, int]:
+    from shapely.geometry import box
+
+    from samtrygg.areas import services as area_services
     from samtrygg.incidents.importing import import_incidents
     from samtrygg.partnerships.models import Organisation, Partnership
 
     p = Partnership.objects.create(name=f"Import {n}", slug=f"import-{n}")
     org = Organisation.objects.create(partnership=p, name="Skolan", slug="skolan", kind="skola")
+    # The same three areas as the picture's partnership, so that the timed import also links
+    # every incident to the areas containing it, as a real import does.
+    for name, bounds in AREAS:
+        area_services.create_drawn_area(p, name, box(*bounds), None)
     data = csv_bytes(n, rng)
     start = time.perf_counter()
     summary = import_incidents(p, org, data, f"bench-{n}.csv")

@@ -108,6 +108,10 @@ def assign_areas(partnership: Partnership, incidents: list[Incident]) -> None:
 
 def _existing_source_ids(organisation: Organisation, ids: list[str]) -> set[str]:
     existing = Incident.objects.filter(organisation=organisation, source=Source.IMPORT)
+    # An organisation's first import is the common large one; a cheap EXISTS spares sending
+    # every id of the file back to the database.
+    if not ids or not existing.exists():
+        return set()
     if len(ids) <= 10_000:
         existing = existing.filter(source_id__in=ids)
     return set(existing.values_list("source_id", flat=True))
