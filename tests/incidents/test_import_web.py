@@ -141,11 +141,33 @@ def test_the_saved_mapping_is_offered_for_the_next_file(
     assert Incident.objects.get().sharing == "organisation"
     assert ColumnMapping.objects.get(organisation=world.school).mapping == {
         "category": "Händelse", "time": "När", "place": "Var", "description": "Anteckning",
+        "id": "", "lon": "", "lat": "", "assessment": "",
     }  # fmt: skip
     _upload(client, world, text.replace("Torget", "Parken"))
     form = client.get(_url("incident-import-mapping", world)).context["form"]
     assert form["map_time"].initial == "När"
     assert form["map_category"].initial == "Händelse"
+
+
+def test_a_column_marked_not_in_the_file_is_not_read_even_with_a_known_name(
+    world: Any, client_for: Any, uploads: Path
+) -> None:
+    client = client_for("coordinator")
+    text = "category;time;place;description\nBrand;2024-03-05 14:30;Torget;Intern anteckning\n"
+    _upload(client, world, text)
+    page = client.get(_url("incident-import-mapping", world))
+    assert page.context["form"]["map_description"].initial == "description"  # suggested
+    response = client.post(
+        _url("incident-import-mapping", world),
+        {"map_category": "category", "map_time": "time", "map_place": "place",
+         "map_description": "", "sharing": "partnership"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert Incident.objects.get().description == ""
+    # The choice is remembered: the next file's form keeps "not in the file".
+    _upload(client, world, text.replace("Torget", "Parken"))
+    form = client.get(_url("incident-import-mapping", world)).context["form"]
+    assert form["map_description"].initial == ""
 
 
 def test_the_mapping_form_requires_category_time_and_a_location(

@@ -199,6 +199,18 @@ def test_excel_header_below_row_one_is_refused() -> None:
         read_incidents(buf.getvalue(), "logg.xlsx", categories=CATEGORIES, now=NOW)
 
 
+def test_an_empty_mapping_says_the_field_is_not_in_the_file() -> None:
+    text = f"{HEADER}\n7,Brand,2024-03-05 14:30,14.52,59.33,Torget,2,Intern anteckning\n"
+    table = read_incidents(
+        text.encode(), "x.csv", categories=CATEGORIES, now=NOW, mapping={"description": ""}
+    )
+    assert "description" not in table.columns
+    assert table.rows()[0].description in ("", None)
+    with pytest.raises(SourceError) as refused:
+        read_incidents(text.encode(), "x.csv", categories=CATEGORIES, now=NOW, mapping={"time": ""})
+    assert [(e.row, e.field) for e in refused.value.errors] == [(1, "time")]
+
+
 def test_preview_gives_headers_rows_and_suggested_mapping() -> None:
     text = "Kategori;Tid;Plats;Övrigt\n" + "Brand;2024-03-05;Torget;x\n" * 10
     p = preview(text.encode(), "logg.csv", n=3)

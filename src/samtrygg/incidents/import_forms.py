@@ -113,9 +113,5 @@ class MappingForm(forms.Form):
         return data
 
     def mapping(self) -> dict[str, str]:
-        """Our field → their column, for the fields that were chosen."""
-        return {
-            name: self.cleaned_data[f"map_{name}"]
-            for name in FIELD_LABELS
-            if self.cleaned_data.get(f"map_{name}")
-        }
+        """Our field → their column; "" for a field the user marked as not in the file."""
+        return {name: self.cleaned_data.get(f"map_{name}") or "" for name in FIELD_LABELS}

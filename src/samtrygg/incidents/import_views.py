@@ -212,7 +212,10 @@ def _initial_mapping(organisation: Organisation, preview: tabular.Preview) -> di
     initial = dict(preview.suggested)
     saved = ColumnMapping.objects.filter(organisation=organisation).first()
     if saved is not None:
-        initial.update({k: v for k, v in saved.mapping.items() if v in preview.headers})
+        # "" is a saved "not in the file" and is kept as chosen.
+        initial.update(
+            {k: v for k, v in saved.mapping.items() if v == "" or v in preview.headers}
+        )
     return initial
 
 

@@ -379,6 +379,12 @@ def _resolve_columns(
     if unknown:
         raise ValueError(f"mapping keys must be among {FIELDS}, got {unknown}.")
     columns = _suggest(headers)
+    # An empty choice means "not in the file": the user has said so, so no column is guessed
+    # for that field even when one has a recognised name.
+    absent = {k for k, v in given.items() if not v.strip()}
+    for field_name in absent:
+        columns.pop(field_name, None)
+    given = {k: v for k, v in given.items() if k not in absent}
     for field_name, theirs in given.items():
         hit = lower.get(theirs.strip().casefold())
         if hit is None:
@@ -591,6 +597,7 @@ def read_incidents(
     mapping : mapping of our field → their column, optional
         For columns not named as ours (``id, category, time, lon, lat, place, assessment,
         description``; Swedish names such as ``kategori``, ``tid``, ``plats`` are found too).
+        An empty string says the field is not in the file, even if a column has its name.
     bbox : (west, south, east, north), optional
         The partnership's area in lon/lat; points outside it are refused.
     now : datetime, optional
