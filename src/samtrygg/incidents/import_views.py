@@ -213,9 +213,7 @@ def _initial_mapping(organisation: Organisation, preview: tabular.Preview) -> di
     saved = ColumnMapping.objects.filter(organisation=organisation).first()
     if saved is not None:
         # "" is a saved "not in the file" and is kept as chosen.
-        initial.update(
-            {k: v for k, v in saved.mapping.items() if v == "" or v in preview.headers}
-        )
+        initial.update({k: v for k, v in saved.mapping.items() if v == "" or v in preview.headers})
     return initial
 
 
