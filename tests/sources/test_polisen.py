@@ -401,6 +401,34 @@ def test_rate_limiter_keeps_to_the_daily_limit(tmp_path: Path) -> None:
         rl.acquire()
 
 
+def test_a_limiter_waits_for_another_process_holding_the_state_lock(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    import threading
+
+    state = tmp_path / "s.json"
+    outcome: list[object] = []
+
+    def call() -> None:
+        try:
+            RateLimiter(state, max_wait=0).acquire()
+            outcome.append("called")
+        except FetchError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=call)
+    with open(tmp_path / "s.json.lock", "a+b") as other:  # another process's lock
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        thread.start()
+        thread.join(0.3)
+        assert thread.is_alive() and outcome == []  # blocked on the lock, nothing recorded
+        # The other process records its call and releases the lock: this one must see it.
+        state.write_text(json.dumps({"calls": [time.time()]}), "utf-8")
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    thread.join(5)
+    assert len(outcome) == 1 and isinstance(outcome[0], FetchError)
+    assert len(json.loads(state.read_text("utf-8"))["calls"]) == 1
+
+
 def test_fetch_live_sends_a_descriptive_user_agent(tmp_path: Path) -> None:
     seen: list[urllib.request.Request] = []
 

@@ -28,6 +28,11 @@ from zoneinfo import ZoneInfo
 
 from samtrygg.sources.errors import FetchError, RowError, SourceError
 
+try:  # POSIX; elsewhere the state file alone keeps the budget (one process at a time)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "API_URL",
     "MUNICIPALITY_ALIASES",
@@ -495,7 +500,24 @@ class RateLimiter:
         return max(wait, 0.0)
 
     def acquire(self) -> None:
-        """Wait until a call is allowed, then record it; raise FetchError if that is too long."""
+        """Wait until a call is allowed, then record it; raise FetchError if that is too long.
+
+        An exclusive lock on ``<state file>.lock`` is held from reading the call times to
+        writing the new one, so two processes starting together (two cron jobs, cron and the
+        web) cannot both see a free slot and call at once.
+        """
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.state_path.with_suffix(self.state_path.suffix + ".lock")
+        with open(lock_path, "a+b") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                self._acquire_locked()
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _acquire_locked(self) -> None:
         wait = self.delay()
         if wait > self.max_wait:
             raise FetchError(
@@ -506,7 +528,6 @@ class RateLimiter:
             self.sleep(wait)
         t = self.clock()
         calls = [c for c in self._calls() if c > t - 86400] + [t]
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_path.with_suffix(self.state_path.suffix + ".tmp")
         tmp.write_text(json.dumps({"calls": calls}), "utf-8")
         os.replace(tmp, self.state_path)
