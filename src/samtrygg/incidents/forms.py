@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.incidents import services
-from samtrygg.incidents.models import Category, Sharing, TimeBand
+from samtrygg.incidents.models import Category, RetentionAction, Sharing, TimeBand
 from samtrygg.partnerships.models import Organisation, Partnership
 
 ASSESSMENT_CHOICES = [
@@ -291,11 +291,12 @@ def error_summary(report_form: ReportForm, formset: BaseEventFormSet) -> list[tu
 class CategoryForm(forms.ModelForm[Category]):
     class Meta:
         model = Category
-        fields = ["name", "description", "is_sensitive"]
+        fields = ["name", "description", "is_sensitive", "retention_months", "retention_action"]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
+        self.fields["retention_action"].required = False
 
     def clean_name(self) -> str:
         name = (self.cleaned_data.get("name") or "").strip()
@@ -307,6 +308,18 @@ class CategoryForm(forms.ModelForm[Category]):
                 _("A category with this name already exists (perhaps retired); choose another.")
             )
         return name
+
+    def clean_retention_action(self) -> str:
+        # Only matters with a retention period; anonymising is the safe default.
+        return self.cleaned_data.get("retention_action") or RetentionAction.ANONYMISE
+
+    def clean_retention_months(self) -> int | None:
+        months = self.cleaned_data.get("retention_months")
+        if months is not None and months < 1:
+            raise forms.ValidationError(
+                _("Give at least 1 month, or leave the field empty to keep incidents.")
+            )
+        return months
 
     def save(self, commit: bool = True) -> Category:
         self.instance.partnership = self.partnership

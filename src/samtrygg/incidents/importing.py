@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import numpy as np
@@ -18,13 +19,14 @@ from django.db.models import Max
 
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
-from samtrygg.incidents import bulk
+from samtrygg.incidents import bulk, retention
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import (
     ImportBatch,
     Incident,
     IncidentArea,
     PoliceEvent,
+    RetentionAction,
     Sharing,
     Source,
     TimeBand,
@@ -157,6 +159,21 @@ def import_incidents(
         .then(pl.col("occurred_at"))
         .otherwise(pl.col("occurred_at") + pl.duration(days=1))
     )
+    # Rows whose category deletes incidents after its retention period, and that are already
+    # past it, are not stored at all (anonymising categories are handled after the insert).
+    too_old = pl.lit(False)
+    for c in active:
+        limit = retention.cutoff(c)
+        if limit is not None and c.retention_action == RetentionAction.DELETE:
+            too_old = too_old | (
+                (pl.col("category").str.to_lowercase() == c.name.lower())
+                & (end < limit.astimezone(UTC))
+            )
+    expired = new.filter(too_old).height
+    if expired:
+        new = new.filter(~too_old)
+        summary.skipped += expired
+        summary.skipped_reasons["older than its category's retention period"] = expired
     columns = new.select(
         pl.col("category").str.to_lowercase().replace_strict(categories).alias("category_id"),
         pl.col("occurred_at").dt.strftime(fmt).alias("occurred_from"),
@@ -194,6 +211,8 @@ def import_incidents(
         ids, lon, lat = _as_arrays(list(created))
         bulk.link_areas(partnership.pk, ids, lon, lat)
         summary.created = n
+        if any(c.retention_months for c in active):
+            retention.apply_retention(partnership)
         ImportBatch.objects.create(
             partnership=partnership,
             organisation=organisation,

@@ -35,6 +35,13 @@ SEED_CATEGORIES = [
 ]
 
 
+class RetentionAction(models.TextChoices):
+    # Anonymising keeps the count, category, time and 250 m square for trends and the
+    # lägesbild; only what could point to a person goes.
+    ANONYMISE = "anonymise", _("Anonymise: remove the text and place, keep a 250 m square")
+    DELETE = "delete", _("Delete the incident")
+
+
 class CategoryQuerySet(models.QuerySet["Category"]):
     def active(self) -> CategoryQuerySet:
         """Categories offered in the report form (retired ones keep their history)."""
@@ -57,6 +64,22 @@ class Category(models.Model):
     order = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # GDPR storage limitation (DOMAIN.md §11): how long an incident's details are kept.
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this many months an incident's details are removed automatically "
+            "(samtrygg manage apply_retention). Empty: kept until removed by hand."
+        ),
+    )
+    retention_action = models.CharField(
+        _("when the retention period ends"),
+        max_length=16,
+        choices=RetentionAction.choices,
+        default=RetentionAction.ANONYMISE,
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -165,6 +188,8 @@ class Incident(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
     source_id = models.CharField(max_length=100, blank=True)
     is_synthetic = models.BooleanField(default=False)
+    # Set when the category's retention period removed the text and coarsened the point.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     areas: models.ManyToManyField[Area, IncidentArea] = models.ManyToManyField(
         Area, through="IncidentArea", related_name="incidents"
     )
@@ -281,3 +306,56 @@ class PoliceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"
+
+
+class SensitiveAccess(models.Model):
+    """Append-only: who saw or exported the details of incidents in sensitive categories.
+
+    DOMAIN.md §11 asks for a log of who created, changed, exported and read sensitive records.
+    Only incident ids are kept, never their text, so the log itself holds no personal data
+    beyond the account that looked.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("Opened the incident")
+        LIST = "list", _("Listed incidents")
+        MAP = "map", _("Saw points on the map")
+        PLACES = "places", _("Saw the week's places")
+        EXPORT = "export", _("Exported")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="sensitive_accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=200, blank=True)
+    # Ids, not foreign keys: the record outlives incidents removed by retention.
+    incident_ids = models.JSONField(default=list)
+    count = models.PositiveIntegerField(_("sensitive incidents"))
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "at"])]
+        verbose_name = _("access to sensitive incidents")
+        verbose_name_plural = _("accesses to sensitive incidents")
+
+
+class RetentionRun(models.Model):
+    """One application of a category's retention rule: how many incidents, and what was done."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="retention_runs"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, related_name="retention_runs"
+    )
+    action = models.CharField(max_length=16, choices=RetentionAction.choices)
+    cutoff = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from samtrygg.incidents import services
+from samtrygg.incidents.audit import log_sensitive
 from samtrygg.incidents.forms import (
     CategoryForm,
     ReportForm,
     error_summary,
     event_formset,
 )
-from samtrygg.incidents.models import Category, Incident
+from samtrygg.incidents.models import Category, Incident, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
 
@@ -98,11 +99,15 @@ def incident_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     category = _int(request.GET.get("category"))
     incidents = visible.filter(category_id=category) if category else visible
-    page = Paginator(incidents.order_by("-created_at", "-occurred_from", "-pk"), PAGE_SIZE)
+    page = Paginator(
+        incidents.order_by("-created_at", "-occurred_from", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    shown = [i.pk for i in page.object_list if i.category.is_sensitive]
+    log_sensitive(request.user, access.partnership, SensitiveAccess.Action.LIST, shown)
     sent = _int(request.GET.get("sent"))
     context = {
         "access": access,
-        "page": page.get_page(request.GET.get("page")),
+        "page": page,
         "categories": Category.objects.filter(partnership=access.partnership),
         "category": category,
         "sent": list(visible.filter(report_id=sent, report__reporter_id=request.user.pk))
@@ -122,8 +127,19 @@ def incident_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    if incident.category.is_sensitive:
+        log_sensitive(request.user, access.partnership, SensitiveAccess.Action.READ, [incident.pk])
     context = {"access": access, "incident": incident, "areas": incident.areas.all()}
     return render(request, "incidents/incident_detail.html", context)
+
+
+@login_required
+def access_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who saw or exported details of sensitive incidents, newest first (coordinators)."""
+    access = get_access(request, slug, COORDINATOR)
+    records = SensitiveAccess.objects.filter(partnership=access.partnership).select_related("user")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/access_log.html", {"access": access, "page": page})
 
 
 @login_required

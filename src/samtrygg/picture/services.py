@@ -489,6 +489,7 @@ class ReportLine:
     organisation: str
     place: str
     description: str
+    pk: int = 0  # for the log of sensitive details shown
 
     @classmethod
     def of(cls, incident: Incident) -> ReportLine:
@@ -501,6 +502,7 @@ class ReportLine:
             incident.organisation.name,
             incident.place,
             text if len(text) <= 200 else text[:199] + "…",
+            incident.pk,
         )
 
 

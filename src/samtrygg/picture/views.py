@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samtrygg.areas.models import Area
-from samtrygg.incidents.models import Category
+from samtrygg.incidents.audit import log_sensitive
+from samtrygg.incidents.models import Category, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.picture import exports, services
 from samtrygg.picture.periods import make_period, today_local
@@ -101,6 +102,10 @@ def picture(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug)
     form, filters = _filters(request, access)
     pic = services.build_picture(request.user, access, filters)
+    shown = [line.pk for place in pic.places for line in place.reports]
+    log_sensitive(
+        request.user, access.partnership, SensitiveAccess.Action.PLACES, shown, _period(filters)
+    )
     query = request.GET.copy()
     query.pop("print", None)
     template = "picture/picture_print.html" if request.GET.get("print") else "picture/picture.html"
@@ -112,7 +117,12 @@ def picture(request: HttpRequest, slug: str) -> HttpResponse:
 def picture_map_data(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug)
     _form, filters = _filters(request, access)
-    return JsonResponse(services.map_data(request.user, access, filters))
+    data = services.map_data(request.user, access, filters)
+    points = [f["id"] for f in data["features"] if f["properties"]["kind"] == "point"]
+    log_sensitive(
+        request.user, access.partnership, SensitiveAccess.Action.MAP, points, _period(filters)
+    )
+    return JsonResponse(data)
 
 
 @login_required
@@ -122,4 +132,18 @@ def picture_export(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("format", "csv")
     if kind not in ("csv", "xlsx"):
         return HttpResponse(_("Choose the format csv or xlsx."), status=400)
-    return exports.export(request.user, access, filters, kind)
+    response = exports.export(request.user, access, filters, kind)
+    if services.sees_details(access):
+        log_sensitive(
+            request.user,
+            access.partnership,
+            SensitiveAccess.Action.EXPORT,
+            services.detail_queryset(request.user, access, filters),
+            f"{kind.upper()} {_period(filters)}",
+        )
+    return response
+
+
+def _period(filters: services.Filters) -> str:
+    """The period as written in the log of sensitive details shown."""
+    return f"{filters.period.start.isoformat()}–{filters.period.last_day.isoformat()}"

@@ -47,6 +47,7 @@ RULES: dict[str, Rule] = {
     "incident-list": Rule(_details, kwargs=_slug),
     "incident-detail": Rule(_details, kwargs=_school_incident),
     "category-list": Rule(coordinators_only(), kwargs=_slug),
+    "incidents-access-log": Rule(coordinators_only(), kwargs=_slug),
     "category-create": Rule(coordinators_only(), kwargs=_slug),
     "category-edit": Rule(
         coordinators_only(), kwargs=lambda w: {"slug": w.a.slug, "pk": _category(w).pk}
