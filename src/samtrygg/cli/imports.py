@@ -1,4 +1,4 @@
-"""``samtrygg import incidents|polisen``: bulk imports with a one-line or JSON summary.
+"""``samtrygg import incidents|polisen|reference``: bulk imports with a one-line or JSON summary.
 
 Exit status 0 on success, 2 when nothing was imported because of errors.
 """
@@ -46,6 +46,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
     pol.set_defaults(func=_json_on_refusal(_run_polisen))
+
+    ref = inner.add_parser(
+        "reference", help="reference data for the lägesbild: a Kolada JSON answer or a Brå table"
+    )
+    ref.add_argument("file", metavar="FILE")
+    ref.add_argument("--partnership", required=True, metavar="SLUG")
+    ref.add_argument("--kind", required=True, choices=("kolada", "bra"))
+    ref.add_argument("--name", default="", help="the indicator's name (Kolada's answer has none)")
+    ref.add_argument("--unit", default="", help="the unit, e.g. 'per 100 000 invånare'")
+    ref.add_argument("--format", choices=("text", "json"), default="text")
+    ref.set_defaults(func=_json_on_refusal(_run_reference))
 
 
 def _json_on_refusal(
@@ -199,3 +210,19 @@ def _run_polisen(args: argparse.Namespace) -> int:
     except SourceError as exc:
         summary = ImportSummary(errors=errors_as_dicts(exc))
     return _report(args, summary, "police events")
+
+
+def _run_reference(args: argparse.Namespace) -> int:
+    from samtrygg.cli import setup_django
+
+    setup_django()
+    from samtrygg.reference.services import import_reference
+    from samtrygg.web.serve import prepare_database
+
+    prepare_database()
+    partnership = _partnership(args.partnership)
+    data = _read(args.file)
+    summary = import_reference(
+        partnership, data, Path(args.file).name, args.kind, name=args.name, unit=args.unit
+    )
+    return _report(args, summary, "reference values")

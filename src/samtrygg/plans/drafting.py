@@ -27,8 +27,9 @@ from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
 from samtrygg.plans import findings
-from samtrygg.plans.models import Lagesbild
+from samtrygg.plans.models import Lagesbild, SourceEntry
 from samtrygg.plans.services import record
+from samtrygg.reference import services as reference
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ALPHA = 0.05
@@ -240,6 +241,7 @@ def draft_extent(fig: dict[str, Any]) -> str:
             % {"month": top["name"], "weekday": day["name"]}
         )
     lines += _finding_lines(fig)
+    lines += reference.comparison_lines(fig)
     lines.append(
         _(
             "Changes are tested against the year before with the Poisson E-test and Holm's "
@@ -285,6 +287,8 @@ def start_lagesbild(
     default_start, default_end = default_period(year)
     first, last = period_start or default_start, period_end or default_end
     fig = figures(partnership, first, last)
+    # Kolada/Brå figures for the municipalities, county and country, kept with the document.
+    fig["reference"] = reference.comparison(partnership, year)
     version = (
         Lagesbild.objects.filter(partnership=partnership, year=year)
         .order_by("-version")
@@ -302,6 +306,11 @@ def start_lagesbild(
         figures=fig,
         extent=draft_extent(fig),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    # The imported reference series are proposed for the source inventory; people edit them.
+    SourceEntry.objects.bulk_create(
+        SourceEntry(lagesbild=lagesbild, used=True, **entry)
+        for entry in reference.source_entries(fig)
     )
     record(partnership.pk, actor, lagesbild, "created", year=year)
     return lagesbild

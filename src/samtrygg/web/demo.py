@@ -122,11 +122,16 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     """Prepare the database, load the demo with its synthetic incidents, print the accounts."""
     from samtrygg.incidents.demo import load_demo_incidents
     from samtrygg.plans.demo import SIGNATORIES, load_demo_plans
+    from samtrygg.reference.demo import clear_demo_reference, load_demo_reference
 
     prepare_database()
     partnership = load_demo()
     created = load_demo_incidents(partnership, n=incidents, seed=seed)
+    # The adopted demo lägesbild is drafted without the made-up reference series; later drafts
+    # show how the comparison looks (labelled example data).
+    clear_demo_reference(partnership)
     load_demo_plans(partnership)
+    load_demo_reference(partnership)
     out = sys.stderr
     print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
     print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "samtrygg.agreements",
     "samtrygg.followup",
     "samtrygg.public",
+    "samtrygg.reference",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("p/", include("samtrygg.public.urls")),
+    # Under the partnership prefix, before the partnership catch-all below.
+    path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 
