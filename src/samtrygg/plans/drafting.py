@@ -26,7 +26,7 @@ from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
-from samtrygg.plans import findings
+from samtrygg.plans import findings, maps
 from samtrygg.plans.models import Lagesbild, SourceEntry
 from samtrygg.plans.services import record
 from samtrygg.reference import services as reference
@@ -162,6 +162,7 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
     areas = list(Area.objects.filter(pk__in=by_area))
     months, weekdays = _profile(qs, first, last)
     start, end = _utc_bounds(first, last)
+    hot = findings.hotspots(partnership.pk, start, end)
     total_now = sum(n for n, _b in by_cat.values())
     total_before = sum(b for _n, b in by_cat.values())
     total = _rows([_("All categories")], [total_now], [total_before], (days, prev_days))
@@ -188,7 +189,8 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
         ),
         "months": [{"name": str(MONTHS[m + 1]), "count": months[m]} for m in range(12)],
         "weekdays": [{"name": str(WEEKDAYS[d]), "count": weekdays[d]} for d in range(7)],
-        "hotspots": findings.hotspots(partnership.pk, start, end),
+        "hotspots": hot,
+        "maps": maps.stored_maps(partnership, {pk: n for pk, (n, _b) in by_area.items()}, hot),
         "near_repeat": findings.near_repeats(partnership.pk, start, end),
     }
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
-from samtrygg.plans import drafting, services
+from samtrygg.plans import drafting, maps, services
 from samtrygg.plans.forms import (
     ActionPlanForm,
     ActivityForm,
@@ -183,6 +183,7 @@ def lagesbild_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "categories": _figure_rows(fig.get("categories", []), exact),
         "areas": _figure_rows(fig.get("areas", []), exact),
         "total": _figure_rows([fig["total"]], exact)[0] if fig.get("total") else None,
+        "maps": maps.render_maps(fig, exact),
         "can_edit": access.sees_all_data and not doc.is_frozen,
         "can_adopt": access.is_coordinator and not doc.is_frozen,
         "versions": versions,
@@ -301,6 +302,7 @@ def lagesbild_print(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "fig": fig,
         "categories": _figure_rows(fig.get("categories", []), exact),
         "areas": _figure_rows(fig.get("areas", []), exact),
+        "maps": maps.render_maps(fig, exact),
     }
     return render(request, "plans/lagesbild_print.html", context)
 
