@@ -97,3 +97,109 @@ def test_partnership_option_and_bad_values(world: World, activities: dict[str, A
         _run("--partnership", "no-such")
     with pytest.raises(CommandError):
         _run("--days", "-1")
+
+
+# --------------------------------------------------------------------------- responsible people
+
+
+def _activity(measure: Any, title: str, deadline: Any, **fields: Any) -> Any:
+    fields.setdefault(
+        "owner_organisation", measure.partnership.organisations.get(slug="alfa-kommun")
+    )
+    return measure.activities.create(title=title, deadline=deadline, **fields)
+
+
+def _by_address() -> dict[str, Any]:
+    return {m.to[0].lower(): m for m in mail.outbox}
+
+
+def test_the_responsible_member_gets_their_activities_and_coordinators_the_digest(
+    world: World, activities: dict[str, Any], caplog: Any
+) -> None:
+    school_task = _activity(
+        h.measure(world, "Trygg skolväg"),
+        "Vandra skolvägen",
+        h.today() + timedelta(days=1),
+        owner_organisation=world.school,
+        responsible=world.users["reporter"],
+    )
+    assert school_task.responsible == world.users["reporter"]
+    with caplog.at_level(logging.INFO):
+        _run("--days", "7")
+    sent = _by_address()
+    assert sorted(sent) == ["coordinator@alfa.test", "reporter@alfa.test"]
+    personal = sent["reporter@alfa.test"]
+    assert "Vandra skolvägen" in personal.body and "Trygg skolväg" in personal.body
+    assert "Beskär buskarna" not in personal.body and "dina aktiviteter" in personal.subject
+    digest = sent["coordinator@alfa.test"].body
+    assert "Vandra skolvägen" in digest and "Beskär buskarna" in digest
+    assert "reporter@alfa.test" not in caplog.text and "Vandra" not in caplog.text
+
+
+def test_without_a_responsible_member_the_owner_organisations_working_members_get_it(
+    world: World,
+) -> None:
+    m = h.measure(world, "Trygg skolväg")
+    _activity(m, "Vandra skolvägen", h.today(), owner_organisation=world.school)
+    # A viewer of the school, an inactive analyst and one without an address are left out.
+    for email, role, active in (
+        ("rektor@alfa.test", Role.VIEWER, True),
+        ("gammal@alfa.test", Role.ANALYST, False),
+        ("", Role.ANALYST, True),
+    ):
+        user = make_user(email or "utan-adress")
+        user.email, user.is_active = email, active
+        user.save()
+        Membership.objects.create(
+            user=user, partnership=world.a, role=role, organisation=world.school
+        )
+    _run()
+    sent = _by_address()
+    assert sorted(sent) == ["coordinator@alfa.test", "reporter@alfa.test"]
+    assert "Vandra skolvägen" in sent["reporter@alfa.test"].body
+
+
+def test_a_responsible_member_who_left_falls_back_to_the_organisation(world: World) -> None:
+    gone = make_user("gone@alfa.test")
+    _activity(
+        h.measure(world),
+        "Vandra skolvägen",
+        h.today(),
+        owner_organisation=world.school,
+        responsible=gone,
+    )
+    _run()
+    assert sorted(_by_address()) == ["coordinator@alfa.test", "reporter@alfa.test"]
+
+
+def test_no_address_gets_two_messages_in_one_run(world: World) -> None:
+    """A coordinator responsible for activities gets the digest only; addresses match case-free."""
+    m = h.measure(world)
+    _activity(m, "Samordna", h.today(), responsible=world.users["coordinator"])
+    _activity(m, "Vandra", h.today(), owner_organisation=world.school)
+    _activity(m, "Vandra igen", h.today(), responsible=world.users["reporter"])
+    twin = make_user("twin@alfa.test")
+    twin.email = "COORDINATOR@alfa.test"
+    twin.save()
+    Membership.objects.create(
+        user=twin, partnership=world.a, role=Role.REPORTER, organisation=world.school
+    )
+    _run()
+    addresses = [m.to[0].lower() for m in mail.outbox]
+    assert sorted(addresses) == ["coordinator@alfa.test", "reporter@alfa.test"]
+    reporter = _by_address()["reporter@alfa.test"].body
+    assert "Vandra" in reporter and "Vandra igen" in reporter and "Samordna" not in reporter
+
+
+def test_responsible_people_are_reminded_even_without_a_coordinator(world: World) -> None:
+    world.memberships["coordinator"].delete()
+    _activity(
+        h.measure(world),
+        "Vandra",
+        h.today(),
+        owner_organisation=world.school,
+        responsible=world.users["reporter"],
+    )
+    out = _run()
+    assert [m.to[0] for m in mail.outbox] == ["reporter@alfa.test"]
+    assert "1" in out

@@ -524,3 +524,40 @@ def test_change_log_lists_who_did_what(world: World, as_user: Any) -> None:
     page = client.get(_url("plans-changes", world)).content.decode()
     assert "coordinator@alfa.test" in page and "problem" in page and "created" in page
     assert as_user("analyst").get(_url("plans-changes", world)).status_code == 403
+
+
+def test_the_responsible_member_is_chosen_among_the_partnerships_members(
+    world: World, as_user: Any
+) -> None:
+    measure = Measure.objects.create(
+        partnership=world.a, title="Trygg skolväg", kind="social", horizon="long"
+    )
+    client = as_user("coordinator")
+    form = client.get(_url("activity-add", world, pk=measure.pk)).content.decode()
+    assert "Reporter (Alfaskolan)" in form and "Outsider" not in form
+    data = {
+        "title": "Vandra skolvägen",
+        "owner_organisation": world.school.pk,
+        "status": "planned",
+        "progress": 0,
+        "weight": 1,
+    }
+    # Someone outside the partnership, or of another organisation, is refused.
+    for persona in ("outsider", "housing_reporter"):
+        response = client.post(
+            _url("activity-add", world, pk=measure.pk),
+            {**data, "responsible": world.users[persona].pk},
+        )
+        assert response.status_code == 400
+    assert "not to the owner organisation" in response.content.decode()
+    # A member of the owner organisation, or one without an organisation, is accepted.
+    for persona in ("reporter", "analyst"):
+        response = client.post(
+            _url("activity-add", world, pk=measure.pk),
+            {**data, "responsible": world.users[persona].pk},
+        )
+        assert response.status_code == 302
+    assert sorted(a.responsible.email for a in measure.activities.all()) == [
+        "analyst@alfa.test",
+        "reporter@alfa.test",
+    ]

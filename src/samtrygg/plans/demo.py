@@ -143,6 +143,11 @@ class _Builder:
         self.actor = actor
         self.today = today
         self.orgs = {o.slug: o for o in Organisation.objects.filter(partnership=partnership)}
+        # Demo accounts that are members, by e-mail: some activities get a responsible member.
+        self.members = {
+            m.user.email: m.user
+            for m in Membership.objects.filter(partnership=partnership).select_related("user")
+        }
         self.cats = {c.name: c for c in Category.objects.filter(partnership=partnership)}
         areas = Area.objects.filter(partnership=partnership)
         self.centrum = areas.filter(name="Karlskoga centrum").first()
@@ -237,6 +242,7 @@ class _Builder:
                 title=spec["title"],
                 owner_organisation=self.org(spec["org"]),
                 owner_person=spec.get("person", ""),
+                responsible=self.members.get(spec.get("responsible", "")),
                 start=self.day(spec["start"]),
                 deadline=self.day(spec["deadline"]),
                 status=status,
@@ -677,6 +683,7 @@ def _measures(b: _Builder, problems: dict[str, Any]) -> dict[str, Any]:
                         },
                         {
                             "title": "Skolans personal rapporterar klotter samma dag",
+                            "responsible": "skola@demo.samtrygg.example",
                             "org": "centrumskolan",
                             "person": "Rektor",
                             "status": Status.ONGOING,
@@ -714,6 +721,7 @@ def _measures(b: _Builder, problems: dict[str, Any]) -> dict[str, Any]:
             "activities": [
                 {
                     "title": "Fritidsgården öppen fredagar till kl. 23",
+                    "responsible": "samordnare@demo.samtrygg.example",
                     "org": "karlskoga-kommun",
                     "person": "Fritidsgårdsföreståndare",
                     "status": Status.ONGOING,
@@ -761,6 +769,7 @@ def _measures(b: _Builder, problems: dict[str, Any]) -> dict[str, Any]:
                 },
                 {
                     "title": "Polisens riktade närvaro helgkvällar",
+                    "responsible": "analytiker@demo.samtrygg.example",
                     "org": "polisen-karlskoga",
                     "person": "Kommunpolis",
                     "status": Status.ONGOING,
@@ -851,6 +860,7 @@ def _measures(b: _Builder, problems: dict[str, Any]) -> dict[str, Any]:
             "activities": [
                 {
                     "title": "Sms-utskick till grannar inom ett dygn efter inbrott",
+                    "responsible": "bostad@demo.samtrygg.example",
                     "org": "bostadsbolaget",
                     "person": "Trygghetsvärd",
                     "status": Status.ONGOING,

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category
-from samtrygg.partnerships.models import Partnership
+from samtrygg.partnerships.models import Membership, Partnership
 from samtrygg.plans.models import (
+    ACTIVITY_PLAN_FIELDS,
     ActionPlan,
     Activity,
     Cause,
@@ -261,6 +263,7 @@ class ActivityForm(_PartnershipForm):
             "title",
             "owner_organisation",
             "owner_person",
+            "responsible",
             "start",
             "deadline",
             "status",
@@ -271,9 +274,13 @@ class ActivityForm(_PartnershipForm):
             "parent",
         ]
         widgets = {"start": DATE, "deadline": DATE}
-        labels = {"owner_organisation": _("Owner organisation"), "parent": _("Part of")}
+        labels = {
+            "owner_organisation": _("Owner organisation"),
+            "parent": _("Part of"),
+            "responsible": _("Responsible member (gets the reminders)"),
+        }
 
-    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure, frozen: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, partnership=measure.partnership, **kwargs)
         self.instance.measure = measure
         parents = Activity.objects.filter(measure=measure)
@@ -281,6 +288,55 @@ class ActivityForm(_PartnershipForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         self.fields["progress"].widget.attrs.update(min=0, max=100)
+        self.memberships = {
+            m.user_id: m
+            for m in Membership.objects.filter(
+                partnership=measure.partnership, user__is_active=True
+            ).select_related("user", "organisation")
+        }
+        responsible = self.fields["responsible"]
+        responsible.queryset = (  # type: ignore[attr-defined]
+            get_user_model()
+            .objects.filter(pk__in=self.memberships)
+            .order_by("first_name", "last_name", "email")
+        )
+        responsible.label_from_instance = self._member_label  # type: ignore[attr-defined]
+        if frozen:
+            # The adopted plan fixes what the activity is; disabled fields keep their stored
+            # values whatever is posted (the model refuses a change too).
+            for name in ACTIVITY_PLAN_FIELDS:
+                field = self.fields.get(name.removesuffix("_id"))
+                if field is not None:
+                    field.disabled = True
+
+    def _member_label(self, user: Any) -> str:
+        membership = self.memberships.get(user.pk)
+        name = user.get_full_name() or user.email or user.get_username()
+        org = membership.organisation if membership else None
+        return f"{name} ({org.name})" if org else name
+
+    def clean_responsible(self) -> Any:
+        user = self.cleaned_data.get("responsible")
+        owner = self.cleaned_data.get("owner_organisation") or getattr(
+            self.instance, "owner_organisation", None
+        )
+        membership = self.memberships.get(user.pk) if user else None
+        if user and membership is None:
+            raise forms.ValidationError(_("Choose a member of the partnership."))
+        if (
+            membership
+            and membership.organisation_id
+            and owner
+            and (membership.organisation_id != owner.pk)
+        ):
+            raise forms.ValidationError(
+                _(
+                    "%(name)s belongs to %(org)s, not to the owner organisation; choose one of "
+                    "its members or someone without an organisation (such as the coordinator)."
+                )
+                % {"name": self._member_label(user), "org": membership.organisation}
+            )
+        return user
 
     def clean_parent(self) -> Any:
         parent = self.cleaned_data.get("parent")

@@ -280,8 +280,32 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "date"]
 
 
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def in_adopted_plan(self) -> MeasureQuerySet:
+        """Measures in an adopted action plan that is the current version (frozen measures)."""
+        return self.filter(plans__status=DocumentStatus.ADOPTED).distinct()
+
+
+def _measure_frozen_error(measure: Measure) -> FrozenError:
+    return FrozenError(
+        _(
+            "The measure “%(title)s” is part of the adopted action plan and cannot be changed; "
+            "start a new version of the action plan."
+        )
+        % {"title": measure.title}
+    )
+
+
 class Measure(models.Model):
-    """A measure (åtgärd/insats); Brå's rule: it targets a cause and serves a goal."""
+    """A measure (åtgärd/insats); Brå's rule: it targets a cause and serves a goal.
+
+    A measure in the adopted action plan (the current version; there is at most one adopted
+    plan per partnership, adoption supersedes the others) is frozen with it: its own content,
+    causes and goals cannot change and it cannot be deleted. A new version of the plan shares
+    the same measure rows, so a measure carried over stays frozen until it is no longer in the
+    adopted plan; one that is to change is replaced in the new draft by a new measure. Once
+    the new version is adopted, the measures it left out are editable again.
+    """
 
     class Kind(models.TextChoices):
         SITUATIONAL = "situational", _("Situational")
@@ -311,8 +335,46 @@ class Measure(models.Model):
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
 
+    objects = MeasureQuerySet.as_manager()
+
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether the measure is in the current adopted action plan (read from the database)."""
+        return self.pk is not None and Measure.objects.filter(pk=self.pk).in_adopted_plan().exists()
+
+    def adopted_plan(self) -> ActionPlan | None:
+        """The adopted action plan (current version) the measure belongs to, if any."""
+        if self.pk is None:
+            return None
+        return self.plans.filter(status=DocumentStatus.ADOPTED).order_by("-version").first()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_frozen:
+            raise _measure_frozen_error(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.is_frozen:
+            raise _measure_frozen_error(self)
+        return super().delete(*args, **kwargs)
+
+
+# What an activity in an adopted plan keeps as adopted: its place in the plan, what it is, who
+# answers for it (the organisation) and when. Status, progress, hours, cost, the named person
+# and the responsible member stay editable: they are the follow-up (and staff changes) that go
+# on while the plan runs, and must not need a new decision.
+ACTIVITY_PLAN_FIELDS = (
+    "measure_id",
+    "parent_id",
+    "title",
+    "owner_organisation_id",
+    "start",
+    "deadline",
+    "weight",
+)
 
 
 class Activity(models.Model):
@@ -334,6 +396,16 @@ class Activity(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="activities"
     )
     owner_person = models.CharField(_("responsible person"), max_length=200, blank=True)
+    # A member who gets the deadline reminders; owner_person stays free text for the document.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for_activities",
+        verbose_name=_("responsible member"),
+        help_text=_("Gets the deadline reminders for this activity."),
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(
@@ -359,6 +431,38 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _frozen_measure(self) -> Measure | None:
+        """The frozen measure this activity is (or was stored) under, if any."""
+        ids = {self.measure_id}
+        if self.pk is not None:
+            ids |= set(Activity.objects.filter(pk=self.pk).values_list("measure_id", flat=True))
+        return Measure.objects.filter(pk__in=ids).in_adopted_plan().first()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        frozen = self._frozen_measure()
+        if frozen is not None:
+            stored = (
+                Activity.objects.filter(pk=self.pk).values(*ACTIVITY_PLAN_FIELDS).first()
+                if self.pk is not None
+                else None
+            )
+            if stored is None or any(stored[f] != getattr(self, f) for f in ACTIVITY_PLAN_FIELDS):
+                raise FrozenError(
+                    _(
+                        "The measure “%(title)s” is part of the adopted action plan: its "
+                        "activities can be followed up (status, progress, hours, cost) but not "
+                        "added, removed or re-planned; start a new version of the action plan."
+                    )
+                    % {"title": frozen.title}
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        frozen = self._frozen_measure()
+        if frozen is not None:
+            raise _measure_frozen_error(frozen)
+        return super().delete(*args, **kwargs)
 
 
 class ActionPlan(AdoptedDocument):
@@ -406,3 +510,26 @@ class ChangeRecord(models.Model):
         if self.pk is not None:
             raise ValueError("Change records are append-only.")
         super().save(*args, **kwargs)
+
+
+def _refuse_frozen_measure_links(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    """The causes and goals of a measure in the adopted action plan are frozen with it."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        measures = Measure.objects.filter(pk=instance.pk)
+    elif pk_set:
+        measures = Measure.objects.filter(pk__in=pk_set)
+    else:
+        measures = instance.measures.all()
+    frozen = measures.in_adopted_plan().first()
+    if frozen is not None:
+        raise _measure_frozen_error(frozen)
+
+
+for _through in (Measure.causes.through, Measure.goals.through):
+    models.signals.m2m_changed.connect(
+        _refuse_frozen_measure_links, sender=_through, dispatch_uid=f"plans-frozen-{_through}"
+    )

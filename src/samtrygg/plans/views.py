@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
-from samtrygg.plans import drafting, maps, services
+from samtrygg.plans import deletion, drafting, maps, services
 from samtrygg.plans.forms import (
     ActionPlanForm,
     ActivityForm,
@@ -82,6 +82,45 @@ def _form_page(
 ) -> HttpResponse:
     context = {"access": access, "form": form, "title": title, "back": back, **extra}
     return render(request, "plans/form.html", context, status=400 if form.errors else 200)
+
+
+def _delete_page(request: HttpRequest, access: Access, obj: Any, back: str) -> HttpResponse:
+    """GET: what will be deleted with ``obj`` (or why it cannot be); POST: delete it.
+
+    ``back`` is where the item is shown, and where the user returns after deleting it.
+    """
+    plan = deletion.deletion_for(obj)
+    if request.method == "POST" and plan.allowed:
+        try:
+            deletion.delete(obj, request.user, access.partnership.pk)
+        except FrozenError:
+            plan = deletion.deletion_for(obj)
+        else:
+            messages.success(request, _("Deleted: %(name)s.") % {"name": plan.name})
+            return redirect(back)
+    status = 409 if request.method == "POST" else 200
+    context = {"access": access, "deletion": plan, "back": back}
+    return render(request, "plans/delete.html", context, status=status)
+
+
+def _measure_frozen(
+    request: HttpRequest, access: Access, measure: Measure, plan: ActionPlan | None = None
+) -> HttpResponse:
+    """Refuse to change a measure of the adopted action plan (409), saying why and what to do."""
+    plan = plan or measure.adopted_plan()
+    if plan is None:  # no longer frozen: nothing to explain, show the measure
+        return redirect("measure-detail", slug=access.partnership.slug, pk=measure.pk)
+    draft = (
+        ActionPlan.objects.filter(
+            partnership=access.partnership,
+            status__in=(DocumentStatus.DRAFT, DocumentStatus.REVIEW),
+            measures=measure,
+        )
+        .order_by("-version")
+        .first()
+    )
+    context = {"access": access, "measure": measure, "plan": plan, "draft": draft}
+    return render(request, "plans/measure_frozen.html", context, status=409)
 
 
 def _save(request: HttpRequest, access: Access, form: Any, action: str) -> Any:
@@ -449,6 +488,14 @@ def cause_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def cause_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, STAFF)
+    cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
+    url = reverse("problem-detail", args=[slug, cause.problem_id]) + "#causes"
+    return _delete_page(request, access, cause, url)
+
+
+@login_required
 def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
@@ -491,6 +538,14 @@ def goal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def goal_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, STAFF)
+    goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
+    url = reverse("problem-detail", args=[slug, goal.problem_id]) + "#goals"
+    return _delete_page(request, access, goal, url)
+
+
+@login_required
 def indicator_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
@@ -520,6 +575,14 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         _save(request, access, form, "edited")
         return redirect(url + f"#goal-{indicator.goal_id}")
     return _form_page(request, access, form, _("Edit the indicator"), url)
+
+
+@login_required
+def indicator_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, STAFF)
+    indicator = _indicator(access, pk)
+    url = reverse("problem-detail", args=[slug, indicator.goal.problem_id])
+    return _delete_page(request, access, indicator, url + f"#goal-{indicator.goal_id}")
 
 
 @login_required
@@ -568,12 +631,30 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
 def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     measure = _measure(access, pk)
+    plan = measure.adopted_plan()
+    if plan is not None:
+        return _measure_frozen(request, access, measure, plan)
     form = MeasureForm(request.POST or None, instance=measure, partnership=access.partnership)
     url = reverse("measure-detail", args=[slug, pk])
     if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+        try:
+            _save(request, access, form, "edited")
+        except FrozenError:  # adopted between the check and the save
+            return _measure_frozen(request, access, measure)
         return redirect(url)
     return _form_page(request, access, form, _("Edit the measure"), url)
+
+
+@login_required
+def measure_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, STAFF)
+    measure = _measure(access, pk)
+    if request.method == "POST" and deletion.deletion_for(measure).allowed:
+        # Once deleted the measure page is gone: return to the list.
+        back = reverse("measure-list", args=[slug])
+    else:
+        back = reverse("measure-detail", args=[slug, pk])
+    return _delete_page(request, access, measure, back)
 
 
 def _activity_tree(activities: list[Activity]) -> list[tuple[Activity, float, list[Any]]]:
@@ -602,6 +683,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "goals": measure.goals.all(),
         "violations": services.measure_violations(measure),
         "can_edit": access.sees_all_data,
+        "adopted_plan": measure.adopted_plan(),
     }
     return render(request, "plans/measure_detail.html", context)
 
@@ -610,10 +692,16 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def activity_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     measure = _measure(access, pk)
+    plan = measure.adopted_plan()
+    if plan is not None:
+        return _measure_frozen(request, access, measure, plan)
     form = ActivityForm(request.POST or None, measure=measure, initial=request.GET.dict())
     url = reverse("measure-detail", args=[slug, pk]) + "#activities"
     if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "created")
+        try:
+            _save(request, access, form, "created")
+        except FrozenError:
+            return _measure_frozen(request, access, measure)
         return redirect(url)
     return _form_page(request, access, form, _("Add an activity"), url)
 
@@ -622,12 +710,38 @@ def activity_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     activity = get_object_or_404(Activity, measure__partnership=access.partnership, pk=pk)
-    form = ActivityForm(request.POST or None, instance=activity, measure=activity.measure)
+    measure = activity.measure
+    plan = measure.adopted_plan()
+    # In an adopted plan only the follow-up fields stay open (models.ACTIVITY_PLAN_FIELDS).
+    form = ActivityForm(
+        request.POST or None, instance=activity, measure=measure, frozen=plan is not None
+    )
     url = reverse("measure-detail", args=[slug, activity.measure_id]) + "#activities"
     if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+        try:
+            _save(request, access, form, "edited")
+        except FrozenError:
+            return _measure_frozen(request, access, measure)
         return redirect(url)
-    return _form_page(request, access, form, _("Edit the activity"), url)
+    note = (
+        _(
+            "The measure is part of the adopted action plan “%(plan)s”: record the follow-up "
+            "here (status, progress, hours, cost, the person responsible). What the activity "
+            "is, its organisation and its dates change only in a new version of the plan."
+        )
+        % {"plan": plan}
+        if plan is not None
+        else None
+    )
+    return _form_page(request, access, form, _("Edit the activity"), url, note=note)
+
+
+@login_required
+def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, STAFF)
+    activity = get_object_or_404(Activity, measure__partnership=access.partnership, pk=pk)
+    url = reverse("measure-detail", args=[slug, activity.measure_id]) + "#activities"
+    return _delete_page(request, access, activity, url)
 
 
 # --------------------------------------------------------------------------- action plans

@@ -1,12 +1,22 @@
-"""E-mail each partnership's coordinators the activities that are overdue or due soon.
+"""E-mail the people responsible for activities that are overdue or due soon, and a digest to
+each partnership's coordinators.
 
 Run it from cron, e.g. every Monday morning::
 
     samtrygg manage send_reminders --days 7
 
-Each coordinator with an e-mail address gets one message per partnership listing the open
-activities (neither done nor cancelled) past their deadline and those due within ``--days``
-days. Partnerships with nothing due get no message. Only ids and counts are logged.
+The activities are the open ones (neither done nor cancelled) past their deadline and those due
+within ``--days`` days. Who is reminded of an activity:
+
+1. its responsible member, when one is set and is still an active member with an e-mail address;
+2. otherwise the members of its owner organisation in the partnership who do the work
+   (coordinators, analysts and reporters of that organisation; viewers only read, so they are
+   left out), active and with an e-mail address.
+
+Each coordinator also gets a digest of all the partnership's activities. Every address gets at
+most one message per partnership and run: the coordinators' digest already holds everything,
+so a coordinator who is also responsible for an activity gets the digest only. Partnerships with
+nothing due get no message. Only ids and counts are logged.
 """
 
 from __future__ import annotations
@@ -38,36 +48,72 @@ def due_activities(
     return overdue, due
 
 
+# Members of the owner organisation who are reminded when an activity has no responsible member.
+WORKING_ROLES = (Role.COORDINATOR, Role.ANALYST, Role.REPORTER)
+
+
+def _reachable(partnership: Partnership) -> Any:
+    return Membership.objects.filter(partnership=partnership, user__is_active=True).exclude(
+        user__email=""
+    )
+
+
 def recipients(partnership: Partnership) -> list[str]:
     """The e-mail addresses of the partnership's active coordinators."""
-    emails = (
-        Membership.objects.filter(
-            partnership=partnership, role=Role.COORDINATOR, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
+    emails = _reachable(partnership).filter(role=Role.COORDINATOR)
+    return sorted(set(emails.values_list("user__email", flat=True)))
+
+
+def responsible_addresses(
+    partnership: Partnership, activities: list[Activity]
+) -> dict[str, list[Activity]]:
+    """Each responsible address and the activities it is reminded of (see the module notes)."""
+    members = list(
+        _reachable(partnership).values_list("user_id", "user__email", "role", "organisation_id")
     )
-    return sorted(set(emails))
+    by_user = {user: email for user, email, _role, _org in members}
+    by_org: dict[int, list[str]] = {}
+    for _user, email, role, org in members:
+        if org is not None and role in WORKING_ROLES:
+            by_org.setdefault(org, []).append(email)
+    out: dict[str, list[Activity]] = {}
+    for activity in activities:
+        if activity.responsible_id in by_user:
+            addresses = [by_user[activity.responsible_id]]
+        else:
+            addresses = by_org.get(activity.owner_organisation_id, [])
+        for address in sorted(set(addresses)):
+            out.setdefault(address, []).append(activity)
+    return out
 
 
 def message(
-    partnership: Partnership, overdue: list[Activity], due: list[Activity], days: int
+    partnership: Partnership,
+    overdue: list[Activity],
+    due: list[Activity],
+    days: int,
+    *,
+    personal: bool = False,
 ) -> tuple[str, str]:
-    """The subject and body of the reminder (in the site language)."""
+    """The subject and body of the reminder (in the site language).
+
+    ``personal`` for the message to the people responsible, else the coordinators' digest.
+    """
 
     def line(a: Activity) -> str:
         assert a.deadline is not None
         return f"- {formats.date_format(a.deadline, 'Y-m-d')}: {a.title} ({a.measure.title})"
 
-    subject = _("Samtrygg: %(n)s activities overdue or due soon – %(p)s") % {
-        "n": len(overdue) + len(due),
-        "p": partnership.name,
-    }
-    parts = [
-        _("Hello,"),
-        "",
-        _("Activities in %(p)s that need attention:") % {"p": partnership.name},
-    ]
+    values = {"n": len(overdue) + len(due), "p": partnership.name}
+    if personal:
+        subject = _("Samtrygg: %(n)s of your activities overdue or due soon – %(p)s") % values
+        intro = _(
+            "Activities in %(p)s that you or your organisation are responsible for need attention:"
+        ) % {"p": partnership.name}
+    else:
+        subject = _("Samtrygg: %(n)s activities overdue or due soon – %(p)s") % values
+        intro = _("Activities in %(p)s that need attention:") % {"p": partnership.name}
+    parts = [_("Hello,"), "", intro]
     if overdue:
         parts += ["", _("Past their deadline:")] + [line(a) for a in overdue]
     if due:
@@ -85,7 +131,10 @@ def message(
 
 
 class Command(BaseCommand):
-    help = "E-mail coordinators the activities that are overdue or due within N days."
+    help = (
+        "E-mail the people responsible, and a digest to coordinators, of the activities that "
+        "are overdue or due within N days."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=7, help="Look ahead this many days.")
@@ -104,19 +153,37 @@ class Command(BaseCommand):
         sent = 0
         with translation.override(settings.LANGUAGE_CODE):
             for partnership in partnerships:
-                overdue, due = due_activities(partnership, today, days)
-                to = recipients(partnership)
-                if not (overdue or due) or not to:
-                    continue
-                subject, body = message(partnership, overdue, due, days)
-                for address in to:
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-                    sent += 1
-                log.info(
-                    "reminders partnership=%s overdue=%s due=%s recipients=%s",
-                    partnership.pk,
-                    len(overdue),
-                    len(due),
-                    len(to),
-                )
+                sent += self._remind(partnership, today, days)
         self.stdout.write(_("Sent %(n)s reminder(s).") % {"n": sent})
+
+    def _remind(self, partnership: Partnership, today: date, days: int) -> int:
+        """Send one partnership's reminders; return how many messages went out."""
+        overdue, due = due_activities(partnership, today, days)
+        if not (overdue or due):
+            return 0
+        # One message per address (case-insensitive): the digest wins over a personal one.
+        done: set[str] = set()
+        subject, body = message(partnership, overdue, due, days)
+        for address in recipients(partnership):
+            if address.lower() not in done:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+                done.add(address.lower())
+        personal = 0
+        for address, mine in sorted(responsible_addresses(partnership, overdue + due).items()):
+            if address.lower() in done:
+                continue
+            late = [a for a in mine if a in overdue]
+            soon = [a for a in mine if a not in late]
+            subject, body = message(partnership, late, soon, days, personal=True)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            done.add(address.lower())
+            personal += 1
+        log.info(
+            "reminders partnership=%s overdue=%s due=%s coordinators=%s responsible=%s",
+            partnership.pk,
+            len(overdue),
+            len(due),
+            len(done) - personal,
+            personal,
+        )
+        return len(done)
