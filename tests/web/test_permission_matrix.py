@@ -29,6 +29,10 @@ RULES: dict[str, Rule] = {
     "logout": Rule(everyone(302), method="post"),
     "password_change": Rule(signed_in(200)),
     "password_change_done": Rule(signed_in(200)),
+    "two-factor-setup": Rule(signed_in(200)),
+    # Without an authenticator there is no code to give: sent to set one up.
+    "two-factor-verify": Rule(signed_in(302)),
+    "two-factor-disable": Rule(signed_in(302), method="post"),
     # Members of exactly one partnership are taken straight to it.
     "home": Rule(
         {

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "samtrygg.web",
     "samtrygg.partnerships",
     "samtrygg.areas",
@@ -103,7 +105,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages so that the code page can show them; deny by default (see twofactor).
+    "samtrygg.web.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it sees the outcome of authentication.
@@ -169,6 +174,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): lock an account+address pair after repeated failures.
+# Two-factor sign-in (TOTP): on, everyone must set up an authenticator app before anything else.
+SAMTRYGG_REQUIRE_2FA = env_bool("SAMTRYGG_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Samtrygg"
 AXES_FAILURE_LIMIT = env_int("SAMTRYGG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("SAMTRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,0 +1,154 @@
+"""Two-factor sign-in with TOTP: set-up, the code step at sign-in, throttling, the requirement."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import PASSWORD, World
+
+
+def code(device: TOTPDevice, offset: int = 0) -> str:
+    """The code the app would show (``offset`` steps later)."""
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                 drift=device.drift + offset)  # fmt: skip
+    return f"{value:06d}"
+
+
+def enrolled(world: World, persona: str = "analyst") -> TOTPDevice:
+    device: TOTPDevice = TOTPDevice.objects.create(
+        user=world.users[persona], name="Samtrygg", confirmed=True
+    )
+    return device
+
+
+def sign_in_with_password(client: Any, email: str = "analyst@alfa.test") -> Any:
+    return client.post(reverse("login"), {"username": email, "password": PASSWORD})
+
+
+def start_page(world: World) -> str:
+    return reverse("partnership-start", args=[world.a.slug])
+
+
+def test_setting_up_shows_a_qr_code_and_is_confirmed_by_a_code(
+    world: World, client_for: Any
+) -> None:
+    client = client_for("analyst")
+    page = client.get(reverse("two-factor-setup"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in html and 'class="segno"' in html
+    device = TOTPDevice.objects.get(user=world.users["analyst"])
+    assert not device.confirmed
+    wrong = client.post(reverse("two-factor-setup"), {"code": "000000"})
+    assert wrong.status_code == 400
+    device.refresh_from_db()
+    assert not device.confirmed
+    device.throttle_reset()
+    ok = client.post(reverse("two-factor-setup"), {"code": code(device)})
+    assert ok.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    # The same set-up page now says it is on, and the session counts as verified.
+    assert client.get(start_page(world)).status_code == 200
+
+
+def test_with_an_authenticator_the_password_alone_opens_nothing(world: World, client: Any) -> None:
+    device = enrolled(world)
+    sign_in_with_password(client)
+    target = start_page(world)
+    blocked = client.get(target)
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith(reverse("two-factor-verify"))
+    # Any other page too, including the admin and the plans: deny by default.
+    assert client.get(reverse("plans-home", args=[world.a.slug])).status_code == 302
+    wrong = client.post(reverse("two-factor-verify") + f"?next={target}", {"code": "12345x"})
+    assert wrong.status_code == 400
+    device.throttle_reset()
+    done = client.post(reverse("two-factor-verify"), {"code": code(device), "next": target})
+    assert done.status_code == 302 and done["Location"] == target
+    assert client.get(target).status_code == 200
+
+
+def test_the_code_step_never_redirects_off_site(world: World, client: Any) -> None:
+    device = enrolled(world)
+    sign_in_with_password(client)
+    done = client.post(
+        reverse("two-factor-verify"), {"code": code(device), "next": "https://evil.example/"}
+    )
+    assert done.status_code == 302 and not done["Location"].startswith("https://evil")
+
+
+def test_a_used_code_cannot_be_replayed(world: World, client: Any) -> None:
+    device = enrolled(world)
+    used = code(device)
+    sign_in_with_password(client)
+    assert client.post(reverse("two-factor-verify"), {"code": used}).status_code == 302
+    client.post(reverse("logout"))
+    sign_in_with_password(client)
+    assert client.post(reverse("two-factor-verify"), {"code": used}).status_code == 400
+
+
+def test_wrong_codes_are_throttled(world: World, client: Any) -> None:
+    device = enrolled(world)
+    sign_in_with_password(client)
+    for _ in range(3):
+        client.post(reverse("two-factor-verify"), {"code": "000000"})
+    refused = client.post(reverse("two-factor-verify"), {"code": code(device)})
+    assert refused.status_code == 400
+    assert "Wait" in refused.content.decode() or "Vänta" in refused.content.decode()
+
+
+def test_sign_out_and_language_work_before_the_code(world: World, client: Any) -> None:
+    enrolled(world)
+    sign_in_with_password(client)
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(start_page(world)).status_code == 302  # to the sign-in page now
+    assert reverse("login") in client.get(start_page(world))["Location"]
+
+
+def test_people_without_an_authenticator_are_unaffected_unless_required(
+    world: World, client_for: Any, settings: Any
+) -> None:
+    client = client_for("reporter")
+    assert client.get(start_page(world)).status_code == 200
+    settings.SAMTRYGG_REQUIRE_2FA = True
+    sent = client.get(start_page(world))
+    assert sent.status_code == 302 and sent["Location"].startswith(reverse("two-factor-setup"))
+    assert client.get(reverse("two-factor-setup")).status_code == 200
+
+
+def test_switching_off_needs_a_code_and_is_refused_where_required(
+    world: World, client: Any, settings: Any
+) -> None:
+    device = enrolled(world)
+    sign_in_with_password(client)
+    client.post(reverse("two-factor-verify"), {"code": code(device)})
+    assert client.post(reverse("two-factor-disable"), {"code": "000000"}).status_code == 400
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    settings.SAMTRYGG_REQUIRE_2FA = True
+    device.throttle_reset()
+    time.sleep(0)  # the next code is the same step; the last one is used, so take the next
+    client.post(reverse("two-factor-disable"), {"code": code(device, offset=1)})
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    settings.SAMTRYGG_REQUIRE_2FA = False
+    device.refresh_from_db()
+    off = client.post(reverse("two-factor-disable"), {"code": code(device, offset=1)})
+    assert off.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.users["analyst"]).exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "viewer"])
+def test_the_public_page_stays_open_before_the_code(
+    world: World, client: Any, persona: str
+) -> None:
+    enrolled(world, persona)
+    sign_in_with_password(client, f"{persona}@alfa.test")
+    response = client.get(reverse("public-page", args=[world.a.slug]))
+    assert response.status_code in (200, 404)  # 404: nothing published; never a redirect
