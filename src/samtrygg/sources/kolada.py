@@ -41,16 +41,15 @@ The KPI's title is not part of a data answer: pass ``kpi_title``, or the saved a
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.jsonfile import load_json
 
 __all__ = [
     "RIKET",
@@ -169,26 +168,12 @@ def region_for_code(code: str) -> tuple[str, str, str] | None:
 
 
 def _load(data: bytes | str | os.PathLike[str]) -> Any:
-    if isinstance(data, (str, os.PathLike)):
-        try:
-            raw = Path(data).read_bytes()
-        except OSError as exc:
-            raise SourceError(f"The file {str(data)!r} cannot be read ({exc.strerror}).") from None
-    else:
-        raw = bytes(data)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if not raw.strip():
-        raise SourceError("The file is empty; save Kolada's JSON answer and try again.")
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise SourceError("The file is not UTF-8 JSON; Kolada's API answers in UTF-8.") from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "save Kolada's answer as it is, without editing it."
-        ) from None
+    return load_json(
+        data,
+        encoding_hint="Kolada's API answers in UTF-8.",
+        json_hint="save Kolada's answer as it is, without editing it",
+        empty_hint="save Kolada's JSON answer and try again.",
+    )
 
 
 def kpi_titles(metadata: bytes | str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
@@ -296,6 +281,7 @@ def read_kolada(
 
     Examples
     --------
+    >>> import json
     >>> answer = {"count": 1, "values": [{"kpi": "N07403", "municipality": "1883",
     ...   "period": 2023, "values": [{"gender": "T", "count": 1, "status": "", "value": 1234.5},
     ...                              {"gender": "K", "count": 1, "status": "", "value": None}]}]}

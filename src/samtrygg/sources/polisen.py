@@ -10,7 +10,6 @@ the latest events while keeping to the police's rules for open data.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from samtrygg.sources.errors import FetchError, RowError, SourceError
+from samtrygg.sources.jsonfile import load_json
 
 try:  # POSIX; elsewhere the state file alone keeps the budget (one process at a time)
     import fcntl
@@ -149,26 +149,7 @@ class PolisenResult:
 
 
 def _load(data: bytes | str | os.PathLike[str]) -> Any:
-    if isinstance(data, (str, os.PathLike)):
-        try:
-            raw = Path(data).read_bytes()
-        except OSError as exc:
-            raise SourceError(f"The file {str(data)!r} cannot be read ({exc.strerror}).") from None
-    else:
-        raw = bytes(data)
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise SourceError(f"The gzip file is damaged ({exc}); download it again.") from None
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise SourceError("The file is not UTF-8 JSON; the police API returns UTF-8.") from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
+    return load_json(data, encoding_hint="the police API returns UTF-8.")
 
 
 def _published(text: str) -> datetime | None:
