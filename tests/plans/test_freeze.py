@@ -20,12 +20,11 @@ from samtrygg.plans.models import (
     DocumentStatus,
     Evidence,
     FrozenError,
-    Goal,
-    Indicator,
     Measure,
     Problem,
 )
 from tests.conftest import World
+from tests.plans.helpers import measurable_goal
 
 ADOPTION = {
     "decision_body": "Kommunstyrelsen",
@@ -39,24 +38,7 @@ def complete_measure(world: World, title: str = "Belysning vid skolan") -> Measu
     problem = Problem.objects.create(partnership=world.a, title=f"Problem för {title}")
     cause = Cause.objects.create(problem=problem, description="Mörk skolgård", kind="situational")
     Evidence.objects.create(cause=cause, kind="survey", reference="Enkät 2025")
-    goal = Goal.objects.create(
-        partnership=world.a,
-        problem=problem,
-        statement="Halvera klotter",
-        owner=world.kommun,
-        follow_up_date=date(2027, 6, 1),
-    )
-    Indicator.objects.create(
-        goal=goal,
-        name="Anmält klotter",
-        unit="antal",
-        source="EST",
-        frequency="yearly",
-        baseline_value=40,
-        baseline_date=date(2026, 1, 1),
-        target_value=20,
-        target_date=date(2027, 12, 31),
-    )
+    goal = measurable_goal(world, problem, "Halvera klotter")
     measure = Measure.objects.create(
         partnership=world.a, title=title, kind="situational", horizon="short"
     )

@@ -25,6 +25,7 @@ from samtrygg.plans.models import (
     SourceEntry,
 )
 from tests.conftest import World
+from tests.plans.helpers import measurable_goal
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -46,23 +47,8 @@ def _complete_plan(world: World) -> ActionPlan:
     Evidence.objects.create(
         cause=cause, kind="picture", reference="/alfa/picture/?category=klotter"
     )
-    goal = Goal.objects.create(
-        partnership=world.a,
-        problem=problem,
-        statement="Halvera klotter vid skolan",
-        owner=world.kommun,
-        follow_up_date=date(2027, 6, 1),
-    )
-    Indicator.objects.create(
-        goal=goal,
-        name="Anmält klotter",
-        unit="antal per tertial",
-        source="EST",
-        frequency="tertial",
-        baseline_value=40,
-        baseline_date=date(2026, 1, 1),
-        target_value=20,
-        target_date=date(2027, 12, 31),
+    goal = measurable_goal(
+        world, problem, "Halvera klotter vid skolan", unit="antal per tertial", frequency="tertial"
     )
     measure = Measure.objects.create(
         partnership=world.a, title="Belysning på skolgården", kind="situational", horizon="short"

@@ -26,6 +26,7 @@ from samtrygg.plans.models import (
     SourceEntry,
 )
 from tests.conftest import World
+from tests.plans.helpers import measurable_goal
 
 ADOPTION = {
     "decision_body": "Kommunstyrelsen",
@@ -72,24 +73,7 @@ def _lagesbild(world: World, status: str = DocumentStatus.DRAFT, **fields: Any) 
 
 def _plan_with_measure_without_cause(world: World) -> tuple[ActionPlan, Measure]:
     problem = Problem.objects.create(partnership=world.a, title="Klotter")
-    goal = Goal.objects.create(
-        partnership=world.a,
-        problem=problem,
-        statement="Mindre klotter",
-        owner=world.kommun,
-        follow_up_date=date(2027, 6, 1),
-    )
-    Indicator.objects.create(
-        goal=goal,
-        name="Anmält klotter",
-        unit="antal",
-        source="EST",
-        frequency="yearly",
-        baseline_value=40,
-        baseline_date=date(2026, 1, 1),
-        target_value=20,
-        target_date=date(2027, 12, 31),
-    )
+    goal = measurable_goal(world, problem, "Mindre klotter")
     measure = Measure.objects.create(
         partnership=world.a, title="Fler papperskorgar", kind="situational", horizon="short"
     )
