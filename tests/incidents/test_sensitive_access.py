@@ -106,3 +106,23 @@ def test_the_log_page_is_for_coordinators_and_names_who_saw_what(
     assert sensitive.description not in html or not sensitive.description
     assert client_for("analyst").get(url).status_code == 403
     assert client_for("outsider").get(url).status_code == 404
+
+
+def test_the_log_is_paged_newest_first(
+    world: Any, client_for: Any, categories: dict[str, Category]
+) -> None:
+    sensitive = make(world, categories["våld/hot"], world.school)
+    for _ in range(30):
+        SensitiveAccess.objects.create(
+            partnership=world.a,
+            user=world.users["analyst"],
+            action="read",
+            incident_ids=[sensitive.pk],
+            count=1,
+        )
+    url = reverse("incidents-access-log", args=[world.a.slug])
+    client = client_for("coordinator")
+    first = client.get(url)
+    assert len(first.context["page"].object_list) == 25
+    assert "Sida 1 av 2" in first.content.decode()
+    assert len(client.get(url + "?page=2").context["page"].object_list) == 5
