@@ -29,6 +29,58 @@ class DocumentStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+# Agreement statuses in force (agreements.models.AgreementStatus; named here as strings because
+# the agreements app builds on this one).
+AGREEMENT_IN_FORCE = ("signed", "published")
+
+
+class FrozenContent(models.Model):
+    """A plan object whose content is frozen while a document in force shows it.
+
+    The adopted action plan shows its measures' causes, goals and the goals' indicators; a
+    signed or published agreement shows its problems with their cause trees, its goals with their
+    indicators and its promises' indicators. While such a document is in force their content
+    cannot change and nothing can be added under them (a new version of the document is made
+    instead). Follow-up (indicator values, notes, evidence) goes on.
+    """
+
+    class Meta:
+        abstract = True
+
+    def frozen_by(self) -> str | None:
+        """The document in force that shows this object, in words, or None."""
+        raise NotImplementedError
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        document = self.frozen_by()
+        if document is not None and (self.pk is None or self._content_changed()):
+            raise FrozenError(
+                _(
+                    "“%(name)s” is part of %(document)s and cannot be changed or added to; "
+                    "make a new version of it."
+                )
+                % {"name": str(self)[:80], "document": document}
+            )
+        super().save(*args, **kwargs)
+
+    def _content_changed(self) -> bool:
+        fields = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "auto_now_add", False)
+        ]
+        stored = type(self)._default_manager.filter(pk=self.pk).values(*fields).first()
+        return stored is None or any(stored[f] != getattr(self, f) for f in fields)
+
+
+def _in_adopted_plan(measures: Any) -> bool:
+    return bool(measures.filter(plans__status=DocumentStatus.ADOPTED).exists())
+
+
+ADOPTED_PLAN = _("the adopted action plan")
+SIGNED_AGREEMENT = _("the signed collaboration agreement")
+
+
 class AdoptedDocument(models.Model):
     """A versioned document adopted by a decision body (lägesbild, action plan)."""
 
@@ -129,7 +181,7 @@ class SourceEntry(models.Model):
         ordering = ["-used", "name"]
 
 
-class Problem(models.Model):
+class Problem(FrozenContent):
     """A prioritised problem: what, where, when, who is affected."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="problems")
@@ -151,6 +203,11 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def frozen_by(self) -> str | None:
+        if self.pk is not None and self.agreements.filter(status__in=AGREEMENT_IN_FORCE).exists():
+            return str(SIGNED_AGREEMENT)
+        return None
+
 
 class CauseKind(models.TextChoices):
     SITUATIONAL = "situational", _("Situational")
@@ -167,7 +224,7 @@ class SatMechanism(models.TextChoices):
     CAUSE_OF_CAUSES = "cause_of_causes", _("A cause of the causes (social conditions)")
 
 
-class Cause(models.Model):
+class Cause(FrozenContent):
     """A node of a problem's cause tree."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="causes")
@@ -187,6 +244,19 @@ class Cause(models.Model):
     def __str__(self) -> str:
         return self.description[:80]
 
+    def frozen_by(self) -> str | None:
+        # The agreement prints its problems' whole cause trees, so new causes are refused too.
+        if (
+            self.problem_id is not None
+            and Problem.objects.filter(
+                pk=self.problem_id, agreements__status__in=AGREEMENT_IN_FORCE
+            ).exists()
+        ):
+            return str(SIGNED_AGREEMENT)
+        if self.pk is not None and _in_adopted_plan(self.measures.all()):
+            return str(ADOPTED_PLAN)
+        return None
+
 
 class Evidence(models.Model):
     """What supports a cause: a saved picture view, a survey result, a dialogue note …"""
@@ -204,7 +274,7 @@ class Evidence(models.Model):
     note = models.TextField(_("note"), blank=True)
 
 
-class Goal(models.Model):
+class Goal(FrozenContent):
     """A SMART goal for a problem."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
@@ -218,8 +288,21 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.statement[:80]
 
+    def frozen_by(self) -> str | None:
+        return _goal_frozen_by(self.pk)
 
-class Indicator(models.Model):
+
+def _goal_frozen_by(goal_id: int | None) -> str | None:
+    if goal_id is None:
+        return None
+    if _in_adopted_plan(Measure.objects.filter(goals=goal_id)):
+        return str(ADOPTED_PLAN)
+    if Goal.objects.filter(pk=goal_id, agreements__status__in=AGREEMENT_IN_FORCE).exists():
+        return str(SIGNED_AGREEMENT)
+    return None
+
+
+class Indicator(FrozenContent):
     """How a goal is measured: baseline, target, unit, source, frequency and date.
 
     An indicator with a category (and optionally an area) is computed from the incidents; the
@@ -262,6 +345,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def frozen_by(self) -> str | None:
+        # A new indicator under a frozen goal is refused too: the document shows them all.
+        document = _goal_frozen_by(self.goal_id)
+        if (
+            document is None
+            and self.pk is not None
+            and self.promises.filter(agreement__status__in=AGREEMENT_IN_FORCE).exists()
+        ):
+            document = str(SIGNED_AGREEMENT)
+        return document
 
 
 class IndicatorValue(models.Model):
@@ -441,13 +535,29 @@ class Activity(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         frozen = self._frozen_measure()
-        if frozen is not None:
+        # A signed promise names its activities and their deadlines: the same fields freeze.
+        promised = (
+            self.pk is not None
+            and self.promises.filter(agreement__status__in=AGREEMENT_IN_FORCE).exists()
+        )
+        if frozen is not None or promised:
             stored = (
                 Activity.objects.filter(pk=self.pk).values(*ACTIVITY_PLAN_FIELDS).first()
                 if self.pk is not None
                 else None
             )
-            if stored is None or any(stored[f] != getattr(self, f) for f in ACTIVITY_PLAN_FIELDS):
+            changed = stored is None or any(
+                stored[f] != getattr(self, f) for f in ACTIVITY_PLAN_FIELDS
+            )
+            if changed and frozen is None:
+                raise FrozenError(
+                    _(
+                        "“%(name)s” is part of %(document)s and cannot be changed or added to; "
+                        "make a new version of it."
+                    )
+                    % {"name": self.title[:80], "document": SIGNED_AGREEMENT}
+                )
+            if changed and frozen is not None:
                 raise FrozenError(
                     _(
                         "The measure “%(title)s” is part of the adopted action plan: its "

@@ -134,6 +134,27 @@ def _save(request: HttpRequest, access: Access, form: Any, action: str) -> Any:
     return obj
 
 
+def _save_unless_frozen(request: HttpRequest, access: Access, form: Any, action: str) -> bool:
+    """Save like :func:`_save`; if a document in force shows the object, put why on the form."""
+    try:
+        _save(request, access, form, action)
+    except FrozenError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def _frozen_note(obj: Any) -> str | None:
+    """Said above the form of an object that a document in force shows."""
+    document = obj.frozen_by()
+    if document is None:
+        return None
+    return _(
+        "This is part of %(document)s: it can be read here but not changed. Changes are made "
+        "in a new version of the document."
+    ) % {"document": document}
+
+
 def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
     """Figures as shown: counts 1..k−1 hidden from those who see aggregates only."""
     if exact:
@@ -423,10 +444,14 @@ def problem_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     problem = _problem(access, pk)
     form = ProblemForm(request.POST or None, instance=problem, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, pk])
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "edited")
+    ):
         return redirect(url)
-    return _form_page(request, access, form, _("Edit the problem"), url)
+    note = _frozen_note(problem)
+    return _form_page(request, access, form, _("Edit the problem"), url, note=note)
 
 
 def _tree(causes: list[Cause]) -> list[tuple[Cause, list[Any]]]:
@@ -469,10 +494,14 @@ def cause_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     problem = _problem(access, pk)
     form = CauseForm(request.POST or None, problem=problem, initial=request.GET.dict())
     url = reverse("problem-detail", args=[slug, pk]) + "#causes"
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "created")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "created")
+    ):
         return redirect(url)
-    return _form_page(request, access, form, _("Add a cause"), url)
+    note = _frozen_note(Cause(problem=problem))
+    return _form_page(request, access, form, _("Add a cause"), url, note=note)
 
 
 @login_required
@@ -481,10 +510,14 @@ def cause_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
     form = CauseForm(request.POST or None, instance=cause, problem=cause.problem)
     url = reverse("problem-detail", args=[slug, cause.problem_id]) + "#causes"
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "edited")
+    ):
         return redirect(url)
-    return _form_page(request, access, form, _("Edit the cause"), url)
+    note = _frozen_note(cause)
+    return _form_page(request, access, form, _("Edit the cause"), url, note=note)
 
 
 @login_required
@@ -531,10 +564,14 @@ def goal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
     form = GoalForm(request.POST or None, instance=goal, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, goal.problem_id]) + "#goals"
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "edited")
+    ):
         return redirect(url)
-    return _form_page(request, access, form, _("Edit the goal"), url)
+    note = _frozen_note(goal)
+    return _form_page(request, access, form, _("Edit the goal"), url, note=note)
 
 
 @login_required
@@ -553,10 +590,14 @@ def indicator_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST or None, instance=Indicator(goal=goal), partnership=access.partnership
     )
     url = reverse("problem-detail", args=[slug, goal.problem_id]) + f"#goal-{goal.pk}"
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "created")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "created")
+    ):
         return redirect(url)
-    return _form_page(request, access, form, _("Add an indicator"), url)
+    note = _frozen_note(goal)
+    return _form_page(request, access, form, _("Add an indicator"), url, note=note)
 
 
 def _indicator(access: Access, pk: int) -> Indicator:
@@ -571,10 +612,14 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     indicator = _indicator(access, pk)
     form = IndicatorForm(request.POST or None, instance=indicator, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, indicator.goal.problem_id])
-    if request.method == "POST" and form.is_valid():
-        _save(request, access, form, "edited")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, "edited")
+    ):
         return redirect(url + f"#goal-{indicator.goal_id}")
-    return _form_page(request, access, form, _("Edit the indicator"), url)
+    note = _frozen_note(indicator)
+    return _form_page(request, access, form, _("Edit the indicator"), url, note=note)
 
 
 @login_required
