@@ -90,3 +90,29 @@ def test_the_plans_navigation_links_to_reference_data(world: World, client_for: 
     assert reverse("reference-list", args=["alfa"]) in html
     html = client_for("reporter").get(reverse("plans-home", args=["alfa"])).content.decode()
     assert reverse("reference-list", args=["alfa"]) not in html
+
+
+def test_the_chart_is_valid_svg_with_numeric_coordinates_in_swedish(
+    world: World, client_for: Any
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    import_reference(world.a, kolada_answer(KARLSKOGA), "a.json", "kolada", None, name="V")
+    html = client_for("coordinator").get(reverse("reference-list", args=["alfa"])).content
+    text = html.decode()
+    assert 'lang="sv"' in text  # the interface's default language writes decimal commas
+    svg = ET.fromstring(text[text.index("<svg") : text.index("</svg>") + 6])
+    numbers = [
+        float(value)
+        for element in svg.iter()
+        for name, value in element.attrib.items()
+        if name in {"x", "y", "x1", "y1", "x2", "y2", "cx", "cy"}
+    ]
+    assert numbers and all(0 <= n <= 2000 for n in numbers)
+    lines = [el for el in svg.iter() if el.tag.endswith("polyline")]
+    assert lines
+    for line in lines:
+        for point in line.get("points", "").split():
+            assert len([float(c) for c in point.split(",")]) == 2
+    years = [t.text for t in svg.iter() if t.tag.endswith("text") and (t.text or "").isdigit()]
+    assert {"2022", "2023", "2024"} <= set(years)
