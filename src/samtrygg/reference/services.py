@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,6 +218,21 @@ _W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 640, 260, 64, 150, 16, 32
 _COLOURS = ("#1b5e9f", "#b3541e", "#2e7d32", "#6a1b9a", "#455a64", "#ad1457", "#00838f")
 
 
+def _nice_ceiling(value: float) -> float:
+    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) ≥ ``value``.
+
+    >>> _nice_ceiling(1302.0), _nice_ceiling(0.0), _nice_ceiling(87.0)
+    (1400.0, 1.0, 100.0)
+    """
+    if value <= 0:
+        return 1.0
+    magnitude = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 1.4, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * magnitude >= value * (1 - 1e-12):
+            return round(step * magnitude, 10)
+    return 10 * magnitude
+
+
 def chart(tab: dict[str, Any], max_lines: int = 7) -> dict[str, Any] | None:
     """Line-chart geometry for the first ``max_lines`` regions of :func:`table`.
 
@@ -229,7 +245,7 @@ def chart(tab: dict[str, Any], max_lines: int = 7) -> dict[str, Any] | None:
     values = [v for r in rows for v in r["values"] if v is not None]
     if not values:
         return None
-    top = max(values) * 1.1 or 1.0
+    top = _nice_ceiling(max(values) * 1.05)
     width = _W - _LEFT - _RIGHT
     height = _H - _TOP - _BOTTOM
 
@@ -259,10 +275,7 @@ def chart(tab: dict[str, Any], max_lines: int = 7) -> dict[str, Any] | None:
     for line in sorted(lines, key=lambda ln: ln["label_y"]):
         line["label_y"] = max(line["label_y"], previous + 12)
         previous = line["label_y"]
-    ticks = [
-        {"y": y(top * f / 1.1), "label": formats.number_format(top * f / 1.1, 0)}
-        for f in (0, 0.55, 1.1)
-    ]
+    ticks = [{"y": y(top * f), "label": formats.number_format(top * f, 0)} for f in (0, 0.5, 1)]
     return {
         "width": _W,
         "height": _H,
