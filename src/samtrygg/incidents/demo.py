@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.importing import BATCH, assign_areas
-from samtrygg.incidents.models import Incident, IncidentArea, Source
+from samtrygg.incidents.models import Category, Incident, IncidentArea, RetentionAction, Source
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources.synthetic import DEMO_ORGANISATIONS, generate_incidents
 
@@ -47,6 +47,12 @@ def load_demo_incidents(
         demo.delete()
 
     categories = {c.name: c for c in seed_categories(partnership) if c.retired_at is None}
+    # The demo shows how sensitive categories are protected (DOMAIN.md §11): the details of
+    # violence and threats only for analysts and coordinators, every look logged, and the
+    # details anonymised after three years.
+    Category.objects.filter(pk=categories["våld/hot"].pk).update(
+        is_sensitive=True, retention_months=36, retention_action=RetentionAction.ANONYMISE
+    )
     organisations = {
         o.slug: o
         for o in Organisation.objects.filter(partnership=partnership, slug__in=DEMO_ORGANISATIONS)
