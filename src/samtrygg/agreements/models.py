@@ -2,12 +2,15 @@
 
 An agreement goes draft → partner review → signed (when every party has signed) → published,
 and is superseded by a newer published version. Once signed it is frozen: any change raises
-:class:`samtrygg.plans.models.FrozenError`; a change is made in a new version instead.
+:class:`samtrygg.plans.models.FrozenError`; a change is made in a new version instead. What was
+signed is kept as an :class:`ArchivedDocument` (Word and PDF, made when the last party signs),
+because the problems, goals and activities the document shows live in the plans app.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -266,6 +269,83 @@ class Signature(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._check_open()
         return super().delete(*args, **kwargs)
+
+
+class ArchiveFormat(models.TextChoices):
+    DOCX = "docx", _("Word (docx)")
+    PDF = "pdf", _("PDF")
+
+
+def _archive_frozen() -> FrozenError:
+    return FrozenError(_("The archived copy of a signed agreement cannot be changed or deleted."))
+
+
+class ArchivedDocumentQuerySet(models.QuerySet["ArchivedDocument"]):
+    """Append-only: bulk updates and deletes are refused too.
+
+    Deleting the agreement's partnership (or, for the demo, the agreements themselves through a
+    queryset) still removes the copies: Django's cascade deletes them with raw SQL queries and
+    does not call this queryset's ``delete``.
+    """
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise _archive_frozen()
+
+    def delete(self) -> NoReturn:
+        raise _archive_frozen()
+
+
+class ArchivedDocument(models.Model):
+    """The document exactly as signed, stored once per format: what the municipality files.
+
+    Made by :func:`samtrygg.agreements.archive.archive_agreement` in the transaction in which
+    the last party signs. Its bytes never change; ``sha256`` lets a registrar check a file.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="archived_documents"
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ArchiveFormat.choices)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("archived"), auto_now_add=True)
+
+    objects = ArchivedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "format"], name="agreement_archive_format_unique"
+            )
+        ]
+        verbose_name = _("archived agreement document")
+        verbose_name_plural = _("archived agreement documents")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} [{self.format}] {self.sha256[:12]}"
+
+    @property
+    def short_sha256(self) -> str:
+        """The first 12 hex digits: enough to compare by eye with a filed copy."""
+        return self.sha256[:12]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or (
+            self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists()
+        ):
+            raise _archive_frozen()
+        status = (
+            Agreement.objects.filter(pk=self.agreement_id).values_list("status", flat=True).first()
+        )
+        if status not in FROZEN_STATUSES:
+            raise FrozenError(_("Only a signed agreement can be archived."))
+        # Computed here, never given: the stored hash always matches the stored bytes.
+        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise _archive_frozen()
 
 
 class Comment(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtrygg.agreements.archive import archive_agreement
 from samtrygg.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -93,7 +94,12 @@ def reopen(agreement: Agreement, actor: Any) -> Agreement:
 
 @transaction.atomic
 def sign(agreement: Agreement, party: Party, access: Access, user: Any) -> Signature:
-    """Sign for ``party``; the agreement becomes signed when every party has signed."""
+    """Sign for ``party``; the agreement becomes signed when every party has signed.
+
+    The last signature also archives the Word and PDF documents as signed, in the same
+    transaction: if rendering fails, nobody's signature is recorded and the agreement stays
+    under review.
+    """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if party.agreement_id != agreement.pk:
         raise AgreementError(_("That party is not part of this agreement."))
@@ -119,7 +125,14 @@ def sign(agreement: Agreement, party: Party, access: Access, user: Any) -> Signa
     if not agreement.parties.filter(signature__isnull=True).exists():
         agreement.status = AgreementStatus.SIGNED
         agreement.save(update_fields=["status", "updated_at"])
-        record(agreement.partnership_id, user, agreement, "fully_signed")
+        archived = archive_agreement(agreement)
+        record(
+            agreement.partnership_id,
+            user,
+            agreement,
+            "fully_signed",
+            archived={a.format: a.sha256 for a in archived},
+        )
     return signature
 
 

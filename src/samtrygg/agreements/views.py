@@ -13,9 +13,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samtrygg.agreements import documents, services
+from samtrygg.agreements import archive, documents, services
 from samtrygg.agreements.forms import AgreementForm, CommentForm, PartyForm, PromiseForm
-from samtrygg.agreements.models import Agreement, Party, Promise
+from samtrygg.agreements.models import (
+    Agreement,
+    ArchivedDocument,
+    ArchiveFormat,
+    Party,
+    Promise,
+)
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.plans.services import record
@@ -75,9 +81,16 @@ def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     parties = list(agreement.parties.select_related("organisation", "signature"))
     for party in parties:
         party.may_sign = services.may_sign(access, party)  # type: ignore[attr-defined]
+    archived = {
+        a.format: a for a in ArchivedDocument.objects.filter(agreement=agreement).defer("content")
+    }
     context = {
         "access": access,
         "agreement": agreement,
+        # For a signed version: the stored copy per format (None: served from current data).
+        "archive": [(f.label, archived.get(f.value)) for f in ArchiveFormat]
+        if agreement.is_frozen
+        else [],
         "content": documents.document_content(agreement, get_language()),
         "promises": agreement.promises.prefetch_related("activities__owner_organisation"),
         "parties": parties,
@@ -275,9 +288,12 @@ def agreement_download(request: HttpRequest, slug: str, pk: int, fmt: str) -> Ht
     agreement = _agreement(access, pk)
     if fmt not in FORMATS:
         raise Http404(_("Choose Word (docx) or PDF."))
-    build = documents.build_docx if fmt == "docx" else documents.build_pdf
-    data = build(agreement, get_language())
+    # A signed version is served as archived when it was signed (same bytes, same SHA-256);
+    # a draft, or a version signed before archiving existed, is rendered from current data.
+    data, archived = archive.document_bytes(agreement, fmt, get_language())
     response = HttpResponse(data, content_type=FORMATS[fmt])
     name = f"samverkansoverenskommelse-{access.partnership.slug}-v{agreement.version}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if archived is not None:
+        response["X-Content-SHA256"] = archived.sha256
     return response

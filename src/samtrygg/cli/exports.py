@@ -1,12 +1,16 @@
 """``samtrygg export agreement``: the collaboration agreement as Word or PDF.
 
-It exports the newest signed or published version, else the newest draft, and says which.
-Exit status 0 on success, 2 (one plain sentence) for an unknown partnership or no agreement.
+It exports the newest signed or published version, else the newest draft, and says which. A
+signed version is written as archived when it was signed (the same bytes and SHA-256 as the web
+download, in Swedish whatever ``--language`` says); a version signed before archiving existed is
+rendered from current data, with a warning on stderr. Exit status 0 on success, 2 (one plain
+sentence) for an unknown partnership or no agreement.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -34,7 +38,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
     from samtrygg.web.serve import prepare_database
 
     prepare_database()
-    from samtrygg.agreements import documents
+    from samtrygg.agreements.archive import ARCHIVE_LANGUAGE, document_bytes
     from samtrygg.agreements.models import Agreement
     from samtrygg.partnerships.models import Partnership
 
@@ -50,8 +54,8 @@ def _run_agreement(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if not output.parent.is_dir():
         raise CommandError(f"The folder {str(output.parent)!r} does not exist; create it first.")
-    build = documents.build_docx if args.format == "docx" else documents.build_pdf
-    output.write_bytes(build(agreement, args.language))
+    data, archived = document_bytes(agreement, args.format, args.language)
+    output.write_bytes(data)
     which = {
         "published": "the published",
         "signed": "the signed",
@@ -61,4 +65,18 @@ def _run_agreement(args: argparse.Namespace) -> int:
         f"Wrote {which} agreement {agreement.title!r}, version {agreement.version} "
         f"({agreement.status}), to {output}."
     )
+    if archived is not None:
+        print(f"It is the archived copy as signed; SHA-256 {archived.sha256}.")
+        if args.language != ARCHIVE_LANGUAGE:
+            print(
+                f"Warning: the archived copy is in Swedish, as signed; --language "
+                f"{args.language} applies only to drafts.",
+                file=sys.stderr,
+            )
+    elif agreement.is_frozen:
+        print(
+            f"Warning: version {agreement.version} has no archived copy (signed before archiving "
+            "existed); it was generated from current data, which may differ from what was signed.",
+            file=sys.stderr,
+        )
     return 0
