@@ -218,7 +218,7 @@ def _reference_p(sample: np.ndarray, obs: float, alternative: str) -> float:
     "alternative", ["two-sided", "equal-tailed", "greater", "lesser", "directed", "folded"]
 )
 def test_histogram_p_values_equal_the_definitions_on_the_expanded_sample(alternative: str) -> None:
-    from samtrygg.analysis.hotspots import _histogram_p
+    from samtrygg.analysis._permutation import _histogram_p
     from samtrygg.analysis.multiple_testing import check_alternative
 
     rng = np.random.default_rng(21)

@@ -17,8 +17,9 @@ from scipy import stats
 
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.geo import Grid
-from samtrygg.analysis.hotspots import gi_star, grid_weights
+from samtrygg.analysis.hotspots import gi_star
 from samtrygg.analysis.multiple_testing import adjust_p_values
+from samtrygg.analysis.weights import grid_weights
 
 __all__ = [
     "HotspotClassification",
@@ -263,7 +264,7 @@ def hotspot_classify(
         Counts of shape (T, n_rows, n_cols) (see :func:`hotspot_cube`) or (T, n) with
         ``weights``.
     weights : (n, n) matrix, optional
-        Neighbours for Gi* (e.g. :func:`~samtrygg.analysis.hotspots.distance_weights` with
+        Neighbours for Gi* (e.g. :func:`~samtrygg.analysis.weights.distance_weights` with
         ``nb_dist``); binary, the cell itself added. Default: ``neighbourhood`` on the grid.
     critical_p, hotspot_prop, persistent_prop, recent_prop : float
         sfhotspot ``hotspot_classify_params`` defaults.

@@ -31,6 +31,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from samtrygg.analysis import disclosure, trends
+from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.analysis.geo import SWEREF99TM, to_lonlat, to_metric
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
@@ -436,13 +437,13 @@ def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[He
     used = 0
     if total:
         # One entry per incident (np.repeat) so that the library's profiles apply unchanged.
-        cycle = trends.annual_cycle(np.repeat(start, n), start=first, end=last, max_days=0.0)
+        cycle = annual_cycle(np.repeat(start, n), start=first, end=last, max_days=0.0)
         month_weekday = cycle.month_weekday.astype(float)
         short = is_exact & (end >= start) & (end - start <= np.timedelta64(48, "h"))
         if short.any():
             # Hour buckets stand for their middle, so a window keeps its length in hours.
             half = np.timedelta64(30, "m")
-            hours = trends.annual_cycle(
+            hours = annual_cycle(
                 np.repeat(start[short] + half, n[short]),
                 np.repeat(end[short] + half, n[short]),
                 start=first,

@@ -22,6 +22,7 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from samtrygg.analysis import trends
+from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
@@ -118,9 +119,7 @@ def _profile(qs: Any, first: date, last: date) -> tuple[list[int], list[int]]:
     if not utc:
         return [0] * 12, [0] * 7
     naive = np.array([t.replace(tzinfo=None) for t in utc], dtype="datetime64[s]")
-    cycle = trends.annual_cycle(
-        trends.to_local_time(naive), start=first.isoformat(), end=last.isoformat()
-    )
+    cycle = annual_cycle(trends.to_local_time(naive), start=first.isoformat(), end=last.isoformat())
     return [int(n) for n in cycle.month_counts], [int(n) for n in cycle.weekday_counts]
 
 
@@ -131,7 +130,7 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
        period and in the same length of time just before it.
     2. Each category and area is tested with the Poisson E-test (exposure in days,
        ``trends.compare_counts``); Holm's correction runs within each table.
-    3. The month and weekday profile of the period comes from ``trends.annual_cycle``.
+    3. The month and weekday profile of the period comes from ``cycle.annual_cycle``.
     """
     days = (last - first).days + 1
     prev_last = first - timedelta(days=1)
