@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -126,6 +126,71 @@ def public_agreement(agreement: Agreement) -> PublicAgreement:
             for s in signatures
         ],
     )
+
+
+@dataclass(frozen=True)
+class PublicVersion:
+    """One published version of the agreement and how its public promises changed."""
+
+    version: int
+    title: str
+    period_start: date
+    period_end: date
+    published_on: date | None
+    current: bool
+    first: bool
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+
+def _promise_label(key: tuple[str, int]) -> str:
+    return f"{key[0]} ({key[1]})"
+
+
+def version_history(partnership: Partnership) -> list[PublicVersion]:
+    """Every version that was published, newest first, with its promises' changes.
+
+    DOMAIN.md §11 asks for a public version history of published agreements and promises. Only
+    versions that were published count (a superseded version that never was is left out), and
+    only the promises marked for the public page are compared, by focus area and year.
+    """
+    versions = (
+        Agreement.objects.filter(partnership=partnership)
+        .filter(
+            Q(status=AgreementStatus.PUBLISHED)
+            | Q(status=AgreementStatus.SUPERSEDED, published_at__isnull=False)
+        )
+        .order_by("version")
+        .prefetch_related("promises")
+    )
+    history: list[PublicVersion] = []
+    previous: dict[tuple[str, int], str] | None = None
+    for agreement in versions:
+        promises = {(p.focus_area, p.year): p.text for p in agreement.promises.all() if p.published}
+        old = previous or {}
+        history.append(
+            PublicVersion(
+                version=agreement.version,
+                title=agreement.title,
+                period_start=agreement.period_start,
+                period_end=agreement.period_end,
+                published_on=(
+                    timezone.localtime(agreement.published_at).date()
+                    if agreement.published_at
+                    else None
+                ),
+                current=agreement.status == AgreementStatus.PUBLISHED,
+                first=previous is None,
+                added=[]
+                if previous is None
+                else [_promise_label(k) for k in promises if k not in old],
+                changed=[_promise_label(k) for k in promises if k in old and old[k] != promises[k]],
+                removed=[_promise_label(k) for k in old if k not in promises],
+            )
+        )
+        previous = promises
+    return history[::-1]
 
 
 def _update_text(activities: list[PublicActivity]) -> str:

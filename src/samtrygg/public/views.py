@@ -26,6 +26,7 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
             agreement=services.public_agreement(agreement),
             promises=services.public_promises(partnership),
             statistics=services.public_statistics(partnership),
+            history=services.version_history(partnership),
             hidden_marker=services.HIDDEN,
         )
     return render(request, "public/public_page.html", context)
