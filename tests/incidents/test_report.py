@@ -393,3 +393,22 @@ def test_category_of_another_partnership_is_refused(
     foreign = seed_categories(world.b)[0]
     client_for("reporter").post(url(world), post_data(event(foreign)))
     assert not Incident.objects.exists()
+
+
+def test_a_reporter_is_limited_to_a_number_of_reports_an_hour(
+    world: Any, client_for: Any, settings: Any
+) -> None:
+    settings.REPORTS_PER_HOUR = 2
+    category = {c.name: c for c in seed_categories(world.a)}["nedskräpning"]
+    client = client_for("reporter")
+    url = reverse("incident-report", args=[world.a.slug])
+    for _ in range(2):
+        assert client.post(url, post_data(event(category))).status_code == 302
+    refused = client.post(url, post_data(event(category, description="Tredje rapporten")))
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "Tredje rapporten" in html  # the form keeps what was written
+    assert Incident.objects.count() == 2
+    # Another person is not affected.
+    other = client_for("housing_reporter")
+    assert other.post(url, post_data(event(category))).status_code == 302

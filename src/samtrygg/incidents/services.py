@@ -220,3 +220,9 @@ def create_report(
     ]
     assign_areas(partnership, incidents)
     return report
+
+
+def reports_in_last_hour(user: Any) -> int:
+    """How many reports ``user`` sent in the last hour (for the hourly limit)."""
+    since = timezone.now() - timedelta(hours=1)
+    return Report.objects.filter(reporter=user, created_at__gte=since).count()

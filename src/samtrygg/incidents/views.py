@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,7 +67,13 @@ def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
         data,
         form_kwargs={"partnership": access.partnership, "user": request.user, "boundary": boundary},
     )
-    if data is not None and all([report_form.is_valid(), events.is_valid()]):
+    limited = data is not None and services.reports_in_last_hour(request.user) >= (
+        settings.REPORTS_PER_HOUR
+    )
+    if limited:
+        # Refused before validation, so nothing is saved; the form keeps what was typed.
+        logger.info("Report refused: hourly limit reached.")
+    elif data is not None and all([report_form.is_valid(), events.is_valid()]):
         filled = events.filled_forms()
         organisation = report_form.cleaned_data.get("organisation") or access.organisation
         if organisation is None:  # The form asks whoever has no organisation of their own.
@@ -88,6 +95,14 @@ def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
         "place_names": services.place_names(access.partnership, request.user),
         "draft_key": _draft_key(access, request),
     }
+    if limited:
+        text = _(
+            "You have sent %(n)d reports in the last hour, the most allowed. Nothing was saved; "
+            "the form keeps what you wrote. Send it again later, or import many incidents at "
+            "once from a file."
+        ) % {"n": settings.REPORTS_PER_HOUR}
+        context["summary"] = [("", text)]
+        return render(request, "incidents/report_form.html", context, status=429)
     return render(request, "incidents/report_form.html", context)
 
 
