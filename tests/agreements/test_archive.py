@@ -147,6 +147,11 @@ def test_a_superseded_version_still_downloads_what_was_signed(
     response = _download(client_for("viewer"), old, "pdf")
     assert response.content == signed_pdf
     assert hashlib.sha256(response.content).hexdigest() == response["X-Content-SHA256"]
+    # The page says that what it shows may have moved on, and where the signed text is.
+    client = client_for("viewer")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("agreement-detail", args=[world.a.slug, old.pk]))
+    assert "This version has been superseded" in page.content.decode()
 
 
 def test_the_cli_writes_the_archived_bytes(world: World, tmp_path: Path, capsys: Any) -> None:
