@@ -180,3 +180,28 @@ def test_the_category_form_sets_retention_and_refuses_zero(
     assert (cat.retention_months, cat.retention_action) == (18, "delete")
     listing = client.get(reverse("category-list", args=[world.a.slug])).content.decode()
     assert "18" in listing
+
+
+def test_sign_in_records_older_than_the_setting_are_removed(world: Any, settings: Any) -> None:
+    from axes.models import AccessAttempt, AccessLog
+
+    settings.SIGN_IN_RECORDS_DAYS = 30
+    old = AccessLog.objects.create(username="a@alfa.test", ip_address="10.0.0.1", user_agent="x")
+    recent = AccessLog.objects.create(username="b@alfa.test", ip_address="10.0.0.2", user_agent="x")
+    failed = AccessAttempt.objects.create(
+        username="c@alfa.test", ip_address="10.0.0.3", user_agent="x", failures_since_start=1
+    )
+    long_ago = datetime.now(UTC) - timedelta(days=31)
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=long_ago)
+    AccessAttempt.objects.filter(pk=failed.pk).update(attempt_time=long_ago)
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "older than 30 days: 2 would be deleted" in out.getvalue()
+    assert AccessLog.objects.count() == 2
+    call_command("apply_retention", "--partnership", "alfa", stdout=io.StringIO())
+    assert AccessLog.objects.count() == 2  # a partnership's run leaves them alone
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "a@alfa.test" not in out.getvalue() and "10.0.0" not in out.getvalue()
+    assert list(AccessLog.objects.all()) == [recent]
+    assert not AccessAttempt.objects.exists()

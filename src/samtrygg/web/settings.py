@@ -177,6 +177,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Two-factor sign-in (TOTP): on, everyone must set up an authenticator app before anything else.
 SAMTRYGG_REQUIRE_2FA = env_bool("SAMTRYGG_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Samtrygg"
+# Sign-in records (who signed in from where, failed attempts) are removed after this many days
+# by `samtrygg manage apply_retention`.
+SIGN_IN_RECORDS_DAYS = env_int("SAMTRYGG_SIGN_IN_RECORDS_DAYS", 90)
 AXES_FAILURE_LIMIT = env_int("SAMTRYGG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("SAMTRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,10 +1,12 @@
-"""Anonymise or delete incidents past their category's retention period.
+"""Anonymise or delete incidents past their category's retention period, and remove sign-in
+records older than ``SAMTRYGG_SIGN_IN_RECORDS_DAYS``.
 
 Run it daily from cron::
 
     samtrygg manage apply_retention
 
-``--dry-run`` counts what would change; ``--partnership SLUG`` limits it to one partnership.
+``--dry-run`` counts what would change; ``--partnership SLUG`` limits it to one partnership's
+incidents (sign-in records are then left alone).
 Only category names and counts are printed and logged, never an incident's content.
 """
 
@@ -13,11 +15,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samtrygg.incidents.models import RetentionAction
 from samtrygg.incidents.retention import apply_retention
 from samtrygg.partnerships.models import Partnership
+from samtrygg.partnerships.retention import purge_sign_in_records
 
 log = logging.getLogger(__name__)
 
@@ -51,5 +55,17 @@ class Command(BaseCommand):
             self.stdout.write(line)
         total = sum(r.count for r in results)
         if not results:
-            self.stdout.write("No category has a retention period; nothing to do.")
-        log.info("retention: %d incidents over %d categories", total, len(results))
+            self.stdout.write("No category has a retention period; no incidents to handle.")
+        signins = 0
+        if partnership is None:  # sign-in records belong to no partnership
+            signins = purge_sign_in_records(dry_run=options["dry_run"])
+            self.stdout.write(
+                f"Sign-in records older than {settings.SIGN_IN_RECORDS_DAYS} days: {signins} "
+                + ("would be deleted" if options["dry_run"] else "deleted")
+            )
+        log.info(
+            "retention: %d incidents over %d categories, %d sign-in records",
+            total,
+            len(results),
+            signins,
+        )
