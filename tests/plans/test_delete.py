@@ -26,9 +26,7 @@ from samtrygg.plans.models import (
     Problem,
 )
 from tests.conftest import World
-from tests.plans.test_freeze import adopted_plan, as_user, complete_measure
-
-__all__ = ["as_user"]  # the fixture, imported for this module's tests
+from tests.plans.test_freeze import adopted_plan, complete_measure
 
 
 def _url(name: str, world: World, **kwargs: Any) -> str:

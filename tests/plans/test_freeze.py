@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -63,16 +62,6 @@ def adopted_plan(world: World, *measures: Measure) -> ActionPlan:
     services.adopt_plan(plan, None, **ADOPTION)
     plan.refresh_from_db()
     return plan
-
-
-@pytest.fixture
-def as_user(client_for: Any) -> Any:
-    def sign_in(persona: str) -> Any:
-        client = client_for(persona)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
 
 
 def _url(name: str, world: World, **kwargs: Any) -> str:

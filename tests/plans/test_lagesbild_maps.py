@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 import shapely
 from django.urls import reverse
 from django.utils import translation
@@ -23,18 +22,6 @@ from tests.conftest import World
 
 EVIL = "<script>alert(1)</script>"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def as_user(client_for: Any) -> Any:
-    """Sign in with English pages (the texts tested are the English msgids)."""
-
-    def sign_in(persona: str) -> Any:
-        c = client_for(persona)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return sign_in
 
 
 def _incidents(world: World) -> tuple[Area, Area]:

@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from samtrygg.incidents.models import Category, Incident, IncidentArea
@@ -33,18 +31,6 @@ ADOPTION = {
     "decision_date": "2026-10-15",
     "diarienummer": "KS 2026/12",
 }
-
-
-@pytest.fixture
-def as_user(client_for: Any) -> Any:
-    """Sign in as a persona with English pages (the messages tested are the English msgids)."""
-
-    def sign_in(persona: str) -> Any:
-        client = client_for(persona)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
 
 
 def _url(name: str, world: World, **kwargs: Any) -> str:
