@@ -78,6 +78,19 @@ def test_map_data_has_area_geometries_and_suppressed_counts_only(published: Any)
     assert "id" not in feature
 
 
+def test_a_category_marked_not_public_is_left_out_of_every_public_number(
+    published: Any, world: Any
+) -> None:
+    from samtrygg.incidents.models import Category
+
+    Category.objects.filter(partnership=world.a, name="inbrott").update(is_public=False)
+    html = _get(Client(), "public-page").content.decode()
+    assert ">brand<" in html and ">inbrott<" not in html
+    data = json.loads(_get(Client(), "public-map-data").content)
+    # 24 incidents in Centrum before; the 15 burglaries no longer count, the 9 fires do.
+    assert data["features"][0]["properties"]["count"] == 9
+
+
 def test_small_area_counts_are_hidden_on_the_map(world: Any) -> None:
     h.publish(world)
     h.add_incidents(world, {("brand", 0): 3})

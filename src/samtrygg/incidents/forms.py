@@ -291,7 +291,14 @@ def error_summary(report_form: ReportForm, formset: BaseEventFormSet) -> list[tu
 class CategoryForm(forms.ModelForm[Category]):
     class Meta:
         model = Category
-        fields = ["name", "description", "is_sensitive", "retention_months", "retention_action"]
+        fields = [
+            "name",
+            "description",
+            "is_sensitive",
+            "is_public",
+            "retention_months",
+            "retention_action",
+        ]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

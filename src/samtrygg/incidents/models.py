@@ -61,6 +61,14 @@ class Category(models.Model):
         default=False,
         help_text=_("Only analysts and coordinators see the details of sensitive categories."),
     )
+    is_public = models.BooleanField(
+        _("counted on the public page"),
+        default=True,
+        help_text=_(
+            "Untick for categories that must not appear even as counts on the public page "
+            "(for example incidents involving minors or violence in close relationships)."
+        ),
+    )
     order = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

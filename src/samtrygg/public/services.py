@@ -288,10 +288,12 @@ def category_quarter_counts(
 ) -> tuple[list[str], list[list[int]]]:
     """Incidents per category × quarter, grouped in the database.
 
-    The rows are the active categories and any retired one with incidents in the period.
+    The rows are the active categories and any retired one with incidents in the period;
+    categories marked not public are left out entirely (neither a row nor in any total).
     """
     qs = Incident.objects.filter(
         partnership=partnership,
+        category__is_public=True,
         occurred_from__gte=quarters[0].start,
         occurred_from__lt=quarters[-1].end,
     )
@@ -305,7 +307,7 @@ def category_quarter_counts(
         counts.setdefault(row["category_id"], [0] * len(quarters))[row["quarter"]] = row["n"]
     categories = [
         c
-        for c in Category.objects.filter(partnership=partnership)
+        for c in Category.objects.filter(partnership=partnership, is_public=True)
         if c.retired_at is None or c.pk in counts
     ]
     return [c.name for c in categories], [counts.get(c.pk, [0] * len(quarters)) for c in categories]
@@ -326,6 +328,7 @@ def area_counts(
     links = IncidentArea.objects.filter(
         area__in=areas,
         incident__partnership=partnership,
+        incident__category__is_public=True,
         incident__occurred_from__gte=start,
         incident__occurred_from__lt=end,
     )
