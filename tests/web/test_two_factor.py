@@ -152,3 +152,16 @@ def test_the_public_page_stays_open_before_the_code(
     sign_in_with_password(client, f"{persona}@alfa.test")
     response = client.get(reverse("public-page", args=[world.a.slug]))
     assert response.status_code in (200, 404)  # 404: nothing published; never a redirect
+
+
+def test_coordinators_see_who_signs_in_with_two_factors(world: World, client_for: Any) -> None:
+    enrolled(world, "analyst")
+    TOTPDevice.objects.create(user=world.users["reporter"], name="Samtrygg", confirmed=False)
+    client = client_for("coordinator")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("member-list", args=[world.a.slug]))
+    rows = {m.user.email: m.two_factor for m in page.context["memberships"]}
+    assert rows["analyst@alfa.test"] is True
+    assert rows["reporter@alfa.test"] is False  # set up but never confirmed
+    assert rows["viewer@alfa.test"] is False
+    assert "<td>On</td>" in page.content.decode()

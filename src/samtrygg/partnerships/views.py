@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samtrygg.partnerships import services
 from samtrygg.partnerships.access import get_access
@@ -117,6 +120,12 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         Membership.objects.visible_to(request.user)
         .filter(partnership=access.partnership)
         .select_related("user", "organisation")
+        # Whether each person signs in with two factors: coordinators follow up who does not.
+        .annotate(
+            two_factor=Exists(
+                TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+            )
+        )
     )
     invitations = Invitation.objects.pending().filter(partnership=access.partnership)
     return render(
@@ -127,6 +136,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
             "memberships": memberships,
             "invitations": invitations,
             "role_help": ROLE_HELP,
+            "two_factor_required": settings.SAMTRYGG_REQUIRE_2FA,
         },
     )
 
