@@ -26,6 +26,12 @@ def test_a_reporter_switches_on_two_factor_and_signs_in_with_a_code(page: Any, b
     page.get_by_role("button", name="Slå på tvåstegsinloggning").click()
     page.wait_for_load_state()
     assert page.get_by_text("Tvåstegsinloggning är på").first.is_visible()
+    # The ten backup codes are shown once.
+    assert page.get_by_role("heading", name="Reservkoder").is_visible()
+    assert page.locator("ol.backup-codes li").count() == 10
+    check_accessibility(page)
+    page.get_by_role("link", name="Jag har sparat koderna").click()
+    page.wait_for_load_state()
 
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state()

@@ -33,6 +33,7 @@ RULES: dict[str, Rule] = {
     # Without an authenticator there is no code to give: sent to set one up.
     "two-factor-verify": Rule(signed_in(302)),
     "two-factor-disable": Rule(signed_in(302), method="post"),
+    "two-factor-backup-codes": Rule(signed_in(302), method="post"),
     # Members of exactly one partnership are taken straight to it.
     "home": Rule(
         {

@@ -51,7 +51,9 @@ def test_setting_up_shows_a_qr_code_and_is_confirmed_by_a_code(
     assert not device.confirmed
     device.throttle_reset()
     ok = client.post(reverse("two-factor-setup"), {"code": code(device)})
-    assert ok.status_code == 302
+    # The backup codes are shown once, right after setting up.
+    assert ok.status_code == 200 and ok["Cache-Control"] == "no-store"
+    assert len(ok.context["codes"]) == 10
     device.refresh_from_db()
     assert device.confirmed
     # The same set-up page now says it is on, and the session counts as verified.
@@ -165,3 +167,75 @@ def test_coordinators_see_who_signs_in_with_two_factors(world: World, client_for
     assert rows["reporter@alfa.test"] is False  # set up but never confirmed
     assert rows["viewer@alfa.test"] is False
     assert "<td>On</td>" in page.content.decode()
+
+
+def _backup_device(world: World) -> Any:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.get(user=world.users["analyst"])
+
+
+def test_a_backup_code_signs_in_once(world: World, client: Any) -> None:
+    from samtrygg.web.twofactor import new_backup_codes
+
+    enrolled(world)
+    codes = new_backup_codes(world.users["analyst"])
+    sign_in_with_password(client)
+    spaced = codes[0][:4].upper() + "-" + codes[0][4:].upper()  # as printed, in capitals
+    done = client.post(reverse("two-factor-verify"), {"code": spaced})
+    assert done.status_code == 302
+    assert client.get(start_page(world)).status_code == 200
+    client.post(reverse("logout"))
+    sign_in_with_password(client)
+    again = client.post(reverse("two-factor-verify"), {"code": codes[0]})
+    assert again.status_code == 400
+    _backup_device(world).throttle_reset()  # a wrong code throttles the next try for a second
+    assert client.post(reverse("two-factor-verify"), {"code": codes[1]}).status_code == 302
+
+
+def test_new_backup_codes_replace_the_old_ones(world: World, client: Any) -> None:
+    from samtrygg.web.twofactor import new_backup_codes
+
+    device = enrolled(world)
+    old = new_backup_codes(world.users["analyst"])
+    sign_in_with_password(client)
+    client.post(reverse("two-factor-verify"), {"code": code(device)})
+    page = client.post(reverse("two-factor-backup-codes"))
+    assert page.status_code == 200
+    fresh = [c.replace("-", "") for c in page.context["codes"]]
+    assert len(fresh) == 10 and not set(fresh) & set(old)
+    client.post(reverse("logout"))
+    sign_in_with_password(client)
+    assert client.post(reverse("two-factor-verify"), {"code": old[0]}).status_code == 400
+    _backup_device(world).throttle_reset()
+    assert client.post(reverse("two-factor-verify"), {"code": fresh[0]}).status_code == 302
+
+
+def test_backup_codes_cannot_stand_in_for_the_app_when_setting_up(
+    world: World, client_for: Any
+) -> None:
+    client = client_for("analyst")
+    client.get(reverse("two-factor-setup"))
+    refused = client.post(reverse("two-factor-setup"), {"code": "abcd-efgh"})
+    assert refused.status_code == 400
+    assert not TOTPDevice.objects.get(user=world.users["analyst"]).confirmed
+
+
+def test_switching_off_removes_the_backup_codes_too(world: World, client: Any) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from samtrygg.web.twofactor import new_backup_codes
+
+    device = enrolled(world)
+    new_backup_codes(world.users["analyst"])
+    sign_in_with_password(client)
+    client.post(reverse("two-factor-verify"), {"code": code(device)})
+    device.refresh_from_db()
+    device.throttle_reset()
+    off = client.post(reverse("two-factor-disable"), {"code": code(device, offset=1)})
+    assert off.status_code == 302
+    assert not StaticDevice.objects.filter(user=world.users["analyst"]).exists()
+    # Without any device the password alone signs in again.
+    client.post(reverse("logout"))
+    sign_in_with_password(client)
+    assert client.get(start_page(world)).status_code == 200

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "samtrygg.web",
     "samtrygg.partnerships",
     "samtrygg.areas",

@@ -8,6 +8,8 @@ DOMAIN.md §11 asks for TOTP for all staff. django-otp keeps the devices and che
   there (:class:`TwoFactorMiddleware`). Deny by default: a new page needs nothing to be covered.
 - With ``SAMTRYGG_REQUIRE_2FA`` on, someone without an authenticator is sent to set one up
   before anything else, and cannot switch it off.
+- Setting up gives ten one-time backup codes (django-otp's static tokens), shown once, for
+  when the phone is lost; new codes can be made at any time and replace the old ones.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Pages a half-signed-in person may reach: the code pages themselves, signing out, the language.
@@ -43,22 +46,35 @@ OPEN_URL_NAMES = {
     "login",
 }
 OPEN_PREFIXES = ("public-",)  # the public pages need no sign-in at all
+BACKUP_CODES = 10
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Six-digit code from the app"),
-        max_length=10,
+        max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+    # At sign-in a backup code is also accepted; when setting up only the app's code is.
+    backup_allowed = False
 
     def clean_code(self) -> str:
-        code = "".join((self.cleaned_data.get("code") or "").split())
-        if not (code.isdigit() and len(code) == 6):
-            raise forms.ValidationError(_("Give the six digits the app shows now."))
-        return code
+        code = "".join((self.cleaned_data.get("code") or "").replace("-", " ").split()).lower()
+        if code.isdigit() and len(code) == 6:
+            return code
+        if self.backup_allowed and len(code) == 8 and code.isalnum():
+            return code
+        if self.backup_allowed:
+            raise forms.ValidationError(
+                _("Give the six digits the app shows now, or one of your backup codes.")
+            )
+        raise forms.ValidationError(_("Give the six digits the app shows now."))
+
+
+class SignInCodeForm(CodeForm):
+    backup_allowed = True
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -107,6 +123,30 @@ def _confirmed(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
+def _backup_device(user: Any) -> StaticDevice | None:
+    return StaticDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def new_backup_codes(user: Any) -> list[str]:
+    """Replace the user's backup codes with :data:`BACKUP_CODES` new one-time codes."""
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="backup", defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def _backup_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    # Shown once: only django-otp's table holds them afterwards, and this page is not cached.
+    context = {"codes": [f"{c[:4]}-{c[4:]}" for c in codes], "next": next_url}
+    response = render(request, "registration/two_factor_backup_codes.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _check(request: HttpRequest, device: TOTPDevice, form: CodeForm) -> bool:
     """Verify the form's code on ``device``; put the reason on the form when it fails."""
     allowed, data = device.verify_is_allowed()
@@ -137,13 +177,41 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("two-factor-setup", request))
     if user.is_verified():
         return redirect(_safe_next(request))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _check(request, device, form):
-        otp_login(request, device)
-        return redirect(_safe_next(request))
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if code.isdigit():
+            used: Any = device if _check(request, device, form) else None
+        else:
+            used = _check_backup(user, form)
+        if used is not None:
+            otp_login(request, used)
+            if isinstance(used, StaticDevice):
+                left = used.token_set.count()
+                messages.warning(
+                    request,
+                    _(
+                        "You signed in with a backup code; %(n)d are left. Make new ones under "
+                        "Two-factor sign-in when few remain."
+                    )
+                    % {"n": left},
+                )
+            return redirect(_safe_next(request))
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "next": _safe_next(request)}
     return render(request, "registration/two_factor_verify.html", context, status=status)
+
+
+def _check_backup(user: Any, form: CodeForm) -> StaticDevice | None:
+    """The backup-code device if the form's code is one of the user's unused codes."""
+    device = _backup_device(user)
+    if device is not None and not device.verify_is_allowed()[0]:
+        form.add_error("code", _("Too many wrong codes in a row. Wait a minute and try again."))
+        return None
+    if device is not None and device.verify_token(form.cleaned_data["code"]):
+        return device
+    form.add_error("code", _("This backup code is not valid, or it has been used already."))
+    return None
 
 
 def _qr_svg(url: str) -> str:
@@ -162,7 +230,12 @@ def setup(request: HttpRequest) -> HttpResponse:
     if _confirmed(user) is not None:
         if not user.is_verified():
             return redirect(_with_next("two-factor-verify", request))
-        context: dict[str, Any] = {"enabled": True, "required": settings.SAMTRYGG_REQUIRE_2FA}
+        backup = _backup_device(user)
+        context: dict[str, Any] = {
+            "enabled": True,
+            "required": settings.SAMTRYGG_REQUIRE_2FA,
+            "backup_left": backup.token_set.count() if backup else 0,
+        }
         return render(request, "registration/two_factor_setup.html", context)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -176,7 +249,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Two-factor sign-in is on. Next time you sign in, the app's code is asked.")
         )
-        return redirect(_safe_next(request))
+        return _backup_codes_page(request, new_backup_codes(user), _safe_next(request))
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     context = {
         "enabled": False,
@@ -206,7 +279,26 @@ def disable(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     if form.is_valid() and _check(request, device, form):
         TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
         messages.success(request, _("Two-factor sign-in is off."))
         return redirect("two-factor-setup")
-    context = {"enabled": True, "required": False, "disable_form": form}
+    backup = _backup_device(user)
+    context = {
+        "enabled": True,
+        "required": False,
+        "disable_form": form,
+        "backup_left": backup.token_set.count() if backup else 0,
+    }
     return render(request, "registration/two_factor_setup.html", context, status=400)
+
+
+@login_required
+@require_POST
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """Make new backup codes (the old ones stop working); only in a session verified by a code."""
+    user: Any = request.user
+    if _confirmed(user) is None:
+        return redirect("two-factor-setup")
+    if not user.is_verified():
+        return redirect(_with_next("two-factor-verify", request))
+    return _backup_codes_page(request, new_backup_codes(user), reverse("two-factor-setup"))

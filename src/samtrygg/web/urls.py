@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/two-factor/code/", twofactor.verify, name="two-factor-verify"),
     path("accounts/two-factor/off/", twofactor.disable, name="two-factor-disable"),
     path(
+        "accounts/two-factor/backup-codes/", twofactor.backup_codes, name="two-factor-backup-codes"
+    ),
+    path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
