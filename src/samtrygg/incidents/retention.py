@@ -64,11 +64,8 @@ class RetentionResult:
     count: int
 
 
-def expired(category: Category, now: datetime | None = None) -> QuerySet[Incident]:
-    """The category's incidents past its retention period that still need the action."""
-    limit = cutoff(category, now)
-    if limit is None:
-        return Incident.objects.none()
+def expired(category: Category, limit: datetime) -> QuerySet[Incident]:
+    """The category's incidents that ended before ``limit`` and still need the action."""
     qs = Incident.objects.filter(category=category, occurred_to__lt=limit)
     if category.retention_action == RetentionAction.ANONYMISE:
         qs = qs.filter(anonymised_at__isnull=True)
@@ -127,7 +124,7 @@ def apply_retention(
         limit = cutoff(category, moment)
         assert limit is not None  # retention_months > 0
         with transaction.atomic():
-            qs = expired(category, moment)
+            qs = expired(category, limit)
             if dry_run:
                 count = qs.count()
             elif category.retention_action == RetentionAction.DELETE:

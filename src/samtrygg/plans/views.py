@@ -155,6 +155,35 @@ def _frozen_note(obj: Any) -> str | None:
     ) % {"document": document}
 
 
+def _form_in_force(
+    request: HttpRequest,
+    access: Access,
+    form: Any,
+    action: str,
+    title: str,
+    back: str,
+    shown: Any,
+    done: str | None = None,
+) -> HttpResponse:
+    """The form page of an object a document in force may show (``shown``): save and go to
+    ``done`` (default ``back``), or say which document holds it and refuse the change."""
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_unless_frozen(request, access, form, action)
+    ):
+        return redirect(done or back)
+    return _form_page(request, access, form, title, back, note=_frozen_note(shown))
+
+
+def _cause(access: Access, pk: int) -> Cause:
+    return get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
+
+
+def _goal(access: Access, pk: int) -> Goal:
+    return get_object_or_404(Goal, partnership=access.partnership, pk=pk)
+
+
 def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
     """Figures as shown: counts 1..k−1 hidden from those who see aggregates only."""
     if exact:
@@ -444,14 +473,7 @@ def problem_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     problem = _problem(access, pk)
     form = ProblemForm(request.POST or None, instance=problem, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, pk])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "edited")
-    ):
-        return redirect(url)
-    note = _frozen_note(problem)
-    return _form_page(request, access, form, _("Edit the problem"), url, note=note)
+    return _form_in_force(request, access, form, "edited", _("Edit the problem"), url, problem)
 
 
 def _tree(causes: list[Cause]) -> list[tuple[Cause, list[Any]]]:
@@ -494,36 +516,24 @@ def cause_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     problem = _problem(access, pk)
     form = CauseForm(request.POST or None, problem=problem, initial=request.GET.dict())
     url = reverse("problem-detail", args=[slug, pk]) + "#causes"
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "created")
-    ):
-        return redirect(url)
-    note = _frozen_note(Cause(problem=problem))
-    return _form_page(request, access, form, _("Add a cause"), url, note=note)
+    return _form_in_force(
+        request, access, form, "created", _("Add a cause"), url, Cause(problem=problem)
+    )
 
 
 @login_required
 def cause_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
+    cause = _cause(access, pk)
     form = CauseForm(request.POST or None, instance=cause, problem=cause.problem)
     url = reverse("problem-detail", args=[slug, cause.problem_id]) + "#causes"
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "edited")
-    ):
-        return redirect(url)
-    note = _frozen_note(cause)
-    return _form_page(request, access, form, _("Edit the cause"), url, note=note)
+    return _form_in_force(request, access, form, "edited", _("Edit the cause"), url, cause)
 
 
 @login_required
 def cause_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
+    cause = _cause(access, pk)
     url = reverse("problem-detail", args=[slug, cause.problem_id]) + "#causes"
     return _delete_page(request, access, cause, url)
 
@@ -531,7 +541,7 @@ def cause_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    cause = get_object_or_404(Cause, problem__partnership=access.partnership, pk=pk)
+    cause = _cause(access, pk)
     form = EvidenceForm(request.POST or None)
     form.instance.cause = cause
     url = reverse("problem-detail", args=[slug, cause.problem_id]) + "#causes"
@@ -561,23 +571,16 @@ def goal_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
+    goal = _goal(access, pk)
     form = GoalForm(request.POST or None, instance=goal, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, goal.problem_id]) + "#goals"
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "edited")
-    ):
-        return redirect(url)
-    note = _frozen_note(goal)
-    return _form_page(request, access, form, _("Edit the goal"), url, note=note)
+    return _form_in_force(request, access, form, "edited", _("Edit the goal"), url, goal)
 
 
 @login_required
 def goal_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
+    goal = _goal(access, pk)
     url = reverse("problem-detail", args=[slug, goal.problem_id]) + "#goals"
     return _delete_page(request, access, goal, url)
 
@@ -585,19 +588,12 @@ def goal_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def indicator_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
-    goal = get_object_or_404(Goal, partnership=access.partnership, pk=pk)
+    goal = _goal(access, pk)
     form = IndicatorForm(
         request.POST or None, instance=Indicator(goal=goal), partnership=access.partnership
     )
     url = reverse("problem-detail", args=[slug, goal.problem_id]) + f"#goal-{goal.pk}"
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "created")
-    ):
-        return redirect(url)
-    note = _frozen_note(goal)
-    return _form_page(request, access, form, _("Add an indicator"), url, note=note)
+    return _form_in_force(request, access, form, "created", _("Add an indicator"), url, goal)
 
 
 def _indicator(access: Access, pk: int) -> Indicator:
@@ -612,14 +608,16 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     indicator = _indicator(access, pk)
     form = IndicatorForm(request.POST or None, instance=indicator, partnership=access.partnership)
     url = reverse("problem-detail", args=[slug, indicator.goal.problem_id])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_unless_frozen(request, access, form, "edited")
-    ):
-        return redirect(url + f"#goal-{indicator.goal_id}")
-    note = _frozen_note(indicator)
-    return _form_page(request, access, form, _("Edit the indicator"), url, note=note)
+    return _form_in_force(
+        request,
+        access,
+        form,
+        "edited",
+        _("Edit the indicator"),
+        url,
+        indicator,
+        url + f"#goal-{indicator.goal_id}",
+    )
 
 
 @login_required

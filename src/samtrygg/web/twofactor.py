@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -101,7 +100,9 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = request.user
         if user.is_authenticated and not user.is_verified() and not self._open(request):
-            if user_has_device(user):
+            # One query on every request of an unverified person: only the app's device counts
+            # (backup codes exist only beside it), as on the code page itself.
+            if _confirmed(user) is not None:
                 return redirect(_with_next("two-factor-verify", request))
             if settings.SAMTRYGG_REQUIRE_2FA:
                 return redirect(_with_next("two-factor-setup", request))
