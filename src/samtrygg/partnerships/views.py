@@ -24,6 +24,7 @@ from samtrygg.partnerships.forms import (
     OrganisationForm,
     PartnershipForm,
 )
+from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import (
     ROLE_HELP,
     Invitation,
@@ -153,6 +154,7 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
                 form.cleaned_data["organisation"],
+                base_url=site_url(request),
             )
         except services.MembershipError as exc:
             form.add_error(None, str(exc))

@@ -269,7 +269,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
-SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "http://127.0.0.1:8000")
+# Empty: links in e-mails use the address each request came to (see samtrygg.partnerships.links).
+SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
 # Reports one person may send in an hour (DOMAIN.md §11: rate limits on reporting); larger
 # amounts go through the import.
