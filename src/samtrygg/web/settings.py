@@ -74,7 +74,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +94,9 @@ INSTALLED_APPS = [
     "samtrygg.followup",
     "samtrygg.public",
     "samtrygg.reference",
+    # Last, so that the product's own registration/ templates (password change and reset) are
+    # found before the admin's.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
