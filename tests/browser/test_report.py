@@ -107,3 +107,31 @@ def test_coordinator_retires_a_category(page: Any, bworld: Any) -> None:
         "button", name=re.compile(r"(Återställ|Restore) buskörning")
     ).is_visible()
     check_accessibility(page)
+
+
+def test_discarding_a_draft_asks_first(page: Any, bworld: Any) -> None:
+    open_form(page)
+    event = page.locator("fieldset.event").first
+    event.get_by_label(DESCRIPTION).fill("Trasig belysning vid gångtunneln.")
+    page.reload()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    questions: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    # Saying no keeps the draft.
+    page.once("dialog", lambda d: answer(d, False))
+    page.get_by_role("button", name="Släng utkastet").click()
+    assert questions and "utkastet" in questions[0]
+    page.reload()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    first = page.locator("fieldset.event").first
+    assert first.get_by_label(DESCRIPTION).input_value() == "Trasig belysning vid gångtunneln."
+    # Saying yes removes it.
+    page.once("dialog", lambda d: answer(d, True))
+    page.get_by_role("button", name="Släng utkastet").click()
+    page.wait_for_load_state()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    assert page.locator("fieldset.event").first.get_by_label(DESCRIPTION).input_value() == ""

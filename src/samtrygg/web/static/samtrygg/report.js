@@ -209,6 +209,8 @@
   }
   if (discardButton) {
     discardButton.addEventListener("click", function () {
+      // A draft may hold a long description typed on a phone: ask before throwing it away.
+      if (discardButton.dataset.confirm && !window.confirm(discardButton.dataset.confirm)) { return; }
       var store = storage();
       if (store) { try { store.removeItem(key); } catch (e) { /* ignore */ } }
       window.location.assign(window.location.pathname);
