@@ -58,3 +58,18 @@ def test_reporter_is_offered_the_report_form(world: World, client_for: Any) -> N
     client = client_for("reporter")
     html = client.get(reverse("partnership-start", args=[world.a.slug])).content.decode()
     assert reverse("incident-report", args=[world.a.slug]) in _menu_links(html)
+
+
+def test_the_weekly_picture_and_the_yearly_lagesbild_have_different_names_in_swedish(
+    world: World, client_for: Any
+) -> None:
+    from django.utils import translation
+
+    client = client_for("coordinator")
+    with translation.override("sv"):
+        picture = client.get(reverse("picture", args=[world.a.slug]), HTTP_ACCEPT_LANGUAGE="sv")
+        plans = client.get(reverse("plans-home", args=[world.a.slug]), HTTP_ACCEPT_LANGUAGE="sv")
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", picture.content.decode(), re.S)
+    assert title and "Aktuellt läge" in title.group(1) and "Lägesbild" not in title.group(1)
+    assert ">Aktuellt läge</a>" in picture.content.decode()
+    assert "Lägesbild" in plans.content.decode()
