@@ -1,9 +1,10 @@
-"""Every page each role reaches fits a 390 × 844 phone: no page-level horizontal scroll.
+"""Every page each role reaches fits a 390 × 844 phone and speaks Swedish.
 
 The demo partnership (organisations, accounts, areas, synthetic incidents, plans, agreement) is
 loaded into the test database; each demo account then walks every page it can reach by links
-from its start page and from the public page, one page per URL shape (ids folded), and the page's
-width is measured. Wide tables may scroll inside their own box; the page itself may not.
+from its start page and from the public page, one page per URL shape (ids folded). The page may
+not scroll sideways (wide tables may scroll inside their own box), and its visible text may not
+contain common English words (addresses and file names aside): English left in a Swedish page.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ OVERFLOW = """() => {
     .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className);
   return [document.documentElement.scrollWidth, wide];
 }"""
+
+
+# Words that are English and not Swedish; a hit means an untranslated text.
+ENGLISH = re.compile(
+    r"\b(the|and|with|your|you|this|that|of|is|are|for|has|have|none|yes|no such|select|choose|"
+    r"save|delete|cancel|file|row|rows|column|blank|created|updated|signed)\b",
+    re.I,
+)
+URLISH = re.compile(r"\S*[/@]\S*|\S+\.(?:csv|xlsx|json|geojson|gpkg|docx|pdf)\b", re.I)
+
+
+def _english(text: str) -> list[str]:
+    lines = (URLISH.sub(" ", line) for line in text.splitlines())
+    return [line.strip()[:80] for line in lines if ENGLISH.search(line)]
 
 
 def _shape(path: str) -> str:
@@ -77,6 +92,9 @@ def _walk(page: Any, slug: str, limit: int = 90) -> tuple[int, list[str]]:
         width, wide = page.evaluate(OVERFLOW)
         if status >= 500 or width > PHONE["width"]:
             problems.append(f"{url}: status {status}, page {width} px wide ({wide})")
+        english = _english(page.evaluate("document.body.innerText"))
+        if english:
+            problems.append(f"{url}: English on a Swedish page: {english[:3]}")
         for href in page.eval_on_selector_all("a[href]", "a => a.map(e => e.getAttribute('href'))"):
             inside = href.startswith((f"/{slug}/", f"/p/{slug}/"))
             if inside and "#" not in href and not NOT_A_PAGE.search(href):
@@ -93,7 +111,7 @@ def _walk(page: Any, slug: str, limit: int = 90) -> tuple[int, list[str]]:
         "politiker@demo.samtrygg.example",
     ],
 )
-def test_every_page_a_role_reaches_fits_a_phone(
+def test_every_page_a_role_reaches_fits_a_phone_and_speaks_swedish(
     browser: Any, live_server: Any, demo: Any, email: str
 ) -> None:
     context = browser.new_context(locale="sv-SE", base_url=live_server.url, viewport=PHONE)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +35,7 @@ from samtrygg.partnerships.models import (
     Partnership,
     Role,
 )
+from samtrygg.partnerships.tasks import tasks_for
 
 COORDINATOR = [Role.COORDINATOR]
 
@@ -68,6 +70,7 @@ def partnership_start(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": p.memberships.count(),
         "area_count": p.areas.exclude(kind="municipality").count(),
         "municipalities": p.areas.filter(kind="municipality"),
+        "tasks": tasks_for(access, request.user, timezone.localdate()),
     }
     return render(request, "partnerships/start.html", context)
 
