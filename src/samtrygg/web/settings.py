@@ -209,9 +209,22 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SAMTRYGG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The background map tiles are optional: without a URL the maps show boundaries only, offline.
-MAP_TILE_URL = env_str("SAMTRYGG_MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = env_str("SAMTRYGG_MAP_TILE_ATTRIBUTION", "")
+# Background map tiles: OpenStreetMap's by default, so that "click where it happened" has streets
+# to click on; a municipality may name its own tile server, and SAMTRYGG_MAP_OFFLINE=1 turns tiles
+# off (the maps then show boundaries and data on a plain background, with no outside request).
+DEFAULT_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+MAP_OFFLINE = env_bool("SAMTRYGG_MAP_OFFLINE", False)
+_tile_url_set = bool(os.environ.get("SAMTRYGG_MAP_TILE_URL"))
+MAP_TILE_URL = "" if MAP_OFFLINE else env_str("SAMTRYGG_MAP_TILE_URL", "") or DEFAULT_MAP_TILE_URL
+MAP_TILE_ATTRIBUTION = (
+    ""
+    if MAP_OFFLINE
+    else env_str("SAMTRYGG_MAP_TILE_ATTRIBUTION", "")
+    or ("" if _tile_url_set else DEFAULT_MAP_TILE_ATTRIBUTION)
+)
 
 
 def _tile_origin(url: str) -> list[str]:
