@@ -284,6 +284,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
+# A class that confirms a signer's identity (agreements/signing.py); empty: password (+ TOTP).
+SAMTRYGG_SIGNING_BACKEND = env_str("SAMTRYGG_SIGNING_BACKEND", "")
 # Empty: links in e-mails use the address each request came to (see samtrygg.partnerships.links).
 SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
