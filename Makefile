@@ -24,12 +24,18 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/samtrygg serve --port $(PORT)
 
-# Browser tests need Debian's Chromium; as root we install it, elsewhere they skip and say why.
+# Browser tests need Debian's Chromium and the translation test GNU gettext; as root we install
+# them, elsewhere the browser tests skip and say why (the translation test fails and says why).
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium could not be installed; the browser tests will skip"; \
+	fi
+	@if ! command -v xgettext >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's gettext for the translation test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) \
+		|| echo "gettext could not be installed; the translation test will fail"; \
 	fi
 
 test: $(STAMP) browser

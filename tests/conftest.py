@@ -127,3 +127,10 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _maps_offline(settings: Any) -> None:
+    """Tests never fetch map tiles from the internet (the default tile layer is online)."""
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_ATTRIBUTION = ""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx, build_pdf
 from samtrygg.agreements.models import Agreement, Comment, Party, Promise, Signature
+from samtrygg.agreements.signing import content_sha256
 from samtrygg.documents import pdf_font_paths
 from samtrygg.partnerships.access import access_for
 from samtrygg.partnerships.models import Membership, Role
@@ -25,7 +26,7 @@ from tests.agreements.helpers import (
     police,
     squash,
 )
-from tests.conftest import World, make_user
+from tests.conftest import PASSWORD, World, make_user
 
 
 def _police_chief(world: World) -> Any:
@@ -64,13 +65,17 @@ def test_each_party_signs_only_for_itself(world: World, client_for: Any) -> None
     assert client_for("reporter").post(_sign_url(agreement, kommun_party)).status_code == 403
     assert not Signature.objects.exists()
 
-    assert client_for("coordinator").post(_sign_url(agreement, kommun_party)).status_code == 302
+    confirm = {"password": PASSWORD, "content_sha256": content_sha256(agreement)}
+    assert (
+        client_for("coordinator").post(_sign_url(agreement, kommun_party), confirm).status_code
+        == 302
+    )
     agreement.refresh_from_db()
     assert agreement.status == "review"
 
     client.force_login(chief, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(_sign_url(agreement, kommun_party)).status_code == 403
-    assert client.post(_sign_url(agreement, police_party)).status_code == 302
+    assert client.post(_sign_url(agreement, police_party), confirm).status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == "signed"
     sig = Signature.objects.get(party=police_party)
@@ -204,6 +209,7 @@ def test_publishing_a_new_version_supersedes_the_old(world: World) -> None:
 
 def test_review_workflow_and_comments(world: World, client_for: Any) -> None:
     agreement = make_agreement(world, parties=((world.school, "Rektor"),))
+    agreement.parties.update(signatory=world.users["reporter"])
     client = client_for("coordinator")
     review = reverse("agreement-review", kwargs={"slug": "alfa", "pk": agreement.pk})
     assert client.post(review).status_code == 302
@@ -331,7 +337,11 @@ def test_create_agreement_promise_and_party_through_the_pages(
     assert promise.text == "Vi syns ännu mer." and not promise.published
     response = client.post(
         reverse("party-create", kwargs={"slug": "alfa", "pk": agreement.pk}),
-        {"organisation": world.kommun.pk, "signatory_role": "Kommunstyrelsens ordförande"},
+        {
+            "organisation": world.kommun.pk,
+            "signatory_role": "Kommunstyrelsens ordförande",
+            "signatory": world.users["coordinator"].pk,
+        },
     )
     assert response.status_code == 302
     assert agreement.parties.get().organisation == world.kommun

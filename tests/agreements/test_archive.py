@@ -17,11 +17,12 @@ from samtrygg import cli
 from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx
 from samtrygg.agreements.models import Agreement, ArchivedDocument
+from samtrygg.agreements.signing import content_sha256
 from samtrygg.partnerships.access import access_for
 from samtrygg.plans.models import ChangeRecord, FrozenError, Goal
 from tests.agreements.helpers import GOAL_TEXT, PROMISE_TEXT, make_agreement, pdf_text, police
 from tests.agreements.test_export_cli import _export, _export_registered  # noqa: F401
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 
 CHANGED_GOAL = "Ett helt annat mål, skrivet efter undertecknandet"
 
@@ -102,7 +103,8 @@ def test_the_archive_is_swedish_whatever_the_signers_language(
     party = agreement.parties.get()
     client = _english(client_for("coordinator"))
     url = reverse("agreement-sign", kwargs={"slug": "alfa", "pk": agreement.pk, "party": party.pk})
-    assert client.post(url).status_code == 302
+    confirm = {"password": PASSWORD, "content_sha256": content_sha256(agreement)}
+    assert client.post(url, confirm).status_code == 302
     archived = ArchivedDocument.objects.get(agreement=agreement, format="docx")
     with translation.override("sv"):
         heading = translation.gettext("Signatures")

@@ -42,9 +42,18 @@ def _setup(world: Any) -> Any:
 
 
 def _sign(page: Any, agreement: Any, organisation: Any) -> None:
+    """Open the signing page, read the checksum it shows, confirm with the password."""
+    from samtrygg.agreements.signing import content_sha256
+    from tests.conftest import PASSWORD
+
     party = agreement.parties.get(organisation=organisation)
     url = reverse("agreement-sign", kwargs={"slug": "alfa", "pk": agreement.pk, "party": party.pk})
-    page.locator(f"form[action='{url}'] button").click()
+    page.locator(f"a[href='{url}']").click()
+    page.wait_for_load_state()
+    assert page.locator("code.checksum").inner_text() == content_sha256(agreement)
+    check_accessibility(page)
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -73,7 +82,7 @@ def test_both_parties_sign_and_export(page: Any, bworld: Any, tmp_path: Path) ->
     other = reverse(
         "agreement-sign", kwargs={"slug": "alfa", "pk": agreement.pk, "party": police_party.pk}
     )
-    assert page.locator(f"form[action='{other}']").count() == 0
+    assert page.locator(f"a[href='{other}']").count() == 0
 
     page.context.clear_cookies()
     sign_in(page, "lpo@polisen.test")

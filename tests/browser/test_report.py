@@ -107,3 +107,71 @@ def test_coordinator_retires_a_category(page: Any, bworld: Any) -> None:
         "button", name=re.compile(r"(Återställ|Restore) buskörning")
     ).is_visible()
     check_accessibility(page)
+
+
+def test_discarding_a_draft_asks_first(page: Any, bworld: Any) -> None:
+    open_form(page)
+    event = page.locator("fieldset.event").first
+    event.get_by_label(DESCRIPTION).fill("Trasig belysning vid gångtunneln.")
+    page.reload()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    questions: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    # Saying no keeps the draft.
+    page.once("dialog", lambda d: answer(d, False))
+    page.get_by_role("button", name="Släng utkastet").click()
+    assert questions and "utkastet" in questions[0]
+    page.reload()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    first = page.locator("fieldset.event").first
+    assert first.get_by_label(DESCRIPTION).input_value() == "Trasig belysning vid gångtunneln."
+    # Saying yes removes it.
+    page.once("dialog", lambda d: answer(d, True))
+    page.get_by_role("button", name="Släng utkastet").click()
+    page.wait_for_load_state()
+    page.wait_for_selector(".event-map[data-loaded='true']")
+    assert page.locator("fieldset.event").first.get_by_label(DESCRIPTION).input_value() == ""
+
+
+def test_reporter_on_a_phone_marks_the_place_with_their_position(
+    browser: Any, live_server: Any, bworld: Any
+) -> None:
+    context = browser.new_context(
+        locale="sv-SE",
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 59.3301, "longitude": 14.5203},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    try:
+        open_form(page)
+        event = page.locator("fieldset.event").first
+        event.get_by_role("button", name="Använd min position").click()
+        page.wait_for_selector(".event-map[data-placed='true']")
+        assert float(event.locator("input[name$='-lon']").input_value()) == 14.5203
+        assert float(event.locator("input[name$='-lat']").input_value()) == 59.3301
+        assert "markerad" in event.locator("[data-point-status]").inner_text()
+        check_accessibility(page)
+    finally:
+        context.close()
+
+
+def test_a_refused_position_says_what_to_do_instead(
+    browser: Any, live_server: Any, bworld: Any
+) -> None:
+    context = browser.new_context(locale="sv-SE", base_url=live_server.url, permissions=[])
+    page = context.new_page()
+    try:
+        open_form(page)
+        event = page.locator("fieldset.event").first
+        event.get_by_role("button", name="Använd min position").click()
+        status = event.locator("[data-point-status]")
+        status.filter(has_text="Klicka i stället på kartan").wait_for()
+        assert event.locator(".event-map").get_attribute("data-placed") == "false"
+    finally:
+        context.close()

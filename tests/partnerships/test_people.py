@@ -187,3 +187,31 @@ def test_coordinator_adds_and_edits_an_organisation(world: World, client_for: An
     )
     assert duplicate.status_code == 200
     assert "name" in duplicate.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("", "http://samtrygg.example.se:8443/invitations/"),
+        ("https://trygg.kommun.se/", "https://trygg.kommun.se/invitations/"),
+    ],
+)
+def test_invitation_link_points_to_the_address_the_server_runs_on(
+    base_url: str,
+    expected: str,
+    world: World,
+    client_for: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.ALLOWED_HOSTS = ["samtrygg.example.se"]
+    settings.SAMTRYGG_BASE_URL = base_url
+    client = client_for("coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("member-invite", args=[world.a.slug]),
+            {"email": "new@alfa.test", "role": "viewer"},
+            HTTP_HOST="samtrygg.example.se:8443",
+        )
+    invitation = Invitation.objects.get(email="new@alfa.test")
+    assert f"{expected}{invitation.token}/" in mail.outbox[0].body

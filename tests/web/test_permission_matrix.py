@@ -29,6 +29,14 @@ RULES: dict[str, Rule] = {
     "logout": Rule(everyone(302), method="post"),
     "password_change": Rule(signed_in(200)),
     "password_change_done": Rule(signed_in(200)),
+    # Asking for a reset link is open to anyone and says the same whoever asks.
+    "password_reset": Rule(everyone(200)),
+    "password_reset_done": Rule(everyone(200)),
+    # A made-up link shows "this link cannot be used".
+    "password_reset_confirm": Rule(
+        everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password_reset_complete": Rule(everyone(200)),
     "two-factor-setup": Rule(signed_in(200)),
     # Without an authenticator there is no code to give: sent to set one up.
     "two-factor-verify": Rule(signed_in(302)),

@@ -123,3 +123,42 @@ def test_an_english_browser_still_gets_swedish_until_english_is_chosen(
 ) -> None:
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="sv">' in page
+
+
+def _map_settings(env: dict[str, str]) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SAMTRYGG_MAP")}
+    code = (
+        "import samtrygg.web.settings as s\n"
+        "print(s.MAP_TILE_URL); print(s.MAP_TILE_ATTRIBUTION)\n"
+        "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "SECRET_KEY": "k", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_maps_have_a_background_with_attribution_out_of_the_box() -> None:
+    url, attribution, img_src = _map_settings({})
+    assert url.startswith("https://") and "{z}/{x}/{y}" in url
+    assert "OpenStreetMap" in attribution
+    assert "https://tile.openstreetmap.org" in img_src.split()
+
+
+def test_maps_can_run_offline_without_any_outside_request() -> None:
+    url, attribution, img_src = _map_settings({"SAMTRYGG_MAP_OFFLINE": "1"})
+    assert url == "" and attribution == ""
+    assert img_src.split() == ["'self'", "data:"]
+
+
+def test_a_municipal_tile_server_replaces_the_default_and_its_attribution() -> None:
+    url, attribution, img_src = _map_settings(
+        {"SAMTRYGG_MAP_TILE_URL": "https://karta.kommun.se/wmts/{z}/{x}/{y}.png"}
+    )
+    assert url == "https://karta.kommun.se/wmts/{z}/{x}/{y}.png" and attribution == ""
+    assert "https://karta.kommun.se" in img_src.split()

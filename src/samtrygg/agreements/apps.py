@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "samtrygg.agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        # Registers this app's start-page tasks (samtrygg.partnerships.tasks).
+        from samtrygg.agreements import tasks  # noqa: F401

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.agreements.models import Agreement, Party, Promise
-from samtrygg.partnerships.models import Organisation, Partnership
+from samtrygg.partnerships.models import Membership, Organisation, Partnership
 from samtrygg.plans.models import Activity, Goal, Indicator, Problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -83,15 +84,51 @@ class PromiseForm(forms.ModelForm[Promise]):
 
 
 class PartyForm(forms.ModelForm[Party]):
+    """A party: the organisation, the role it signs in, and the member who signs for it."""
+
     class Meta:
         model = Party
-        fields = ["organisation", "signatory_role"]
+        fields = ["organisation", "signatory_role", "signatory"]
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            partnership=agreement.partnership
-        ).exclude(pk__in=agreement.parties.values("organisation"))
+        self.agreement = agreement
+        organisations = Organisation.objects.filter(partnership=agreement.partnership)
+        if self.instance.pk is None:
+            organisations = organisations.exclude(pk__in=agreement.parties.values("organisation"))
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        members = Membership.objects.filter(
+            partnership=agreement.partnership, organisation__isnull=False
+        )
+        signatory = self.fields["signatory"]
+        signatory.queryset = (  # type: ignore[attr-defined]
+            get_user_model()
+            .objects.filter(pk__in=members.values("user"))
+            .order_by("first_name", "last_name", "email")
+        )
+        signatory.label_from_instance = _member_label  # type: ignore[attr-defined]
+        signatory.required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation, signatory = data.get("organisation"), data.get("signatory")
+        if (
+            organisation
+            and signatory
+            and not Membership.objects.filter(
+                partnership=self.agreement.partnership, organisation=organisation, user=signatory
+            ).exists()
+        ):
+            self.add_error(
+                "signatory",
+                _("%(person)s is not a member of %(organisation)s; choose one of its members.")
+                % {"person": _member_label(signatory), "organisation": organisation},
+            )
+        return data
+
+
+def _member_label(user: Any) -> str:
+    return str(user.get_full_name() or user.email)
 
 
 class CommentForm(forms.Form):

@@ -224,6 +224,16 @@ class Party(_AgreementPart):
         max_length=200,
         help_text=_("For example Lokalpolisområdeschef or Kommunstyrelsens ordförande."),
     )
+    # The one person who signs for the organisation; named before the agreement goes out.
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signatory"),
+        help_text=_("The member of the organisation who signs for it."),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -249,6 +259,10 @@ class Signature(models.Model):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200)
     signed_at = models.DateTimeField(_("signed"))
+    # What was signed: the SHA-256 of the agreement's content as shown on the signing page, and
+    # how the signer confirmed who they are (see agreements/signing.py).
+    content_sha256 = models.CharField(_("checksum of what was signed"), max_length=64, blank=True)
+    method = models.CharField(_("confirmed with"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["signed_at"]

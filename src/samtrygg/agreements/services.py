@@ -8,7 +8,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +25,7 @@ from samtrygg.agreements.models import (
     Signature,
 )
 from samtrygg.partnerships.access import Access
-from samtrygg.partnerships.models import Role
+from samtrygg.partnerships.models import Membership, Role
 from samtrygg.plans.services import record
 
 TEXT_SECTIONS = ("background", "causes", "documentation", "follow_up")
@@ -38,16 +41,47 @@ class NotYourPartyError(AgreementError):
 
 
 def may_sign(access: Access, party: Party) -> bool:
-    """Each party signs only for itself: a coordinator or viewer of that organisation."""
+    """Each party signs only for itself, through the one signatory it names.
+
+    A party without a named signatory (an agreement sent for review before signatories
+    existed) may be signed by a coordinator or viewer of that organisation.
+    """
+    membership = access.membership
+    if party.signatory_id is not None:
+        return membership is not None and membership.user_id == party.signatory_id
     if access.is_superuser:
         return True
-    membership = access.membership
     return (
         membership is not None
         and membership.role in SIGNING_ROLES
         and membership.organisation_id is not None
         and membership.organisation_id == party.organisation_id
     )
+
+
+def _notify(agreement: Agreement, subject: str, body: str, users: list[Any], link: str) -> None:
+    """E-mail ``users`` (once each) after the transaction commits; no personal data is logged."""
+    addresses = sorted({u.email for u in users if getattr(u, "email", "")})
+    if not addresses:
+        return
+    text = f"{body}\n\n{link}\n"
+    transaction.on_commit(
+        lambda: send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+    )
+
+
+def _coordinators(agreement: Agreement) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            partnership_id=agreement.partnership_id, role=Role.COORDINATOR
+        ).select_related("user")
+    ]
+
+
+def _link(agreement: Agreement, base_url: str | None) -> str:
+    base = (base_url or settings.SAMTRYGG_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("agreement-detail", args=[agreement.partnership.slug, agreement.pk])
 
 
 def may_comment(access: Access, agreement: Agreement) -> bool:
@@ -63,17 +97,34 @@ def _actor(user: Any) -> Any:
 
 
 @transaction.atomic
-def send_for_review(agreement: Agreement, actor: Any) -> Agreement:
-    """Draft → partner review; the parties may now comment and sign."""
+def send_for_review(agreement: Agreement, actor: Any, *, base_url: str | None = None) -> Agreement:
+    """Draft → partner review; the parties may now comment, and each signatory is asked to sign."""
     if agreement.status != AgreementStatus.DRAFT:
         raise AgreementError(_("Only a draft can be sent to the partners for review."))
     if not agreement.parties.exists():
         raise AgreementError(_("Add the parties who sign before sending it for review."))
     if not agreement.promises.exists():
         raise AgreementError(_("Add at least one citizen promise before sending it for review."))
+    unnamed = [str(p.organisation) for p in agreement.parties.filter(signatory__isnull=True)]
+    if unnamed:
+        raise AgreementError(
+            _("Name who signs for %(parties)s before sending it for review.")
+            % {"parties": ", ".join(unnamed)}
+        )
     agreement.status = AgreementStatus.REVIEW
     agreement.save(update_fields=["status", "updated_at"])
     record(agreement.partnership_id, actor, agreement, "sent_for_review")
+    _notify(
+        agreement,
+        _("Your signature is awaited: %(title)s") % {"title": agreement.title},
+        _(
+            "The agreement %(title)s (version %(version)s) is out for review and signing. "
+            "Read it, comment if needed, and sign for your organisation."
+        )
+        % {"title": agreement.title, "version": agreement.version},
+        [p.signatory for p in agreement.parties.select_related("signatory")],
+        _link(agreement, base_url),
+    )
     return agreement
 
 
@@ -93,19 +144,34 @@ def reopen(agreement: Agreement, actor: Any) -> Agreement:
 
 
 @transaction.atomic
-def sign(agreement: Agreement, party: Party, access: Access, user: Any) -> Signature:
+def sign(
+    agreement: Agreement,
+    party: Party,
+    access: Access,
+    user: Any,
+    *,
+    content_sha256: str | None = None,
+    method: str = "",
+    base_url: str | None = None,
+) -> Signature:
     """Sign for ``party``; the agreement becomes signed when every party has signed.
 
-    The last signature also archives the Word and PDF documents as signed, in the same
-    transaction: if rendering fails, nobody's signature is recorded and the agreement stays
-    under review.
+    ``content_sha256`` is the checksum the signer was shown (:mod:`samtrygg.agreements.signing`);
+    the signature is refused when the agreement's content has changed since. The last
+    signature also archives the Word and PDF documents as signed, in the same transaction: if
+    rendering fails, nobody's signature is recorded and the agreement stays under review.
     """
+    from samtrygg.agreements.signing import content_sha256 as current_sha256
+
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if party.agreement_id != agreement.pk:
         raise AgreementError(_("That party is not part of this agreement."))
     if not may_sign(access, party):
         raise NotYourPartyError(
-            _(
+            _("Only the signatory the agreement names for %(org)s can sign for it.")
+            % {"org": party.organisation.name}
+            if party.signatory_id
+            else _(
                 "You can sign only for your own organisation, as its coordinator or as a "
                 "viewer (e.g. a politician or manager)."
             )
@@ -114,12 +180,22 @@ def sign(agreement: Agreement, party: Party, access: Access, user: Any) -> Signa
         raise AgreementError(_("The agreement can be signed only while it is under review."))
     if Signature.objects.filter(party=party).exists():
         raise AgreementError(_("%(org)s has already signed.") % {"org": party.organisation.name})
+    now_sha256 = current_sha256(agreement)
+    if content_sha256 is not None and content_sha256 != now_sha256:
+        raise AgreementError(
+            _(
+                "The agreement has changed since you opened it. Read it again and sign the "
+                "current version."
+            )
+        )
     signature = Signature.objects.create(
         party=party,
         signed_by=user,
         name=user.get_full_name() or user.email or user.get_username(),
         role=party.signatory_role,
         signed_at=timezone.now(),
+        content_sha256=now_sha256,
+        method=method,
     )
     record(agreement.partnership_id, user, agreement, "signed", party=party.pk)
     if not agreement.parties.filter(signature__isnull=True).exists():
@@ -132,6 +208,18 @@ def sign(agreement: Agreement, party: Party, access: Access, user: Any) -> Signa
             agreement,
             "fully_signed",
             archived={a.format: a.sha256 for a in archived},
+        )
+        signatories = [p.signatory for p in agreement.parties.select_related("signatory")]
+        _notify(
+            agreement,
+            _("Every party has signed: %(title)s") % {"title": agreement.title},
+            _(
+                "Every party has now signed %(title)s (version %(version)s). The signed Word "
+                "and PDF documents are archived in Samtrygg."
+            )
+            % {"title": agreement.title, "version": agreement.version},
+            [u for u in signatories if u is not None] + _coordinators(agreement),
+            _link(agreement, base_url),
         )
     return signature
 
@@ -196,6 +284,7 @@ def new_version(previous: Agreement, actor: Any) -> Agreement:
             agreement=draft,
             organisation_id=party.organisation_id,
             signatory_role=party.signatory_role,
+            signatory_id=party.signatory_id,
         )
     record(partnership.pk, actor, draft, "new_version", based_on=previous.pk)
     return draft

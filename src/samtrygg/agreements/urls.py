@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/promises/new/", views.promise_edit, name="promise-create"),
     path("<int:pk>/promises/<int:promise>/edit/", views.promise_edit, name="promise-edit"),
     path("<int:pk>/parties/new/", views.party_create, name="party-create"),
+    path("<int:pk>/parties/<int:party>/edit/", views.party_edit, name="party-edit"),
     path("<int:pk>/comments/", views.comment_create, name="agreement-comment"),
     path("<int:pk>/parties/<int:party>/sign/", views.agreement_sign, name="agreement-sign"),
     path("<int:pk>/review/", views.agreement_review, name="agreement-review"),

@@ -3,6 +3,10 @@ publishing, versions, differences and Word/PDF downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +26,9 @@ from samtrygg.agreements.models import (
     Party,
     Promise,
 )
+from samtrygg.agreements.signing import content_sha256, signing_backend
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import Role
 from samtrygg.plans.services import record
 
@@ -199,33 +205,78 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def agreement_sign(request: HttpRequest, slug: str, pk: int, party: int) -> HttpResponse:
+    """Show exactly what is signed (content and checksum); sign after the signer confirms."""
     access = get_access(request, slug)
     agreement = _agreement(access, pk)
     signing = get_object_or_404(Party, agreement=agreement, pk=party)
     if not services.may_sign(access, signing):
-        raise PermissionDenied(
-            _("You can sign only for your own organisation, as its coordinator or a viewer.")
-        )
-    try:
-        services.sign(agreement, signing, access, request.user)
-    except services.AgreementError as exc:
-        messages.error(request, str(exc))
-    else:
-        agreement.refresh_from_db()
-        if agreement.status == "signed":
-            messages.success(request, _("You have signed. Every party has now signed."))
+        raise PermissionDenied(_("Only the party's signatory can sign for it."))
+    backend = signing_backend()
+    form = backend.form(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign(
+                agreement,
+                signing,
+                access,
+                request.user,
+                content_sha256=request.POST.get("content_sha256", ""),
+                method=backend.confirm(request.user, form),
+                base_url=site_url(request),
+            )
+        except services.AgreementError as exc:
+            messages.error(request, str(exc))
         else:
-            messages.success(request, _("You have signed for %(org)s.") % {"org": signing})
-    return redirect("agreement-detail", slug=slug, pk=pk)
+            agreement.refresh_from_db()
+            if agreement.status == "signed":
+                messages.success(request, _("You have signed. Every party has now signed."))
+            else:
+                messages.success(request, _("You have signed for %(org)s.") % {"org": signing})
+            return redirect("agreement-detail", slug=slug, pk=pk)
+    context = {
+        "access": access,
+        "agreement": agreement,
+        "party": signing,
+        "form": form,
+        "checksum": content_sha256(agreement),
+        "content": documents.document_content(agreement, get_language()),
+        "promises": agreement.promises.all(),
+        "parties": agreement.parties.select_related("organisation", "signatory", "signature"),
+    }
+    return render(request, "agreements/agreement_sign.html", context)
+
+
+@login_required
+def party_edit(request: HttpRequest, slug: str, pk: int, party: int) -> HttpResponse:
+    """Change a party's role or signatory while the agreement is a draft."""
+    access = get_access(request, slug, COORDINATOR)
+    agreement = _agreement(access, pk)
+    if not agreement.is_editable:
+        return _not_editable(request, access, agreement)
+    instance = get_object_or_404(Party, agreement=agreement, pk=party)
+    form = PartyForm(request.POST or None, instance=instance, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(access.partnership.pk, request.user, instance, "updated", agreement=agreement.pk)
+        messages.success(request, _("The party has been saved."))
+        return redirect("agreement-detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "agreements/party_form.html",
+        {"access": access, "form": form, "agreement": agreement, "party": instance},
+    )
 
 
 def _transition(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     access = get_access(request, slug, COORDINATOR)
     agreement = _agreement(access, pk)
-    done = {
-        "review": (services.send_for_review, _("The agreement has been sent to the partners.")),
+    done: dict[str, tuple[Callable[[Agreement, Any], Agreement], str]] = {
+        "review": (
+            partial(services.send_for_review, base_url=site_url(request)),
+            _("The agreement has been sent to the partners."),
+        ),
         "reopen": (services.reopen, _("The agreement is a draft again; signatures withdrawn.")),
         "publish": (services.publish, _("The agreement and its promises are published.")),
         "new_version": (services.new_version, _("A new draft version has been made.")),

@@ -38,6 +38,17 @@ class Access:
         return self.role == Role.COORDINATOR
 
     @property
+    def may_report(self) -> bool:
+        """Whether the report form is open: reporters and staff for their organisation.
+
+        Coordinators choose the organisation in the form; viewers read aggregates only, even
+        when they belong to an organisation.
+        """
+        if self.role == Role.VIEWER:
+            return False
+        return self.is_coordinator or self.organisation is not None
+
+    @property
     def sees_all_data(self) -> bool:
         """Coordinators and analysts see every record of the partnership."""
         return self.role in STAFF_ROLES

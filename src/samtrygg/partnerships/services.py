@@ -60,8 +60,14 @@ def invite(
     email: str,
     role: str,
     organisation: Organisation | None,
+    *,
+    base_url: str | None = None,
 ) -> Invitation:
-    """Create an invitation and e-mail its link; refuses people who are already members."""
+    """Create an invitation and e-mail its link; refuses people who are already members.
+
+    ``base_url`` is the site address the link starts with (the web layer passes the configured
+    public address or the request's); without it the configured address is used.
+    """
     email = email.strip().lower()
     _check_role_organisation(role, organisation)
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
@@ -85,9 +91,8 @@ def invite(
         role=role,
         organisation=organisation.slug if organisation else None,
     )
-    link = settings.SAMTRYGG_BASE_URL.rstrip("/") + reverse(
-        "invitation-accept", args=[invitation.token]
-    )
+    base = base_url or settings.SAMTRYGG_BASE_URL.rstrip("/") or "http://127.0.0.1:8000"
+    link = base.rstrip("/") + reverse("invitation-accept", args=[invitation.token])
     transaction.on_commit(
         lambda: send_mail(
             _("Invitation to %(partnership)s in Samtrygg") % {"partnership": partnership.name},

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +25,7 @@ from samtrygg.partnerships.forms import (
     OrganisationForm,
     PartnershipForm,
 )
+from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import (
     ROLE_HELP,
     Invitation,
@@ -33,6 +35,7 @@ from samtrygg.partnerships.models import (
     Partnership,
     Role,
 )
+from samtrygg.partnerships.tasks import tasks_for
 
 COORDINATOR = [Role.COORDINATOR]
 
@@ -67,6 +70,7 @@ def partnership_start(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": p.memberships.count(),
         "area_count": p.areas.exclude(kind="municipality").count(),
         "municipalities": p.areas.filter(kind="municipality"),
+        "tasks": tasks_for(access, request.user, timezone.localdate()),
     }
     return render(request, "partnerships/start.html", context)
 
@@ -153,6 +157,7 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
                 form.cleaned_data["organisation"],
+                base_url=site_url(request),
             )
         except services.MembershipError as exc:
             form.add_error(None, str(exc))

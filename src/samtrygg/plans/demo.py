@@ -1028,11 +1028,13 @@ def _agreement(
             agreement=agreement,
             organisation=b.org("karlskoga-kommun"),
             signatory_role="Kommunstyrelsens ordförande",
+            signatory=signers["karlskoga-kommun"],
         ),
         Party.objects.create(
             agreement=agreement,
             organisation=b.org("polisen-karlskoga"),
             signatory_role="Lokalpolisområdeschef",
+            signatory=signers["polisen-karlskoga"],
         ),
     ]
     agreement_services.send_for_review(agreement, b.actor)

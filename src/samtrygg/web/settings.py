@@ -74,7 +74,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +94,9 @@ INSTALLED_APPS = [
     "samtrygg.followup",
     "samtrygg.public",
     "samtrygg.reference",
+    # Last, so that the product's own registration/ templates (password change and reset) are
+    # found before the admin's.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
@@ -207,9 +209,22 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SAMTRYGG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The background map tiles are optional: without a URL the maps show boundaries only, offline.
-MAP_TILE_URL = env_str("SAMTRYGG_MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = env_str("SAMTRYGG_MAP_TILE_ATTRIBUTION", "")
+# Background map tiles: OpenStreetMap's by default, so that "click where it happened" has streets
+# to click on; a municipality may name its own tile server, and SAMTRYGG_MAP_OFFLINE=1 turns tiles
+# off (the maps then show boundaries and data on a plain background, with no outside request).
+DEFAULT_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+MAP_OFFLINE = env_bool("SAMTRYGG_MAP_OFFLINE", False)
+_tile_url_set = bool(os.environ.get("SAMTRYGG_MAP_TILE_URL"))
+MAP_TILE_URL = "" if MAP_OFFLINE else env_str("SAMTRYGG_MAP_TILE_URL", "") or DEFAULT_MAP_TILE_URL
+MAP_TILE_ATTRIBUTION = (
+    ""
+    if MAP_OFFLINE
+    else env_str("SAMTRYGG_MAP_TILE_ATTRIBUTION", "")
+    or ("" if _tile_url_set else DEFAULT_MAP_TILE_ATTRIBUTION)
+)
 
 
 def _tile_origin(url: str) -> list[str]:
@@ -269,7 +284,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
-SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "http://127.0.0.1:8000")
+# A class that confirms a signer's identity (agreements/signing.py); empty: password (+ TOTP).
+SAMTRYGG_SIGNING_BACKEND = env_str("SAMTRYGG_SIGNING_BACKEND", "")
+# Empty: links in e-mails use the address each request came to (see samtrygg.partnerships.links).
+SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
 # Reports one person may send in an hour (DOMAIN.md §11: rate limits on reporting); larger
 # amounts go through the import.

@@ -38,6 +38,12 @@ def _kommun_party(w: World) -> dict[str, Any]:
     return {"slug": w.a.slug, "pk": agreement.pk, "party": party.pk}
 
 
+def _draft_party(w: World) -> dict[str, Any]:
+    agreement = _agreement(w, "draft")
+    party = agreement.parties.get(organisation=w.kommun)
+    return {"slug": w.a.slug, "pk": agreement.pk, "party": party.pk}
+
+
 def _download(fmt: str) -> Any:
     return lambda w: {"slug": w.a.slug, "pk": _agreement(w).pk, "fmt": fmt}
 
@@ -61,7 +67,10 @@ RULES: dict[str, Rule] = {
         method="post",
         data=lambda w: {"text": "Bra förslag."},
     ),
-    "agreement-sign": Rule(coordinators_only(302), kwargs=_kommun_party, method="post"),
+    # The signing page (what is signed, and the password to confirm); the party names no
+    # signatory here, so the municipality's coordinator may sign for it.
+    "agreement-sign": Rule(coordinators_only(), kwargs=_kommun_party),
+    "party-edit": Rule(coordinators_only(), kwargs=_draft_party),
     "agreement-review": Rule(coordinators_only(302), kwargs=_pk(), method="post"),
     "agreement-reopen": Rule(coordinators_only(302), kwargs=_pk("review"), method="post"),
     "agreement-publish": Rule(coordinators_only(302), kwargs=_pk("signed"), method="post"),

@@ -28,6 +28,16 @@
       });
   }
   if (el.dataset.draw === "polygon" && L.Draw) {
+    // The drawing toolbar speaks the page's language (texts from the template).
+    var texts = document.getElementById("draw-texts");
+    if (texts && L.drawLocal) {
+      var merge = function (into, from) {
+        Object.keys(from).forEach(function (k) {
+          if (typeof from[k] === "object" && into[k]) { merge(into[k], from[k]); } else { into[k] = from[k]; }
+        });
+      };
+      merge(L.drawLocal, JSON.parse(texts.textContent));
+    }
     var drawn = new L.FeatureGroup().addTo(map);
     var input = document.getElementById("id_geometry");
     map.addControl(new L.Control.Draw({

@@ -124,6 +124,23 @@
         mapEl.dataset.loaded = "true";
       });
     }
+    // On a phone at the place itself, the device's position is the quickest way to mark it.
+    var positionButton = fieldset.querySelector("[data-use-position]");
+    if (positionButton && ev.map && navigator.geolocation) {
+      positionButton.hidden = false;
+      positionButton.addEventListener("click", function () {
+        if (pointStatus) { pointStatus.textContent = positionButton.dataset.locating; }
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          ev.lon.value = pos.coords.longitude.toFixed(6);
+          ev.lat.value = pos.coords.latitude.toFixed(6);
+          ev.sync();
+          ev.map.setView([pos.coords.latitude, pos.coords.longitude], 17);
+          save();
+        }, function () {
+          if (pointStatus) { pointStatus.textContent = positionButton.dataset.failed; }
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
     if (clearButton) {
       clearButton.addEventListener("click", function () {
         ev.lon.value = ""; ev.lat.value = ""; ev.sync(); save();
@@ -209,6 +226,8 @@
   }
   if (discardButton) {
     discardButton.addEventListener("click", function () {
+      // A draft may hold a long description typed on a phone: ask before throwing it away.
+      if (discardButton.dataset.confirm && !window.confirm(discardButton.dataset.confirm)) { return; }
       var store = storage();
       if (store) { try { store.removeItem(key); } catch (e) { /* ignore */ } }
       window.location.assign(window.location.pathname);
