@@ -134,3 +134,20 @@ def _maps_offline(settings: Any) -> None:
     """Tests never fetch map tiles from the internet (the default tile layer is online)."""
     settings.MAP_TILE_URL = ""
     settings.MAP_TILE_ATTRIBUTION = ""
+
+
+# A Monday in spring, inside the test agreements' period (2026-01-01 to 2027-12-31).
+FROZEN_NOW = (2026, 3, 2, 9, 30)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Stop Django's clock at FROZEN_NOW (UTC), so tests of documents that print dates pass on
+    any day: every ``timezone.now()``, ``localtime()`` and ``localdate()`` returns this moment."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    moment = datetime(*FROZEN_NOW, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment

@@ -1,22 +1,21 @@
-"""The real data in ``../shared/data``; tests skip, naming the file, where it is absent."""
+"""The real data the tests read, carried in ``tests/data`` (sources and licences in its README)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(
-    os.environ.get(
-        "SAMTRYGG_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-)
+DATA = Path(__file__).resolve().parent / "data"
 
 
-def shared_file(relative: str) -> Path:
-    """Return the path of a shared data file, or skip the test naming the missing file."""
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"shared data file missing: ../shared/data/{relative}")
+def data_file(relative: str) -> Path:
+    """Return the path of a file under ``tests/data``; fail the test naming it where it is absent.
+
+    A missing file is a broken checkout, never a reason to skip: the reference tests are the ones
+    that prove the numbers.
+    """
+    path = DATA / relative
+    if not path.is_file():
+        pytest.fail(f"test data file missing: tests/data/{relative} (see tests/data/README.md)")
     return path

@@ -46,7 +46,33 @@ def test_demo_loads_the_partnership_and_prints_every_role(tmp_path: Path) -> Non
         assert role in result.stderr
     assert "karlskoga-degerfors" in result.stderr
     assert (tmp_path / "cli.sqlite3").exists()
-    # Running it again resets the demo instead of failing on duplicates.
+    # The demo keeps a key for this set-up, readable by its owner only ...
+    key_file = tmp_path / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text()
+    assert len(key.strip()) >= 50 and str(key_file) in result.stderr
+    # ... so the README's import and export lines run without SECRET_KEY.
+    events = Path(__file__).parent / "data" / "polisen" / "events_karlskoga_degerfors.json"
+    imported = subprocess.run(
+        [*SAMTRYGG, "import", "polisen", str(events), "--partnership", "karlskoga-degerfors"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    pdf = tmp_path / "avtal.pdf"
+    exported = subprocess.run(
+        [*SAMTRYGG, "export", "agreement", "--partnership", "karlskoga-degerfors",
+         "--format", "pdf", "--output", str(pdf)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    # Running it again resets the demo instead of failing on duplicates, and keeps the key.
     again = subprocess.run(
         [*SAMTRYGG, "demo", "--no-serve"],
         env=_env(tmp_path),
@@ -55,6 +81,7 @@ def test_demo_loads_the_partnership_and_prints_every_role(tmp_path: Path) -> Non
         timeout=600,
     )
     assert again.returncode == 0, again.stderr
+    assert key_file.read_text() == key
 
 
 def test_serve_answers_on_the_chosen_port(tmp_path: Path) -> None:
@@ -84,12 +111,19 @@ def test_serve_answers_on_the_chosen_port(tmp_path: Path) -> None:
         server.wait(timeout=30)
 
 
-def test_serve_without_secret_key_says_what_to_set(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [["serve"], ["import", "polisen", "--live", "--partnership", "x"]]
+)
+def test_without_secret_key_or_a_local_key_file_nothing_starts(
+    tmp_path: Path, command: list[str]
+) -> None:
     result = subprocess.run(
-        [*SAMTRYGG, "serve"], env=_env(tmp_path), capture_output=True, text=True, timeout=120
+        [*SAMTRYGG, *command], env=_env(tmp_path), capture_output=True, text=True, timeout=120
     )
-    assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr and "samtrygg demo" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "secret_key").exists()
 
 
 def test_bad_port_is_one_sentence_and_exit_2(tmp_path: Path) -> None:

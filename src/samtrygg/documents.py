@@ -141,6 +141,24 @@ class PdfWriter:
         )
         self.pdf.ln(gap)
 
+    def para_height(self, text: str, size: float = 10.5, style: str = "", gap: float = 2) -> float:
+        """The height :meth:`para` would take, measured without writing anything."""
+        from fpdf.enums import MethodReturnValue
+
+        self.pdf.set_font(self.family, style, size)
+        height = self.pdf.multi_cell(
+            self.width, size * 0.5, self.text(text), dry_run=True, output=MethodReturnValue.HEIGHT
+        )
+        return float(height) + gap  # type: ignore[arg-type]
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page unless ``height`` millimetres fit on this one.
+
+        A block that must be read as one (a party's signature) is never cut by a page break.
+        """
+        if self.pdf.get_y() + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
     def block(self, block: Block, *, size: float = 10.5, table_size: float = 9) -> None:
         """One shared block."""
         if block.kind == "h":

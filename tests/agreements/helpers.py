@@ -84,7 +84,12 @@ def make_agreement(
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF made by fpdf2, without a PDF library, whitespace removed.
+    """The text of a PDF made by fpdf2, without a PDF library, whitespace removed."""
+    return "".join(pdf_page_texts(data))
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF made by fpdf2, whitespace removed.
 
     fpdf2 writes text in an embedded TrueType font as 2-byte glyph codes; each font has a
     ToUnicode CMap mapping them back, which is what a PDF reader uses for copy and search.
@@ -92,17 +97,28 @@ def pdf_text(data: bytes) -> str:
     the text is compared with all whitespace removed (see :func:`squash`).
     """
     objects: dict[int, tuple[bytes, bytes]] = {}
-    for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", data, re.S):
-        body = m.group(2)
-        head, stream = body, b""
-        sm = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-        if sm:
-            head, raw = body[: sm.start()], sm.group(1)
+    start = re.compile(rb"(\d+) 0 obj")
+    stream_start = re.compile(rb"stream\r?\n")
+    pos = 0
+    while m := start.search(data, pos):
+        end = data.find(b"endobj", m.end())
+        sm = stream_start.search(data, m.end(), end)
+        if sm is None:
+            head, stream = data[m.end() : end], b""
+        else:
+            # The stream is exactly /Length bytes: compressed bytes may end in "\r" or hold
+            # "endobj", so no pattern can find where they stop.
+            head = data[m.end() : sm.start()]
+            length = re.search(rb"/Length (\d+)", head)
+            assert length is not None, head
+            raw = data[sm.end() : sm.end() + int(length.group(1))]
             try:
                 stream = zlib.decompress(raw)
             except zlib.error:
                 stream = raw
+            end = data.find(b"endobj", sm.end() + len(raw))
         objects[int(m.group(1))] = (head, stream)
+        pos = end + len(b"endobj")
     cmaps: dict[bytes, dict[int, str]] = {}
     for head, _stream in objects.values():
         for name, num in re.findall(rb"/(F\d+) (\d+) 0 R", head):
@@ -116,11 +132,12 @@ def pdf_text(data: bytes) -> str:
                         rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]+)>", cmap_stream
                     )
                 }
-    out: list[str] = []
+    pages: list[str] = []
     token = re.compile(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)", re.S)
     for _head, stream in objects.values():
         if b"BT" not in stream:
             continue
+        out: list[str] = []
         font: bytes | None = None
         for m in token.finditer(stream):
             if m.group(1):
@@ -137,7 +154,8 @@ def pdf_text(data: bytes) -> str:
                         for i in range(0, len(raw) - 1, 2)
                     )
                 )
-    return squash("".join(out))
+        pages.append(squash("".join(out)))
+    return pages
 
 
 def squash(text: str) -> str:

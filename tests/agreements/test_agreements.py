@@ -22,6 +22,7 @@ from tests.agreements.helpers import (
     GOAL_TEXT,
     PROMISE_TEXT,
     make_agreement,
+    pdf_page_texts,
     pdf_text,
     police,
     squash,
@@ -255,7 +256,7 @@ def _signed(world: World) -> Agreement:
     return agreement
 
 
-def test_docx_contains_promises_activities_and_signatures(world: World) -> None:
+def test_docx_contains_promises_activities_and_signatures(world: World, frozen_now: Any) -> None:
     from docx import Document
 
     agreement = _signed(world)
@@ -269,6 +270,7 @@ def test_docx_contains_promises_activities_and_signatures(world: World) -> None:
     assert "KS 2026/123" in body
     assert body.count("Coordinator") >= 2  # the signer's name, once per party
     assert "Lokalpolisområdeschef" in body
+    assert body.count("2026-03-02") == 2  # the date each party signed (the frozen clock)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading 1")]
     assert [h.split(".")[0] for h in headings] == ["1", "2", "3", "4", "5", "6"]
 
@@ -282,7 +284,9 @@ def test_docx_of_an_unsigned_agreement_has_empty_signature_lines(world: World) -
 
 
 @pytest.mark.parametrize("unicode_font", [True, False])
-def test_pdf_contains_promises_activities_and_signatures(world: World, unicode_font: bool) -> None:
+def test_pdf_contains_promises_activities_and_signatures(
+    world: World, frozen_now: Any, unicode_font: bool
+) -> None:
     agreement = _signed(world)
     data = build_pdf(agreement, unicode_font=unicode_font)
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
@@ -292,6 +296,21 @@ def test_pdf_contains_promises_activities_and_signatures(world: World, unicode_f
     assert text.count("Coordinator") >= 2
     if unicode_font and pdf_font_paths() is not None:
         assert b"/FontFile2" in data  # the TrueType font is embedded
+
+
+@pytest.mark.parametrize("unicode_font", [True, False])
+def test_pdf_keeps_each_partys_signature_block_on_one_page(
+    world: World, frozen_now: Any, unicode_font: bool
+) -> None:
+    pages = pdf_page_texts(build_pdf(_signed(world), unicode_font=unicode_font))
+    for organisation, role in (
+        ("Alfa kommun", "Kommunstyrelsens ordförande"),
+        ("Lokalpolisområde Alfa", "Lokalpolisområdeschef"),
+    ):
+        block = squash(
+            f"{organisation} Undertecknat av: Coordinator Roll: {role} Datum: 2026-03-02"
+        )
+        assert [block in page for page in pages].count(True) == 1, organisation
 
 
 def test_download_views_give_files(world: World, client_for: Any) -> None:

@@ -13,7 +13,7 @@ from samtrygg.analysis.backtest import (
     rolling_origin_backtest,
 )
 from samtrygg.analysis.errors import InputError
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 
 def _clustered(n: int = 1500, days: float = 160.0, seed: int = 0):
@@ -163,7 +163,7 @@ def test_chicago_best_method_beats_the_one_year_count_by_ten_per_cent():
     """Forecast quality on Chicago burglary: train on 2014-2015, test weekly over 2016-2017."""
     from samtrygg.analysis.io import read_events
 
-    path = shared_file("crime_points/chicago_burglary_2014_2017.csv")
+    path = data_file("crime_points/chicago_burglary_2014_2017.csv")
     ev = read_events(path, crs="EPSG:26971")
     r = rolling_origin_backtest(
         ev.x, ev.y, ev.times, start="2016-01-01", end="2018-01-01", methods=["naive", "sepp"],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from samtrygg.cli import main
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 CONTRACT_KEYS = {
     "n_events",
@@ -49,7 +49,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def chicago_2014(tmp_path_factory) -> Path:
     """The 2014 rows of the Chicago file (the NRC 2014 run), as a CSV of their own."""
-    lines = shared_file("crime_points/chicago_burglary_2014_2017.csv").read_text().splitlines()
+    lines = data_file("crime_points/chicago_burglary_2014_2017.csv").read_text().splitlines()
     path = tmp_path_factory.mktemp("knox") / "chicago_2014.csv"
     path.write_text("\n".join([lines[0], *(r for r in lines[1:] if r.endswith("/2014"))]) + "\n")
     return path

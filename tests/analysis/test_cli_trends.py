@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from samtrygg.analysis.errors import AnalysisError
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 
 def cli(argv: list[str]) -> int:
@@ -129,7 +129,7 @@ def test_unusable_options_give_one_sentence_and_exit_2(tmp_path, capsys, extra, 
 
 
 def test_chicago_monthly_counts(capsys):
-    path = shared_file("crime_points/chicago_burglary_2014_2017.csv")
+    path = data_file("crime_points/chicago_burglary_2014_2017.csv")
     assert cli(["analyse", "trends", str(path), "--period", "month", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     counts = out["series"][0]["counts"]
@@ -139,7 +139,7 @@ def test_chicago_monthly_counts(capsys):
 
 
 def test_memphis_weekly_counts_by_offense_in_local_time(capsys):
-    path = shared_file("crime_points/memphis_robberies_2019.csv")
+    path = data_file("crime_points/memphis_robberies_2019.csv")
     code = cli(["analyse", "trends", str(path), "--by", "offense_type", "--period", "week",
                 "--timezone", "America/Chicago", "--format", "json"])  # fmt: skip
     assert code == 0

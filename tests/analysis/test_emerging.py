@@ -18,7 +18,7 @@ from samtrygg.analysis.emerging import (
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.geo import Grid, to_metric
 from samtrygg.analysis.hotspots import distance_weights, gi_star
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_mann_kendall_by_hand_and_against_kendall_tau() -> None:
 
 
 def _memphis() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    path = shared_file("crime_points/memphis_robberies_2019.csv")
+    path = data_file("crime_points/memphis_robberies_2019.csv")
     frame = pl.read_csv(path)
     x, y, crs = to_metric(frame["longitude"].to_numpy(), frame["latitude"].to_numpy(), crs=32615)
     assert crs == 32615

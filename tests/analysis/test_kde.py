@@ -19,14 +19,14 @@ from samtrygg.analysis.kde import (
     kernel_values,
     select_bandwidth,
 )
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 KERNELS = ["quartic", "quartic_unscaled", "gaussian"]
 
 
 @pytest.fixture(scope="module")
 def chicago_2014() -> tuple[np.ndarray, np.ndarray]:
-    path = shared_file("crime_points/chicago_burglary_2014_2017.csv")
+    path = data_file("crime_points/chicago_burglary_2014_2017.csv")
     frame = pl.read_csv(path).filter(pl.col("date_single").str.ends_with("/2014"))
     assert frame.height == 12_334
     return frame.get_column("x").to_numpy(), frame.get_column("y").to_numpy()

@@ -1,6 +1,6 @@
 """Near-repeat (Knox) analysis against the Near Repeat Calculator, pointpats and brute force.
 
-Reference values: NRC v1.3 outputs in ``../shared/data/reference/near_repeat/`` and the numbers
+Reference values: NRC v1.3 outputs in ``tests/data/reference/near_repeat/`` and the numbers
 in ``../shared/docs/METHODS.md`` sections 6 and 12.
 """
 
@@ -21,17 +21,17 @@ from numpy.testing import assert_allclose, assert_array_equal
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.io import read_events
 from samtrygg.analysis.nearrepeat import SAME_LOCATION_TOLERANCE, KnoxResult, knox, mc_summary
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 NR = "reference/near_repeat/"
 CHICAGO = "crime_points/chicago_burglary_2014_2017.csv"
 
-# --- Reading the shared data ------------------------------------------------------------------
+# --- Reading the test data --------------------------------------------------------------------
 
 
 @cache
 def _chicago_all() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    events = read_events(shared_file(CHICAGO), crs="EPSG:26971")
+    events = read_events(data_file(CHICAGO), crs="EPSG:26971")
     return events.x, events.y, events.days
 
 
@@ -44,7 +44,7 @@ def chicago_year(year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def nrc_points(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The headerless ``X,Y,date`` files from the R package NearRepeat."""
-    rows = [line.split(",") for line in shared_file(NR + name).read_text().splitlines() if line]
+    rows = [line.split(",") for line in data_file(NR + name).read_text().splitlines() if line]
     x = np.array([float(r[0]) for r in rows])
     y = np.array([float(r[1]) for r in rows])
     days = np.array([r[2].strip() for r in rows], dtype="datetime64[D]").astype(np.int64)
@@ -129,7 +129,7 @@ VERBOSE_RUNS = {
 @cache
 def _nrc_run(name: str, iterations: int) -> tuple[dict[str, Any], KnoxResult]:
     file, points, distance_bands, time_bands, metric = VERBOSE_RUNS[name]
-    verbose = read_nrc_verbose(shared_file(NR + file))
+    verbose = read_nrc_verbose(data_file(NR + file))
     x, y, days = points()
     result = knox(
         x,
@@ -299,7 +299,7 @@ def test_pointpats_knox_count_matches_ours_with_closed_intervals(delta, tau):
 
 def _pathological() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     events = read_events(
-        shared_file(NR + "pathological_example.csv"), crs="EPSG:3006", time_format="%d/%m/%Y"
+        data_file(NR + "pathological_example.csv"), crs="EPSG:3006", time_format="%d/%m/%Y"
     )
     return events.x, events.y, events.days
 

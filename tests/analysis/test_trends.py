@@ -25,7 +25,7 @@ from samtrygg.analysis.trends import (
     seasonal_trend,
     to_local_time,
 )
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 
 def _dates(*values: str) -> np.ndarray:
@@ -34,7 +34,7 @@ def _dates(*values: str) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def chicago_days() -> np.ndarray:
-    path = shared_file("crime_points/chicago_burglary_2014_2017.csv")
+    path = data_file("crime_points/chicago_burglary_2014_2017.csv")
     frame = pl.read_csv(path, columns=["date_single"])
     dates = frame.get_column("date_single").str.to_date("%d/%m/%Y")
     return dates.to_numpy().astype("datetime64[s]")
@@ -122,7 +122,7 @@ def test_chicago_weekday_counts_all_years(chicago_days):
 
 
 def test_memphis_weekday_counts_in_local_time():
-    path = shared_file("crime_points/memphis_robberies_2019.csv")
+    path = data_file("crime_points/memphis_robberies_2019.csv")
     frame = pl.read_csv(path, columns=["date"])
     utc = (
         frame.get_column("date")

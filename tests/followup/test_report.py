@@ -6,11 +6,16 @@ import io
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from samtrygg.followup import report
 from tests.conftest import World
 from tests.followup import helpers as h
+
+# The report is "as of" today and its plan is dated from today: a fixed day makes it the same
+# report on any date (a year end would otherwise move activities into another year).
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def _plan(world: World) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import pytest
 
 from samtrygg.cli import main
 from samtrygg.incidents.models import ImportBatch, PoliceEvent
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 KARLSKOGA, DEGERFORS = "1883", "1862"
 
@@ -221,9 +221,9 @@ def _independent_count(path: Path) -> tuple[set[int], set[int]]:
 def test_the_real_archive_gives_exactly_karlskogas_and_degerfors_events(
     karlskoga_degerfors: Any, capsys: Any
 ) -> None:
-    archive = shared_file("polisen/events_2022_2026_all.json.gz")
+    archive = data_file("polisen/events_subset.json.gz")
     ours, summaries = _independent_count(archive)
-    assert len(ours) == 351  # as documented in ../shared/data/README.md
+    assert len(ours) == 351  # all of them: tests/data/README.md
 
     code, result = _run(capsys, archive)
     assert code == 0, result["errors"][:3]

@@ -23,7 +23,7 @@ from samtrygg.sources.geodata import (
     read_areas,
     swedish_municipalities,
 )
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 SQUARE = [[[14.50, 59.30], [14.55, 59.30], [14.55, 59.35], [14.50, 59.35], [14.50, 59.30]]]
 BOWTIE = [[[14.50, 59.30], [14.55, 59.35], [14.55, 59.30], [14.50, 59.35], [14.50, 59.30]]]
@@ -84,7 +84,7 @@ def test_points_in_karlskoga_and_degerfors_are_assigned_to_them() -> None:
 
 
 def test_codes_match_the_shared_municipality_file() -> None:
-    path = shared_file("sweden/municipalities.geojson")
+    path = data_file("sweden/municipalities.geojson")
     areas = read_areas(path.read_bytes(), path.name, name_field="kom_namn", code_field="id")
     ms = swedish_municipalities()
     assert len(areas) == 290

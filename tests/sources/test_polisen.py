@@ -18,7 +18,7 @@ import pytest
 
 from samtrygg.sources.errors import FetchError, SourceError
 from samtrygg.sources.polisen import RateLimiter, fetch_live, read_polisen_events
-from tests.datafiles import shared_file
+from tests.datafiles import data_file
 
 WANTED = {"1883": "Karlskoga", "1862": "Degerfors"}
 
@@ -45,7 +45,7 @@ def read(*records: dict[str, Any], municipalities: dict[str, str] | None = None)
 
 
 def test_karlskoga_degerfors_file_gives_every_event_with_its_municipality() -> None:
-    result = read_polisen_events(shared_file("polisen/events_karlskoga_degerfors.json"))
+    result = read_polisen_events(data_file("polisen/events_karlskoga_degerfors.json"))
     assert len(result) == 351
     assert result.skipped == {}
     by_location = Counter((e.county or e.place) for e in result.rows)
@@ -61,11 +61,21 @@ def test_karlskoga_degerfors_file_gives_every_event_with_its_municipality() -> N
         assert round(e.lat, 6) == e.lat and round(e.lon, 6) == e.lon
 
 
-def _independent_ids(path: Path) -> set[int]:
+# The archive's subset in tests/data: Örebro län, all of Sweden over the 2024/25 year end, the
+# municipalities the archive spells its own way and one event of every place name
+# (tests/data/polisen/make_subset.py).
+ARCHIVE = "polisen/events_subset.json.gz"
+
+
+def _archive_records(path: Path) -> list[dict[str, Any]]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        events = json.load(fh)
+        records: list[dict[str, Any]] = json.load(fh)
+    return records
+
+
+def _independent_ids(records: list[dict[str, Any]]) -> set[int]:
     ids = set()
-    for ev in events:
+    for ev in records:
         loc = ev["location"]["name"]
         if loc in ("Karlskoga", "Degerfors") or (
             loc == "Örebro län" and ev["name"].endswith((", Karlskoga", ", Degerfors"))
@@ -75,25 +85,34 @@ def _independent_ids(path: Path) -> set[int]:
 
 
 def test_archive_filtered_to_two_municipalities_matches_an_independent_count() -> None:
-    path = shared_file("polisen/events_2022_2026_all.json.gz")
+    path = data_file(ARCHIVE)
     start = time.perf_counter()
     result = read_polisen_events(path, WANTED)
     elapsed = time.perf_counter() - start
-    expected = _independent_ids(path)
+    records = _archive_records(path)
+    expected = _independent_ids(records)
+    assert len(expected) == 351
     assert {e.id for e in result.rows} == expected
     assert len(result) == len(expected)
-    assert result.skipped == {"outside the chosen municipalities": 85011 - len(expected)}
+    assert result.skipped == {"outside the chosen municipalities": len(records) - len(expected)}
     assert {e.place for e in result.rows} == {"Karlskoga", "Degerfors"}
-    print(f"85,011 events filtered to 2 municipalities in {elapsed:.2f} s")
+    print(f"{len(records):,} events filtered to 2 municipalities in {elapsed:.2f} s")
 
 
 def test_whole_archive_parses_with_every_time_and_resolution() -> None:
-    data = shared_file("polisen/events_2022_2026_all.json.gz").read_bytes()
+    path = data_file(ARCHIVE)
+    records = _archive_records(path)
     start = time.perf_counter()
-    result = read_polisen_events(data)
+    result = read_polisen_events(path.read_bytes())
     elapsed = time.perf_counter() - start
-    print(f"85,011 events parsed in {elapsed:.2f} s")
-    assert len(result) == 85011 and result.n_records == 85011
+    print(f"{len(records):,} events parsed in {elapsed:.2f} s")
+    assert len(result) == len(records) == result.n_records
+    # Every municipality and a year end (31 December reported on 1 January) are in the subset.
+    assert len({e.municipality_code for e in result.rows} - {None}) == 290
+    assert any(
+        e.published_at.year == 2025 and e.occurred_at and e.occurred_at.year == 2024
+        for e in result.rows
+    )
     assert all(e.occurred_at is not None for e in result.rows)
     # The incident time lies within weeks of publication, never a year off (year-end handling).
     gaps = [(e.occurred_at - e.published_at).total_seconds() for e in result.rows]  # type: ignore[operator]
@@ -106,8 +125,8 @@ def test_whole_archive_parses_with_every_time_and_resolution() -> None:
         if e.municipality_code in ("0114", "0139", "1438", "1462", "1256")
     }
     assert spelled == {"Upplands Väsby", "Upplands-Bro", "Dals-Ed", "Lilla Edet", "Östra Göinge"}
-    summaries = sum(e.type.startswith("Sammanfattning") for e in result.rows)
-    assert sum(e.is_summary for e in result.rows) == summaries > 10000
+    summaries = sum(r["type"].startswith("Sammanfattning") for r in records)
+    assert sum(e.is_summary for e in result.rows) == summaries > 1000
 
 
 # --------------------------------------------------------------------------- quirks

@@ -304,20 +304,35 @@ def build_pdf(
 
         pdf.add_page()
         number = writer.sections(content.sections)
-        para(f"{number + 1}. {_signature_heading()}", 15, "B", 4)
+        heading = (f"{number + 1}. {_signature_heading()}", 15.0, "B", 4.0)
         lab = _labels()
-        for s in content.signatories:
-            para(s.organisation, 12, "B", 1)
-            if s.signed:
-                para(f"{lab['signed_by']}: {s.name}", gap=0)
-                para(f"{lab['role']}: {s.role}", gap=0)
-                para(f"{lab['date']}: {s.date}", gap=6)
-            else:
-                pdf.ln(8)
-                para("_" * 40, gap=0)
-                para(f"{lab['signature']} – {s.signatory_role}", 9, gap=3)
-                para(
-                    f"{lab['name']}: ________________________   {lab['date']}: __________",
-                    gap=6,
-                )
+        for i, s in enumerate(content.signatories):
+            lines = _signature_lines(s, lab)
+            # Each party's block stays on one page, and the heading with the first block.
+            writer.keep_together(
+                sum(writer.para_height(*line) for line in ([heading] if i == 0 else []) + lines)
+            )
+            if i == 0:
+                para(*heading)
+            for line in lines:
+                para(*line)
+        if not content.signatories:
+            para(*heading)
         return writer.output()
+
+
+def _signature_lines(s: Signatory, lab: dict[str, str]) -> list[tuple[str, float, str, float]]:
+    """A party's signature block as PDF paragraphs: (text, size, style, gap after)."""
+    if s.signed:
+        return [
+            (s.organisation, 12.0, "B", 1.0),
+            (f"{lab['signed_by']}: {s.name}", 10.5, "", 0.0),
+            (f"{lab['role']}: {s.role}", 10.5, "", 0.0),
+            (f"{lab['date']}: {s.date}", 10.5, "", 6.0),
+        ]
+    return [
+        (s.organisation, 12.0, "B", 9.0),  # room above the line to sign on
+        ("_" * 40, 10.5, "", 0.0),
+        (f"{lab['signature']} – {s.signatory_role}", 9.0, "", 3.0),
+        (f"{lab['name']}: ________________________   {lab['date']}: __________", 10.5, "", 6.0),
+    ]

@@ -36,11 +36,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    # The demo runs over plain HTTP on this machine with a throw-away key; production sets both.
-    os.environ.setdefault("SAMTRYGG_INSECURE_DEV_KEY", "1")
+    # The demo runs over plain HTTP on this machine; production sets SAMTRYGG_SECURE and its key.
     os.environ.setdefault("SAMTRYGG_SECURE", "0")
     if args.incidents is not None and args.incidents < 0:
         raise CommandError("--incidents must be 0 or more.")
+    if not os.environ.get("SECRET_KEY"):
+        from samtrygg.web import local_key
+
+        # A key kept in the data directory also serves `samtrygg import/export` afterwards.
+        directory = local_key.data_dir()
+        if local_key.ensure_local_key(directory):
+            print(
+                f"Made a secret key for this set-up: {directory / local_key.KEY_FILE}",
+                file=sys.stderr,
+            )
     setup_django()
     from samtrygg.web.demo import run_demo
 

@@ -15,6 +15,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from samtrygg.web import local_key
+
 # Lets ModelAdmin[Model] and friends be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
 
@@ -57,17 +59,19 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("SAMTRYGG_DEBUG", False)
-DATA_DIR = Path(env_str("SAMTRYGG_DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
+DATA_DIR = local_key.data_dir()
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# SECRET_KEY wins; else the key `samtrygg demo` keeps in the data directory (a local set-up).
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or local_key.read_local_key(DATA_DIR) or ""
 if not SECRET_KEY:
-    if DEBUG or env_bool("SAMTRYGG_INSECURE_DEV_KEY", False):
-        # Only for local development and the demo; production must set its own key.
+    if DEBUG:
+        # Only for local development; production must set its own key.
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY to a long random value, or set "
-            "SAMTRYGG_DEBUG=1 for local development."
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value; for a local set-up "
+            f"run `samtrygg demo` once (it keeps a key in {DATA_DIR / local_key.KEY_FILE}), or "
+            "set SAMTRYGG_DEBUG=1 for development."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
