@@ -11,6 +11,7 @@ import math
 import numba
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from samtrygg.analysis.errors import InputError
 
@@ -91,25 +92,19 @@ def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
     -----
     Benjamini & Hochberg (1995), *JRSS B* 57:289–300. Rejecting where the adjusted value is at
     most q controls the false discovery rate at q for independent or positively dependent tests.
+    The arithmetic is :func:`scipy.stats.false_discovery_control`'s; this wrapper only checks the
+    input and handles NaN, which scipy refuses.
 
     Examples
     --------
     >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.5]).tolist()
-    [0.04, 0.05333333333333334, 0.05333333333333334, 0.5]
+    [0.04, 0.05333333333333333, 0.05333333333333333, 0.5]
     """
     arr = _as_p_array(p)
     out = np.full(arr.shape, np.nan)
     keep = ~np.isnan(arr)
-    vals = arr[keep]
-    m = vals.size
-    if m == 0:
-        return out
-    order = np.argsort(vals, kind="stable")
-    ranked = vals[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
-    result = np.empty(m)
-    result[order] = adjusted
-    out[keep] = result
+    if keep.any():
+        out[keep] = stats.false_discovery_control(arr[keep], method="bh")
     return out
 
 
