@@ -1,7 +1,7 @@
 """Near-repeat (Knox) analysis against the Near Repeat Calculator, pointpats and brute force.
 
 Reference values: NRC v1.3 outputs in ``../shared/data/reference/near_repeat/`` and the numbers
-in ``../shared/docs/METHODS.md`` sections 6 and 12.
+in ``docs/methods-reference.md`` sections 6 and 12.
 """
 
 from __future__ import annotations

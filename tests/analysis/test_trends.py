@@ -1,4 +1,4 @@
-"""Count series, the annual cycle and count-change tests (METHODS.md §5, §12)."""
+"""Count series, the annual cycle and count-change tests (docs/methods-reference.md §5, §12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rolling-origin backtest of grid forecasts (METHODS.md section 8).
+"""Rolling-origin backtest of grid forecasts (docs/methods-reference.md section 8).
 
 At each origin T (every ``step_days`` from ``start``), every method is refitted on the events
 before T only and predicts the events in ``[T, T + horizon_days)``. Hit rate, PAI and PEI* are
@@ -459,9 +459,9 @@ def grid_offset_sensitivity(
 ) -> OffsetSensitivity:
     """Re-run :func:`rolling_origin_backtest` with the grid origin shifted by fractions of a cell.
 
-    ``offsets`` are fractions of ``cell_size``; the default is METHODS.md's (0,0), (c/2,0),
-    (0,c/2), (c/2,c/2). Each shifted grid has one more row and column so it still covers every
-    event. Other keyword arguments go to the backtest (``n_boot`` defaults to 0 here).
+    ``offsets`` are fractions of ``cell_size``; the default is docs/methods-reference.md's (0,0),
+    (c/2,0), (0,c/2), (c/2,c/2). Each shifted grid has one more row and column so it still covers
+    every event. Other keyword arguments go to the backtest (``n_boot`` defaults to 0 here).
 
     Examples
     --------

@@ -10,7 +10,7 @@ weeks, population), one entry per category, so a whole table of categories is te
   119:23–35.
 * :func:`exceedance_probability`: ``P(X ≥ x | λ)`` for a Poisson baseline λ.
 
-See METHODS.md §5 (count-change tests).
+See docs/methods-reference.md §5 (count-change tests).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 * A Rayleigh test on the hour-centre angles 2πh/24 says whether the hour profile is uniform
   (Zar 1999, *Biostatistical Analysis*, eq. 27.4 p-value approximation).
 
-See METHODS.md §1 (aoristic weights) and §5 (profiles).
+See docs/methods-reference.md §1 (aoristic weights) and §5 (profiles).
 """
 
 from __future__ import annotations

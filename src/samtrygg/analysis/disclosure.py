@@ -1,12 +1,12 @@
 """Statistical disclosure control for public numbers: small-count suppression and safe locations.
 
 Public pages and cross-organisation exports never show a count n with 0 < n < k, nor a number
-from which such a count can be worked out, nor raw coordinates. See METHODS.md §10 and
-DOMAIN.md §11.
+from which such a count can be worked out, nor raw coordinates. See docs/methods-reference.md §10
+and docs/domain.md §11.
 
 Decisions
 ---------
-* **Zeros are published** (``publish_zero=True``). DOMAIN.md §11 suppresses 0 < n < k; a zero
+* **Zeros are published** (``publish_zero=True``). docs/domain.md §11 suppresses 0 < n < k; a zero
   names nobody. A zero may still be hidden as a *secondary* suppression, so an intruder cannot
   assume that a hidden cell holds at least 1.
 * **One neutral marker** (None) for every hidden cell, primary or secondary, so the marker does

@@ -1,8 +1,9 @@
 """Emerging and persistent hot- and coldspots over time slices, and the Mann–Kendall trend test.
 
-:func:`hotspot_classify` follows sfhotspot ``hotspot_classify`` (v1.0.0 source) as METHODS.md §4
-states it: Gi* per period (binary weights, the cell included), p = 2Φ(−|z|), Holm across each
-cell's periods, and the persistent / emerging / former / intermittent rules.
+:func:`hotspot_classify` follows sfhotspot ``hotspot_classify`` (v1.0.0 source) as
+docs/methods-reference.md §4 states it: Gi* per period (binary weights, the cell included), p =
+2Φ(−|z|), Holm across each cell's periods, and the persistent / emerging / former / intermittent
+rules.
 """
 
 from __future__ import annotations

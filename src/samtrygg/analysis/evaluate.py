@@ -1,4 +1,4 @@
-"""How well a risk grid captured the events that followed (METHODS.md section 8).
+"""How well a risk grid captured the events that followed (docs/methods-reference.md section 8).
 
 All metrics flag exactly ``floor(N_cells * coverage)`` cells, the highest-risk ones (open_cp
 ``top_slice``). Where the last flagged places fall among cells of equal risk, the capture is the

@@ -1,4 +1,4 @@
-"""Short-term grid forecasts of where events will happen next (METHODS.md section 7).
+"""Short-term grid forecasts of where events will happen next (docs/methods-reference.md section 7).
 
 Every model follows the scikit-learn convention: hyper-parameters go to the constructor,
 ``fit(x, y, t, grid, end=T)`` learns from the events before ``T`` and returns the model, learned
@@ -160,7 +160,7 @@ class NaiveCounts(_GridModel):
     Parameters
     ----------
     window_days : float
-        Length of the trailing window (default 365; METHODS.md uses 28, 56 or 364).
+        Length of the trailing window (default 365; docs/methods-reference.md uses 28, 56 or 364).
     seed : int, optional
         Seed of the random tie-break.
     tie_break : bool
@@ -366,18 +366,19 @@ def _mixture_weights(components: list[FloatArray], targets: list[FloatArray]) ->
 class GridSEPP(_GridModel):
     """Self-exciting grid model: grid ETAS (Mohler et al. 2015) with a long-term background.
 
-    ``λ_c(t) = μ_c + Σ_{t_i < t, i in c} θω exp(-ω(t - t_i))``, fitted by EM as in METHODS.md §7.
+    ``λ_c(t) = μ_c + Σ_{t_i < t, i in c} θω exp(-ω(t - t_i))``, fitted by EM as in
+    docs/methods-reference.md §7.
 
     Parameters
     ----------
     window_days : float
         Training window of the EM (default 365).
     background : {"mixture", "cell"}
-        ``"cell"``: the EM's per-cell rates μ_c (METHODS.md §7 as written). ``"mixture"`` (default):
-        the EM's total background rate spread over cells by a mixture of densities (uniform;
-        cell counts of all earlier events weighted with a half-life, raw and smoothed; recent
-        events, smoothed), whose weights maximise the likelihood of held-out weeks of the
-        training data.
+        ``"cell"``: the EM's per-cell rates μ_c (docs/methods-reference.md §7 as written).
+        ``"mixture"`` (default): the EM's total background rate spread over cells by a mixture of
+        densities (uniform; cell counts of all earlier events weighted with a half-life, raw and
+        smoothed; recent events, smoothed), whose weights maximise the likelihood of held-out weeks
+        of the training data.
     bandwidths : tuple of float
         Gaussian sds, in cells, of the smoothed background components (default 1, 2, 4).
     half_life_days : float
@@ -630,7 +631,7 @@ def _em(
     max_iter: int,
     tol: float,
 ) -> tuple[float, float, FloatArray, int]:  # pragma: no cover - compiled
-    """EM for grid ETAS (METHODS.md §7) with edge correction and trigger truncation."""
+    """EM for grid ETAS (docs/methods-reference.md §7), edge correction and trigger truncation."""
     n = cell.shape[0]
     n_pairs = lag.shape[0]
     theta, omega = 0.5, 1.0

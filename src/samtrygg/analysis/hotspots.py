@@ -3,7 +3,7 @@
 The analytic outputs are computed exactly as esda 2.9.0 computes them (``esda/getisord.py``,
 ``esda/moran.py``); inference is by conditional permutation (``esda/crand.py``), two-sided by
 default, followed by a multiple-testing correction (Benjamini–Hochberg by default). See
-METHODS.md §3.
+docs/methods-reference.md §3.
 
 Two permutation engines give the same null distribution per site:
 
@@ -352,8 +352,8 @@ def gi_star(
         Which p is corrected. "auto" (default) takes ``p_exact`` where it exists, else ``p_sim``
         (else 2·p_norm without permutations). Pseudo p-values cannot go below 1/(R+1), so on a
         grid of m cells BH can only reject when at least m/((R+1)·alpha) cells reach that floor
-        (METHODS.md §3, resolution caveat); the exact value has no floor and no normal
-        approximation, which is skewed for sparse counts.
+        (docs/methods-reference.md §3, resolution caveat); the exact value has no floor and no
+        normal approximation, which is skewed for sparse counts.
     seed : int
         Seed of the permutations.
     permutation_ids : array_like, optional

@@ -3,7 +3,7 @@
 Hotspot maps in the product are KDE surfaces on a :class:`~samtrygg.analysis.geo.Grid`. The
 direct sum is exact and is the test reference; the binned FFT (Wand 1994) is the fast path for
 fine grids. Bandwidth rules and the kernel are reported back with every surface, because a map
-without its h cannot be read. See METHODS.md §2.
+without its h cannot be read. See docs/methods-reference.md §2.
 """
 
 from __future__ import annotations

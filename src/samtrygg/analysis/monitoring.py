@@ -4,7 +4,7 @@ A partnership watches many series (area × category) every week, so each chart's
 set from its in-control false-alarm rate per series-week, not from a textbook constant. The
 calibration simulates stationary series at the baseline mean (Poisson, and optionally the
 negative binomial fitted to the history, keeping the stricter threshold), reports the rate it
-achieved and the delay to detect a 50 % step. See METHODS.md §5.
+achieved and the delay to detect a 50 % step. See docs/methods-reference.md §5.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """P-values for local statistics: permutation pseudo p-values and multiple-testing corrections.
 
 Pseudo p-values follow esda 2.9.0 (``esda/significance.py``) exactly; the corrections are
-Benjamini–Hochberg and Holm, plus the cut-off of ``esda.fdr``. See METHODS.md §3.
+Benjamini–Hochberg and Holm, plus the cut-off of ``esda.fdr``. See docs/methods-reference.md §3.
 """
 
 from __future__ import annotations

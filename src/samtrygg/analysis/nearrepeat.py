@@ -2,7 +2,8 @@
 
 Pairs of events are classified by distance band and day-lag band; the observed table is compared
 with tables in which the dates are permuted across the fixed locations (a Monte Carlo Knox test),
-and with the exact null expectation from the row and column totals. See ``METHODS.md`` section 6.
+and with the exact null expectation from the row and column totals. See
+``docs/methods-reference.md`` section 6.
 
 Bands
 -----

@@ -6,7 +6,7 @@ tests themselves are in :mod:`samtrygg.analysis.counttests` and the annual cycle
 :mod:`samtrygg.analysis.cycle`; their public names are re-exported here. Sequential monitoring
 (CUSUM, EWMA) lives in :mod:`samtrygg.analysis.monitoring`.
 
-See METHODS.md §5.
+See docs/methods-reference.md §5.
 """
 
 from __future__ import annotations

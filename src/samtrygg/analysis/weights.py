@@ -9,7 +9,7 @@ values they weight; the public builders give binary weights, and the statistics 
 * :func:`distance_weights` is spdep's ``dnearneigh(coords, 0, threshold)`` (sfhotspot's
   ``nb_dist``) and libpysal's ``DistanceBand(binary=True)``.
 
-See METHODS.md §3 (Weights).
+See docs/methods-reference.md §3 (Weights).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ figure for that year) is skipped and counted, not refused.
 
 Region ids. Kolada's ``municipality`` ids are 4-digit strings: the 290 kommunkoder (``"1883"``
 Karlskoga), ``"0000"`` for *Riket* (the whole country) and ``"00"`` + länskod for the 21 regions
-(``"0018"`` Region Örebro län). The kommun ids are SCB's codes (DOMAIN.md §9.3); the ``"0000"``
+(``"0018"`` Region Örebro län). The kommun ids are SCB's codes (docs/domain.md §9.3); the ``"0000"``
 and ``"00LL"`` convention is Kolada's ``/v2/municipality`` list as we know it — the public
 descriptions we could search do not list those ids, so an id that is neither a kommun nor
 ``"0000"`` nor ``"00"`` + a länskod is refused with a message rather than guessed. Municipality

@@ -1,6 +1,6 @@
 """Screen free text for Swedish personal identifiers before it is saved.
 
-EST reports and safety walks concern places and situations, not people (DOMAIN.md §5 and §11),
+EST reports and safety walks concern places and situations, not people (docs/domain.md §5 and §11),
 so free text is screened for personnummer, samordningsnummer, phone numbers and e-mail addresses.
 Findings carry positions only, never the matched text, so that they can be logged and shown
 without repeating the personal data.

@@ -1,6 +1,6 @@
 """The Swedish police events API (``polisen.se/api/events``): read, validate and poll politely.
 
-The format and its quirks are described in DOMAIN.md §9.1: unpadded hours in ``datetime``, the
+The format and its quirks are described in docs/domain.md §9.1: unpadded hours in ``datetime``, the
 incident time (without a year) in ``name``, commas inside types, county-level rows whose
 municipality is the suffix of ``name``, five municipalities spelled differently from SCB,
 ``gps`` as ``"lat,lng"`` centroids, summary events and relative URLs. :func:`read_polisen_events`
