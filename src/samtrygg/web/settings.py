@@ -271,7 +271,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samtrygg@localhost")
 SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "http://127.0.0.1:8000")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
-# Reports one person may send in an hour (DOMAIN.md §11: rate limits on reporting); larger
+# Reports one person may send in an hour (docs/domain.md §11: rate limits on reporting); larger
 # amounts go through the import.
 REPORTS_PER_HOUR = env_int("SAMTRYGG_REPORTS_PER_HOUR", 30)
 # Public statistics: counts below this are suppressed (with secondary suppression).
