@@ -176,6 +176,16 @@ def county_names() -> dict[str, str]:
 def municipality(code: str) -> Municipality:
     """The municipality with a 4-digit code.
 
+    Parameters
+    ----------
+    code : str
+        SCB's four-digit municipality code, e.g. ``"1883"`` (Karlskoga).
+
+    Returns
+    -------
+    Municipality
+        Its code, name and boundary (EPSG:4326).
+
     Examples
     --------
     >>> municipality("1862").name
@@ -765,6 +775,18 @@ def first_area_of_points(
     areas: Sequence[AreaFeature | Municipality | BaseGeometry],
 ) -> npt.NDArray[np.int64]:
     """For each point, the lowest index of an area containing it, or -1.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        The points in WGS 84 (EPSG:4326).
+    areas : sequence of AreaFeature, Municipality or shapely geometry
+        The areas, in EPSG:4326; where areas overlap the one listed first wins.
+
+    Returns
+    -------
+    ndarray of int64
+        For each point the index into ``areas``, or -1 when no area contains it.
 
     Examples
     --------

@@ -117,13 +117,28 @@ class ReferenceResult:
         return len(self.rows)
 
     def raise_for_errors(self) -> None:
-        """Raise :class:`SourceError` listing every problem, if there is any."""
+        """Raise :class:`SourceError` listing every problem, if there is any.
+
+        Examples
+        --------
+        >>> ReferenceResult(rows=()).raise_for_errors()
+        >>> bad = ReferenceResult(rows=(), errors=(RowError(3, "value", "Not a number."),))
+        >>> bad.raise_for_errors()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        samtrygg.sources.errors.SourceError: The file has 1 problem; nothing was imported. ...
+        """
         if self.errors:
             raise SourceError(list(self.errors))
 
 
 def region_names() -> dict[str, tuple[str, str]]:
     """SCB region code → (name, level) for Sweden, its 21 counties and 290 municipalities.
+
+    Returns
+    -------
+    dict
+        SCB code → (name, level), level being ``"riket"``, ``"län"`` or ``"kommun"``.
 
     Examples
     --------
@@ -141,6 +156,17 @@ def region_names() -> dict[str, tuple[str, str]]:
 
 def region_for_code(code: str) -> tuple[str, str, str] | None:
     """Kolada's municipality id → (SCB code, name, level), or None when it is unknown.
+
+    Parameters
+    ----------
+    code : str
+        Kolada's four-character municipality id (``"1883"``, ``"0018"`` for a county, ``"0000"``
+        for Sweden).
+
+    Returns
+    -------
+    tuple of (str, str, str) or None
+        SCB code, name and level (``"kommun"``, ``"län"`` or ``"riket"``).
 
     Examples
     --------
@@ -178,6 +204,16 @@ def _load(data: bytes | str | os.PathLike[str]) -> Any:
 
 def kpi_titles(metadata: bytes | str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """KPI id → its metadata object, from a saved ``/v2/kpi/<KPI>`` (or ``/v3/kpi``) answer.
+
+    Parameters
+    ----------
+    metadata : bytes, str, path-like or mapping
+        The saved answer (its bytes or path) or the already parsed JSON object.
+
+    Returns
+    -------
+    dict
+        KPI id → the KPI's metadata object (``title``, ``description`` …).
 
     Examples
     --------

@@ -47,6 +47,15 @@ _DIGITS = re.compile(r"\d")
 def luhn_ok(digits: str) -> bool:
     """Whether a digit string passes the Luhn check (the last digit is the check digit).
 
+    Parameters
+    ----------
+    digits : str
+        Digits only, check digit last.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> luhn_ok("8112189876")
@@ -180,6 +189,11 @@ def describe(findings: Sequence[Finding], lang: str = "sv") -> str:
         From :func:`find_personal_data`.
     lang : {"sv", "en"}
         Language of the sentence.
+
+    Returns
+    -------
+    str
+        The sentence, or an empty string when nothing was found.
 
     Examples
     --------

@@ -467,7 +467,27 @@ class RateLimiter:
             return []
 
     def delay(self, now: float | None = None) -> float:
-        """Seconds to wait before the next call is allowed (0 when it may go now)."""
+        """Seconds to wait before the next call is allowed (0 when it may go now).
+
+        Parameters
+        ----------
+        now : float, optional
+            The time (seconds since the epoch) to ask for; the limiter's clock by default.
+
+        Returns
+        -------
+        float
+            Seconds until the next call may go.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> rl = RateLimiter(os.path.join(tempfile.mkdtemp(), "s.json"), clock=lambda: 1000.0)
+        >>> rl.delay()
+        0.0
+        >>> rl.acquire(); rl.delay(), rl.delay(now=1010.0)
+        (10.0, 0.0)
+        """
         t = self.clock() if now is None else now
         calls = [c for c in self._calls() if c > t - 86400]
         wait = 0.0
@@ -555,6 +575,17 @@ def fetch_live(
     ------
     FetchError
         When the rate limit forbids a call now, or the API refuses (403, 404, 429) or fails.
+
+    Examples
+    --------
+    The opener is injected here; without it the call goes to the police API.
+
+    >>> import tempfile, os
+    >>> class Answer:
+    ...     def read(self): return b'[]'
+    >>> fetch_live("Samtrygg/0.1 (test@example.se)", opener=lambda request, timeout: Answer(),
+    ...            state_path=os.path.join(tempfile.mkdtemp(), "s.json"))
+    b'[]'
     """
     agent = user_agent.strip()
     if len(agent) < 8 or agent.lower().startswith(("python", "curl", "mozilla")):
