@@ -39,6 +39,13 @@ def poisson_z(
     raw score is about ``1 + r`` (2 for equal periods), so the calibrated score divides by
     ``√(1 + r)``: Z/√2 for equal periods.
 
+    Parameters
+    ----------
+    current, baseline : array_like of int
+        Counts x1 (current) and x0 (baseline).
+    ratio : array_like of float
+        ``r = t1 / t0``, the current exposure over the baseline's; 1 for equal periods.
+
     Returns
     -------
     z_wheeler, z_calibrated : ndarray
@@ -67,6 +74,20 @@ def binomial_test(
     """Exact conditional test: ``x1 | x0 + x1 ~ Bin(x0 + x1, t1 / (t0 + t1))`` under H0.
 
     Uses :func:`scipy.stats.binomtest`; ``greater`` tests for an increase. A pair of zeros gives 1.
+
+    Parameters
+    ----------
+    current, baseline : array_like of int
+        Counts x1 (current) and x0 (baseline).
+    t_current, t_baseline : array_like of float
+        Exposures (e.g. days).
+    alternative : {"two-sided", "greater", "less"}
+        ``greater`` tests for a higher current rate.
+
+    Returns
+    -------
+    ndarray
+        p-values.
 
     Examples
     --------
@@ -171,6 +192,18 @@ def exceedance_probability(
     count: npt.ArrayLike, expected: npt.ArrayLike
 ) -> npt.NDArray[np.float64]:
     """``P(X ≥ x | λ) = 1 − F(x − 1; λ)`` for a Poisson baseline λ.
+
+    Parameters
+    ----------
+    count : array_like of int
+        Observed counts x.
+    expected : array_like of float
+        Baseline means λ (finite, >= 0).
+
+    Returns
+    -------
+    ndarray
+        ``P(X ≥ x)``, 1 where x is 0.
 
     Examples
     --------

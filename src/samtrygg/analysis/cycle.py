@@ -35,6 +35,18 @@ def poisson_ci(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Exact (Garwood) two-sided confidence interval for a Poisson mean.
 
+    Parameters
+    ----------
+    counts : array_like of int
+        Observed counts.
+    alpha : float
+        1 − confidence level (0.05 for a 95 % interval).
+
+    Returns
+    -------
+    lower, upper : ndarray
+        The interval for each count; the lower end is 0 for a count of 0.
+
     Examples
     --------
     >>> lo, hi = poisson_ci([0, 10])
@@ -193,6 +205,8 @@ def annual_cycle(
     ends : array_like of datetime64, optional
         Window ends. An event's date is its window midpoint when the window is at most 48 h,
         else its start; hours use aoristic weights (windows over ``max_days`` excluded).
+    max_days : float
+        Longest window, in days, that still gets aoristic hour weights.
     start, end : date, optional
         The window (inclusive days); defaults to the first and last event dates.
     alpha : float

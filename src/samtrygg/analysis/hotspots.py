@@ -441,6 +441,20 @@ def gi_star(
 def gi(y: npt.ArrayLike, weights: object | None = None, **options: object) -> GiStarResult:
     """Getis–Ord Gi (the site itself excluded); options as :func:`gi_star`.
 
+    Parameters
+    ----------
+    y : array_like
+        A 2-D grid of counts or 1-D values with ``weights``.
+    weights : sparse or dense (n, n) matrix, optional
+        Spatial weights; the diagonal is dropped.
+    **options
+        Any other keyword of :func:`gi_star` except ``star``.
+
+    Returns
+    -------
+    GiStarResult
+        With ``star`` False.
+
     Examples
     --------
     >>> counts = np.arange(16.0).reshape(4, 4)
@@ -472,6 +486,26 @@ def local_moran(
     Parameters are those of :func:`gi_star`, except that the grid neighbours exclude the cell
     itself, the default transform is row-standardised ("R", esda's default) and
     ``geoda_quads`` switches the quadrant numbering to GeoDa's.
+
+    Parameters
+    ----------
+    y : array_like
+        A 2-D grid of counts or 1-D values with ``weights``.
+    weights : sparse or dense (n, n) matrix, optional
+        Spatial weights; the diagonal is dropped. Default for a grid: ``neighbourhood`` contiguity
+        without the cell itself.
+    neighbourhood : {"queen", "rook"}
+        Grid neighbours: 8 or 4.
+    transform : {"R", "B"}
+        Row-standardised (default, as esda) or binary.
+    permutations, alternative, correction, alpha, p_source, seed, permutation_ids, method
+        As for :func:`gi_star`.
+    geoda_quads : bool
+        Number the quadrants as GeoDa does instead of as esda does.
+
+    Returns
+    -------
+    LocalMoranResult
 
     Notes
     -----

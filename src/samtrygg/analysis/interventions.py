@@ -227,6 +227,20 @@ def wdq(
 ) -> WdqResult:
     """The weighted displacement quotient and the total net effect.
 
+    Parameters
+    ----------
+    treated_before, treated_after : float
+        Counts in the treated area R before and after.
+    buffer_before, buffer_after : float
+        Counts in the buffer (displacement) area D.
+    control_before, control_after : float
+        Counts in the control area C.
+
+    Returns
+    -------
+    WdqResult
+        WDQ, its reading and the total net effect.
+
     Notes
     -----
     R = treated, D = buffer, C = control; b = before, a = after. Bowers & Johnson (2003),

@@ -42,7 +42,22 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def check_alternative(alternative: str) -> int:
-    """Return the internal code of ``alternative`` or raise a plain error."""
+    """Return the internal code of ``alternative`` or raise a plain error.
+
+    Parameters
+    ----------
+    alternative : str
+        One of :data:`ALTERNATIVES`.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> check_alternative("greater")
+    1
+    """
     if alternative not in ALTERNATIVE_CODES:
         raise InputError(
             f"alternative must be one of {', '.join(ALTERNATIVES)}; got {alternative!r}."
@@ -51,7 +66,21 @@ def check_alternative(alternative: str) -> int:
 
 
 def check_alpha(alpha: float) -> float:
-    """Return ``alpha`` as a float after checking 0 < alpha < 1."""
+    """Return ``alpha`` as a float after checking 0 < alpha < 1.
+
+    Parameters
+    ----------
+    alpha : float
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> check_alpha("0.1")
+    0.1
+    """
     try:
         value = float(alpha)
     except (TypeError, ValueError) as exc:
@@ -113,6 +142,11 @@ def holm(p: npt.ArrayLike) -> FloatArray:
 
     NaN entries are ignored and stay NaN, as in R's ``p.adjust``.
 
+    Parameters
+    ----------
+    p : array_like
+        Raw p-values, shape (m,).
+
     Returns
     -------
     ndarray
@@ -153,6 +187,11 @@ def adjust_p_values(p: npt.ArrayLike, method: str = "fdr") -> FloatArray:
     method : {"fdr", "bh", "holm", "none"}
         ``"fdr"`` and ``"bh"`` are Benjamini–Hochberg; ``"none"`` returns a copy.
 
+    Returns
+    -------
+    ndarray
+        Adjusted p-values in the input order.
+
     Examples
     --------
     >>> adjust_p_values([0.01, 0.02], "holm").tolist()
@@ -174,6 +213,17 @@ def fdr_cutoff(p: npt.ArrayLike, alpha: float = 0.05) -> float:
 
     Takes the largest i with p₍ᵢ₎ < i·alpha/m (strict) and returns i·alpha/m; when there is none,
     returns the Bonferroni bound alpha/m (as esda does).
+
+    Parameters
+    ----------
+    p : array_like
+        Raw p-values, shape (m,).
+    alpha : float
+        The false discovery rate.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -305,5 +355,25 @@ def permutation_p_values(
 
 
 def bh_floor(m: int, permutations: int, alpha: float) -> int:
-    """How many sites must reach the smallest pseudo p 1/(R+1) for BH to reject any of them."""
+    """How many sites must reach the smallest pseudo p 1/(R+1) for BH to reject any of them.
+
+    Parameters
+    ----------
+    m : int
+        Number of sites tested.
+    permutations : int
+        R.
+    alpha : float
+        The false discovery rate q.
+
+    Returns
+    -------
+    int
+        ``ceil(m / ((R + 1) alpha))``.
+
+    Examples
+    --------
+    >>> bh_floor(2500, 999, 0.05)
+    50
+    """
     return int(math.ceil(m / ((permutations + 1) * alpha)))

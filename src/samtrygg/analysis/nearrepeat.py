@@ -187,6 +187,18 @@ class KnoxResult:
         The ratio is ``O/E*``, which does not depend on the permutations (NRC uses its Monte
         Carlo ratio, which differs by Monte Carlo error). The open "more than" row and column
         are never raised: they are not near in space or time.
+
+        Parameters
+        ----------
+        alpha : float
+            Significance level.
+        min_ratio : float
+            Smallest ratio ``O/E*`` that counts as raised.
+
+        Returns
+        -------
+        ndarray of bool
+            Shape (rows, columns).
         """
         with np.errstate(invalid="ignore"):
             out = (self.p_values <= alpha) & (self.ratio_exact >= min_ratio)

@@ -43,6 +43,11 @@ def grid_weights(
     include_self : bool
         Put 1 on the diagonal (Gi*).
 
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape (n_rows·n_cols, n_rows·n_cols), binary.
+
     Examples
     --------
     >>> w = grid_weights(2, 3, "queen", include_self=True)
@@ -79,6 +84,20 @@ def distance_weights(
 
     This is spdep ``dnearneigh(coords, 0, threshold)`` (sfhotspot's ``nb_dist``) and libpysal
     ``DistanceBand(binary=True)``.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates of the sites in metres.
+    threshold : float
+        Largest neighbour distance in metres.
+    include_self : bool
+        Put 1 on the diagonal (each site its own neighbour, as Gi* needs).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape (n, n), binary.
 
     Examples
     --------

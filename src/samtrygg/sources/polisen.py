@@ -565,6 +565,8 @@ def fetch_live(
         (injected in tests).
     limiter : RateLimiter, optional
         Defaults to ``RateLimiter(state_path)``.
+    timeout : float
+        Seconds to wait for the API's answer.
 
     Returns
     -------
