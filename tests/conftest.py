@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas of CONVENTIONS.md.
+"""Shared fixtures: the personas of docs/conventions.md.
 
 Partnership A ("Alfa") has a coordinator, an analyst, a reporter at a school, a reporter at a
 housing company and a viewer; an outsider coordinates partnership B and must see nothing of A.

@@ -1,4 +1,7 @@
-"""Small-count suppression and location aggregation (METHODS.md §10, DOMAIN.md §11)."""
+"""Small-count suppression and location aggregation.
+
+See docs/methods-reference.md §10 and docs/domain.md §11.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Gi*, Gi and local Moran's I against esda 2.9.0 (METHODS.md §3).
+"""Gi*, Gi and local Moran's I against esda 2.9.0 (docs/methods-reference.md §3).
 
 Tolerances: deterministic outputs agree with esda to rtol = atol = 1e-10 (observed: exactly);
 with esda's permutation matrix injected, the counts M agree exactly. The default engine draws

@@ -1,4 +1,4 @@
-"""WDD, WDQ and TNE on hand-worked examples (METHODS.md §9).
+"""WDD, WDQ and TNE on hand-worked examples (docs/methods-reference.md §9).
 
 The numbers below are worked by hand in the comments; they are not taken from the papers'
 own examples, which have not been checked against the sources here.

@@ -1,4 +1,7 @@
-"""KDE on grids: FFT against the exact sum, bandwidth references, dual KDE (METHODS.md §2)."""
+"""KDE on grids: FFT against the exact sum, bandwidth references, dual KDE.
+
+See docs/methods-reference.md §2.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Poisson CUSUM and EWMA charts and their simulated calibration (METHODS.md §5)."""
+"""Poisson CUSUM and EWMA charts and their simulated calibration (docs/methods-reference.md §5)."""
 
 from __future__ import annotations
 

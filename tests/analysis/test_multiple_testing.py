@@ -1,4 +1,4 @@
-"""Multiple-testing corrections and pseudo p-values (METHODS.md §3)."""
+"""Multiple-testing corrections and pseudo p-values (docs/methods-reference.md §3)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_bad_correction_name_and_alpha_are_refused() -> None:
 
 
 def test_bh_floor_is_the_resolution_caveat_example() -> None:
-    # METHODS.md §3: 2,500 cells, R = 999, q = 0.05 → 50 cells must reach p = 0.001.
+    # docs/methods-reference.md §3: 2,500 cells, R = 999, q = 0.05 → 50 cells must reach p = 0.001.
     assert bh_floor(2500, 999, 0.05) == 50
 
 

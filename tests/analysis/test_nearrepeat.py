@@ -1,7 +1,7 @@
 """Near-repeat (Knox) analysis against the Near Repeat Calculator, pointpats and brute force.
 
 Reference values: NRC v1.3 outputs in ``tests/data/reference/near_repeat/`` and the numbers
-in ``../shared/docs/METHODS.md`` sections 6 and 12.
+in ``docs/methods-reference.md`` sections 6 and 12.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.io import read_events
-from samtrygg.analysis.nearrepeat import SAME_LOCATION_TOLERANCE, KnoxResult, knox, mc_summary
+from samtrygg.analysis.nearrepeat import (
+    SAME_LOCATION_TOLERANCE,
+    KnoxResult,
+    RaisedRisk,
+    knox,
+    mc_summary,
+)
+from samtrygg.cli.analyse.knox_summary import summary
 from tests.datafiles import data_file
 
 NR = "reference/near_repeat/"
@@ -258,23 +265,29 @@ def test_chicago_2014_tables_match_the_nrc_exactly(metric):
         assert result.p_values[cell] == pytest.approx(0.01)
 
 
-def test_chicago_2014_summary_says_what_nrc_says_in_both_languages():
+def test_chicago_2014_findings_say_what_nrc_says_in_both_languages():
     x, y, days = chicago_year(2014)
     result = knox(x, y, days, [0, 200], [0, 7], 99, nrc_compatible=True, seed=5)
-    sv = result.summary("sv", event="ett inbrott")
+    found = result.findings()
+    assert [band.same_location for band in found.raised] == [True, False]
+    assert found.raised[1] == RaisedRisk(False, 1.0, 200.0, 0.0, 7.0, 28)
+    assert found.raised[1].window == "up-to"
+    sv = summary(found, "sv", event="ett inbrott")
     assert "Inom 1–200 m från ett inbrott är risken förhöjd i upp till 7 dagar, ca 28 %." in sv
     assert sv.startswith("På samma plats som ett inbrott är risken förhöjd i upp till 7 dagar")
-    en = result.summary("en")
+    en = summary(found, "en")
     assert "Within 1–200 m of an incident the risk is raised for up to 7 days, by about 28%." in en
     # The threshold is a parameter: at 1.3 the 1-200 m band is no longer meaningful.
-    assert "1–200 m" not in result.summary("en", min_ratio=1.3)
+    assert [band.distance_high for band in result.findings(min_ratio=1.3).raised] == [0.0]
 
 
-def test_chicago_2016_summary_has_the_windows_of_the_nrc_summary():
+def test_chicago_2016_findings_have_the_windows_of_the_nrc_summary():
     _, result = _nrc_run("chicago_burglary_2016", 999)
-    en = result.summary("en")
-    assert "Within 1–100 m of an incident the risk is raised for up to 4 days" in en
-    assert "Within 101–200 m of an incident the risk is raised for up to 4 days" in en
+    windows = {(b.distance_low, b.distance_high): b.days_high for b in result.findings().raised}
+    assert windows[(1.0, 100.0)] == 4
+    assert windows[(101.0, 200.0)] == 4
+    assert windows[(201.0, 300.0)] == 2
+    en = summary(result.findings(), "en")
     assert "Within 201–300 m of an incident the risk is raised for up to 2 days" in en
 
 
@@ -323,7 +336,8 @@ def test_pathological_example_lands_where_nrc_puts_it_and_where_the_labels_say()
         # Swapping the two dates gives the same pair: every permutation equals the observation.
         assert np.all(result.p_values == 1)
         assert_array_equal(result.ratio[result.observed > 0], 1.0)
-        assert "No raised risk" in result.summary("en")
+        assert result.findings().raised == ()
+        assert summary(result.findings(), "en").startswith("No raised risk")
 
 
 # --- Relationships and invariants ---------------------------------------------------------------
@@ -550,6 +564,9 @@ def test_injected_near_repeats_are_found_and_summarised():
     assert result.p_values[1, 0] == pytest.approx(1 / 200)
     assert result.ratio_exact[1, 0] > 5
     assert result.raised()[1, 0] and not result.raised()[2, 0]
-    assert result.summary("sv").startswith("Inom 0–100 m från en händelse är risken förhöjd")
-    assert "i upp till 6 dagar" in result.summary("sv")
-    assert "for up to 6 days" in result.summary("en")
+    near = result.findings().raised[0]
+    assert (near.distance_low, near.distance_high, near.days_low, near.days_high) == (0, 100, 0, 6)
+    assert summary(result.findings(), "sv").startswith(
+        "Inom 0–100 m från en händelse är risken förhöjd i upp till 6 dagar"
+    )
+    assert "for up to 6 days" in summary(result.findings(), "en")

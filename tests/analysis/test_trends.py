@@ -1,4 +1,4 @@
-"""Count series, the annual cycle and count-change tests (METHODS.md §5, §12)."""
+"""Count series, the annual cycle and count-change tests (docs/methods-reference.md §5, §12)."""
 
 from __future__ import annotations
 
@@ -288,6 +288,33 @@ def _etest_brute_force(x1: int, x2: int, t1: float, t2: float, alternative: str)
 def test_etest_matches_a_brute_force_double_sum(x1, x2, t1, t2, alternative):
     ours = etest(x1, x2, t1, t2, alternative)[0]
     assert ours == pytest.approx(_etest_brute_force(x1, x2, t1, t2, alternative), rel=1e-9)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_etest_agrees_with_scipy_poisson_means_test_where_scipy_is_exact(alternative):
+    # No ties at T_obs and no (0, 0) table in the tail: scipy only drops 1e-10 of the mass.
+    for x1, x2, t1, t2 in [(9, 20, 7.0, 31.0), (60, 30, 51477.5, 54308.7), (40, 12, 28.0, 31.0)]:
+        theirs = stats.poisson_means_test(x1, t1, x2, t2, alternative=alternative).pvalue
+        assert etest(x1, x2, t1, t2, alternative)[0] == pytest.approx(theirs, abs=1e-9)
+
+
+def test_etest_stays_hand_written_because_scipy_loses_tables_it_should_count():
+    # 1. scipy rounds T of the observed table (25, 10) one ulp below T_obs and leaves that
+    #    table's own probability out of the tail.
+    x1, x2, t1, t2 = 25, 10, 30.0, 31.0
+    exact = _etest_brute_force(x1, x2, t1, t2, "greater")
+    ours = etest(x1, x2, t1, t2, "greater")[0]
+    theirs = stats.poisson_means_test(x1, t1, x2, t2, alternative="greater").pvalue
+    lam = (x1 + x2) / (t1 + t2)
+    observed_table = stats.poisson.pmf(x1, t1 * lam) * stats.poisson.pmf(x2, t2 * lam)
+    assert ours == pytest.approx(exact, rel=1e-9)
+    assert exact - theirs == pytest.approx(observed_table, rel=1e-6)
+    # 2. T(0, 0) is 0 in Krishnamoorthy & Thomson; scipy's 0/0 is NaN, so (0, 0) never counts.
+    exact = _etest_brute_force(0, 4, 1.0, 1.0, "greater")
+    ours = etest(0, 4, 1.0, 1.0, "greater")[0]
+    theirs = stats.poisson_means_test(0, 1.0, 4, 1.0, alternative="greater").pvalue
+    assert ours == pytest.approx(exact, rel=1e-9)
+    assert exact - theirs == pytest.approx(math.exp(-4.0), rel=1e-6)  # P(0, 0) at λ̂ = 2 each
 
 
 def test_etest_reproduces_krishnamoorthy_and_thomson_example():

@@ -1,4 +1,7 @@
-"""The log of who saw or exported details of incidents in sensitive categories (DOMAIN.md §11)."""
+"""The log of who saw or exported details of incidents in sensitive categories.
+
+See docs/domain.md §11.
+"""
 
 from __future__ import annotations
 

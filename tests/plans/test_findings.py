@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from django.utils import translation
 
+from samtrygg.analysis.nearrepeat import KnoxFindings, RaisedRisk
+from samtrygg.cli.analyse import knox_summary
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import Incident
 from samtrygg.plans import drafting, findings
@@ -99,3 +101,66 @@ def test_the_draft_text_mentions_the_findings(world: World, incidents: None) -> 
         text = drafting.draft_extent(fig)
     assert "hot cells, in Centrum" in text
     assert fig["near_repeat"]["summary"] in text
+
+
+NEAR_AND_SAME_DAY = KnoxFindings(
+    raised=(
+        RaisedRisk(True, 0.0, 0.0, 0.0, 0.0, 140),
+        RaisedRisk(False, 1.0, 100.0, 0.0, 1.0, 35),
+        RaisedRisk(False, 101.0, 200.0, 4.0, 6.0, 12),
+    ),
+    alpha=0.05,
+    min_ratio=1.2,
+    iterations=99,
+    p_floor=0.01,
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "sv",
+            "På samma plats som ett inbrott är risken förhöjd samma dag, ca 140 %. "
+            "Inom 1–100 m från ett inbrott är risken förhöjd i upp till 1 dag, ca 35 %. "
+            "Inom 101–200 m från ett inbrott är risken förhöjd 4–6 dagar efteråt, ca 12 %.",
+        ),
+        (
+            "en",
+            "At the same place as a burglary the risk is raised on the same day, by about 140%. "
+            "Within 1–100 m of a burglary the risk is raised for up to 1 day, by about 35%. "
+            "Within 101–200 m of a burglary the risk is raised 4–6 days later, by about 12%.",
+        ),
+    ],
+)
+def test_near_repeat_findings_are_worded_in_the_active_language(
+    language: str, expected: str
+) -> None:
+    with translation.override(language):
+        assert findings.near_repeat_summary(NEAR_AND_SAME_DAY) == expected
+
+
+def test_no_raised_risk_names_the_thresholds_with_the_languages_decimal_mark() -> None:
+    found = KnoxFindings(raised=(), alpha=0.05, min_ratio=1.2, iterations=9, p_floor=0.1)
+    with translation.override("sv"):
+        sv = findings.near_repeat_summary(found)
+    with translation.override("en"):
+        en = findings.near_repeat_summary(found)
+    assert sv == (
+        "Ingen förhöjd risk: inget avstånds- och tidsband nära händelserna är både signifikant "
+        "(p ≤ 0,05) och tydligt förhöjt (kvot ≥ 1,2). Med 9 permutationer kan p inte bli lägre "
+        "än 0,1; använd fler."
+    )
+    assert en == (
+        "No raised risk: no distance and time band near the events is both significant "
+        "(p ≤ 0.05) and clearly raised (ratio ≥ 1.2). With 9 permutations p cannot be lower "
+        "than 0.1; use more."
+    )
+
+
+def test_the_web_and_the_command_line_word_the_findings_alike() -> None:
+    for language in ("sv", "en"):
+        event = "ett inbrott" if language == "sv" else "a burglary"
+        with translation.override(language):
+            web = findings.near_repeat_summary(NEAR_AND_SAME_DAY)
+        assert web == knox_summary.summary(NEAR_AND_SAME_DAY, language, event=event)

@@ -1,4 +1,4 @@
-"""The public version history of the published agreement and its promises (DOMAIN.md §11)."""
+"""The public version history of the published agreement and its promises (docs/domain.md §11)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Every site's statistic is compared with R simulations in which the site keeps its own value and
 its k neighbours' values are drawn without replacement from the other n − 1 values (esda 2.9.0
-``esda/crand.py``; METHODS.md §3, "Conditional permutation"). Two engines give the same null
-distribution per site (the public description is in :mod:`samtrygg.analysis.hotspots`):
+``esda/crand.py``; docs/methods-reference.md §3, "Conditional permutation"). Two engines give the
+same null distribution per site (the public description is in :mod:`samtrygg.analysis.hotspots`):
 
 1. ``"matrix"`` (:func:`_matrix_engine`): esda's algorithm. One index matrix P (R × K) serves
    every site, either seeded NumPy draws (:func:`_own_permutation_ids`) or esda's own matrix
@@ -17,8 +17,8 @@ distribution per site (the public description is in :mod:`samtrygg.analysis.hots
    read off the histogram (:func:`_histogram_p`), ties decided exactly on the integer lags. The
    same table gives the exact conditional p-value, R → ∞ (:func:`_exact_p`).
 
-The pseudo p-value definitions are esda's (``esda/significance.py``; METHODS.md §3, "Pseudo
-p-values"); the per-sample version for the matrix engine is
+The pseudo p-value definitions are esda's (``esda/significance.py``; docs/methods-reference.md §3,
+"Pseudo p-values"); the per-sample version for the matrix engine is
 :func:`samtrygg.analysis.multiple_testing._significance_one`.
 """
 

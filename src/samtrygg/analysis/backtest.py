@@ -1,4 +1,4 @@
-"""Rolling-origin backtest of grid forecasts (METHODS.md section 8).
+"""Rolling-origin backtest of grid forecasts (docs/methods-reference.md section 8).
 
 At each origin T (every ``step_days`` from ``start``), every method is refitted on the events
 before T only and predicts the events in ``[T, T + horizon_days)``. Hit rate, PAI and PEI* are
@@ -57,6 +57,22 @@ def make_model(
     * ``kde``: retrospective quartic KDE, h = 200 m, over ``train_days``;
     * ``prospective``: Bowers et al. with a 400 m (in whole cells, strict) and 8-week bandwidth;
     * ``sepp``: grid ETAS fitted on ``train_days`` with the likelihood-weighted background.
+
+    Parameters
+    ----------
+    name : {"naive", "kde", "prospective", "sepp"}
+        The method.
+    cell_size : float
+        Cell side in metres; the prospective model's 400 m is counted in whole cells of it.
+    train_days : float
+        Training window in days.
+    seed : int
+        Seed of the naive model's random tie-break.
+
+    Returns
+    -------
+    ForecastModel
+        An unfitted model.
 
     Examples
     --------
@@ -180,7 +196,13 @@ class BacktestResult:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values for JSON: ``methods[name].coverage["5"]`` has the means and ``_ci``."""
+        """Plain values for JSON: ``methods[name].coverage["5"]`` has the means and ``_ci``.
+
+        Returns
+        -------
+        dict
+            Only lists, numbers, strings and None, ready for ``json.dumps``.
+        """
         methods: dict[str, Any] = {}
         for name in self.methods:
             coverage: dict[str, Any] = {}
@@ -433,7 +455,13 @@ class OffsetSensitivity:
     spread: dict[str, dict[str, FloatArray]]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values for JSON: per method and coverage, the mean per offset and the spread."""
+        """Plain values for JSON: per method and coverage, the mean per offset and the spread.
+
+        Returns
+        -------
+        dict
+            Only lists, numbers, strings and None, ready for ``json.dumps``.
+        """
         out: dict[str, Any] = {"offsets_m": [list(o) for o in self.offsets], "methods": {}}
         first = self.results[0]
         for name in first.methods:
@@ -459,9 +487,27 @@ def grid_offset_sensitivity(
 ) -> OffsetSensitivity:
     """Re-run :func:`rolling_origin_backtest` with the grid origin shifted by fractions of a cell.
 
-    ``offsets`` are fractions of ``cell_size``; the default is METHODS.md's (0,0), (c/2,0),
-    (0,c/2), (c/2,c/2). Each shifted grid has one more row and column so it still covers every
-    event. Other keyword arguments go to the backtest (``n_boot`` defaults to 0 here).
+    ``offsets`` are fractions of ``cell_size``; the default is docs/methods-reference.md's (0,0),
+    (c/2,0), (0,c/2), (c/2,c/2). Each shifted grid has one more row and column so it still covers
+    every event. Other keyword arguments go to the backtest (``n_boot`` defaults to 0 here).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Event coordinates in metres.
+    t : array_like
+        Event times: ``datetime64`` or days.
+    cell_size : float
+        Cell side in metres.
+    offsets : sequence of (float, float)
+        Shifts of the grid origin as fractions of ``cell_size``.
+    **kwargs
+        Passed to :func:`rolling_origin_backtest` (``start``, ``end``, ``methods`` …).
+
+    Returns
+    -------
+    OffsetSensitivity
+        One backtest per offset and the spread of the scores across offsets.
 
     Examples
     --------

@@ -10,7 +10,7 @@
 * A Rayleigh test on the hour-centre angles 2πh/24 says whether the hour profile is uniform
   (Zar 1999, *Biostatistical Analysis*, eq. 27.4 p-value approximation).
 
-See METHODS.md §1 (aoristic weights) and §5 (profiles).
+See docs/methods-reference.md §1 (aoristic weights) and §5 (profiles).
 """
 
 from __future__ import annotations
@@ -34,6 +34,18 @@ def poisson_ci(
     counts: npt.ArrayLike, alpha: float = 0.05
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Exact (Garwood) two-sided confidence interval for a Poisson mean.
+
+    Parameters
+    ----------
+    counts : array_like of int
+        Observed counts.
+    alpha : float
+        1 − confidence level (0.05 for a 95 % interval).
+
+    Returns
+    -------
+    lower, upper : ndarray
+        The interval for each count; the lower end is 0 for a count of 0.
 
     Examples
     --------
@@ -193,6 +205,8 @@ def annual_cycle(
     ends : array_like of datetime64, optional
         Window ends. An event's date is its window midpoint when the window is at most 48 h,
         else its start; hours use aoristic weights (windows over ``max_days`` excluded).
+    max_days : float
+        Longest window, in days, that still gets aoristic hour weights.
     start, end : date, optional
         The window (inclusive days); defaults to the first and last event dates.
     alpha : float

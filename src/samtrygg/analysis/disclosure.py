@@ -1,12 +1,12 @@
 """Statistical disclosure control for public numbers: small-count suppression and safe locations.
 
 Public pages and cross-organisation exports never show a count n with 0 < n < k, nor a number
-from which such a count can be worked out, nor raw coordinates. See METHODS.md §10 and
-DOMAIN.md §11.
+from which such a count can be worked out, nor raw coordinates. See docs/methods-reference.md §10
+and docs/domain.md §11.
 
 Decisions
 ---------
-* **Zeros are published** (``publish_zero=True``). DOMAIN.md §11 suppresses 0 < n < k; a zero
+* **Zeros are published** (``publish_zero=True``). docs/domain.md §11 suppresses 0 < n < k; a zero
   names nobody. A zero may still be hidden as a *secondary* suppression, so an intruder cannot
   assume that a hidden cell holds at least 1.
 * **One neutral marker** (None) for every hidden cell, primary or secondary, so the marker does
@@ -292,6 +292,23 @@ def suppress_series(
 ) -> SuppressedSeries:
     """Suppress small counts in a series published with (or without) its total.
 
+    Parameters
+    ----------
+    counts : array_like of int
+        The series (e.g. one count per month).
+    k : int
+        Threshold: counts 1 … k − 1 are suppressed.
+    publish_zero : bool
+        Whether zeros are shown (see the module docstring).
+    with_total : bool
+        Whether the total is published beside the series; then a second value is suppressed
+        where one suppressed value could be worked out from the total.
+
+    Returns
+    -------
+    SuppressedSeries
+        The values to publish (None where suppressed) and the total.
+
     Examples
     --------
     >>> s = suppress_series([12, 3, 0, 40])
@@ -333,6 +350,20 @@ def snap_to_grid(
     y0: float = 0.0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Replace each point by the centre of its grid cell (cells of at least 250 m).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates in metres.
+    cell_size : float
+        Cell side in metres, at least 250.
+    x0, y0 : float
+        Origin of the grid.
+
+    Returns
+    -------
+    x, y : ndarray
+        The centre of each point's cell.
 
     Examples
     --------
@@ -393,6 +424,22 @@ def aggregate_to_grid(
     No total is published with the cells, so no secondary suppression is needed; do not
     publish one beside them.
 
+    Parameters
+    ----------
+    x, y : array_like
+        Event coordinates in metres.
+    cell_size : float
+        Cell side in metres, at least 250.
+    k : int
+        Threshold: counts 1 … k − 1 are suppressed.
+    x0, y0 : float
+        Origin of the grid; the same origin for every release keeps cells comparable.
+
+    Returns
+    -------
+    GridCounts
+        The centres of the occupied cells and their counts (None where suppressed).
+
     Examples
     --------
     >>> g = aggregate_to_grid([10, 20, 30, 40, 50, 600], [10, 10, 10, 10, 10, 10], k=5)
@@ -437,6 +484,16 @@ def aggregate_to_areas(
         The area of each event (e.g. its DeSO code).
     all_areas : sequence of str, optional
         Every area of the release, so areas without events show 0.
+    k : int
+        Threshold: counts 1 … k − 1 are suppressed.
+    with_total : bool
+        Whether the total is published beside the areas (then more cells may be suppressed so
+        that none can be worked out from it).
+
+    Returns
+    -------
+    AreaCounts
+        Per area its count or None where suppressed, and the total when ``with_total``.
 
     Examples
     --------

@@ -1,8 +1,9 @@
 """Emerging and persistent hot- and coldspots over time slices, and the Mann–Kendall trend test.
 
-:func:`hotspot_classify` follows sfhotspot ``hotspot_classify`` (v1.0.0 source) as METHODS.md §4
-states it: Gi* per period (binary weights, the cell included), p = 2Φ(−|z|), Holm across each
-cell's periods, and the persistent / emerging / former / intermittent rules.
+:func:`hotspot_classify` follows sfhotspot ``hotspot_classify`` (v1.0.0 source) as
+docs/methods-reference.md §4 states it: Gi* per period (binary weights, the cell included), p =
+2Φ(−|z|), Holm across each cell's periods, and the persistent / emerging / former / intermittent
+rules.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ _DAY = np.timedelta64(1, "D")
 
 def auto_period(span_days: float) -> tuple[int, str]:
     """sfhotspot's automatic period for a span of ``span_days`` (max − min time).
+
+    Parameters
+    ----------
+    span_days : float
+        Time between the first and the last event, in days.
 
     Returns
     -------
@@ -98,6 +104,11 @@ def time_periods(
     collapse : bool
         Merge a shorter final period into the one before (sfhotspot ``collapse = TRUE``).
 
+    Returns
+    -------
+    Periods
+        The period of each event, the start dates, the length and the unit.
+
     Examples
     --------
     >>> t = np.array(["2019-01-01", "2019-01-29", "2019-02-10"], dtype="datetime64[s]")
@@ -146,6 +157,20 @@ def hotspot_cube(
     x: npt.ArrayLike, y: npt.ArrayLike, periods: Periods, grid: Grid
 ) -> npt.NDArray[np.int64]:
     """Counts per period and cell, zero-filled: shape (T, n_rows, n_cols).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Event coordinates in the grid's CRS.
+    periods : Periods
+        The period of each event, from :func:`time_periods`.
+    grid : Grid
+        The cells.
+
+    Returns
+    -------
+    ndarray of int64
+        Shape (T, n_rows, n_cols).
 
     Examples
     --------
@@ -205,7 +230,18 @@ class HotspotClassification:
     shape: tuple[int, int] | None
 
     def grid(self, name: str) -> npt.NDArray[np.generic]:
-        """A per-cell attribute reshaped to (n_rows, n_cols)."""
+        """A per-cell attribute reshaped to (n_rows, n_cols).
+
+        Parameters
+        ----------
+        name : str
+            An attribute with one value per cell, e.g. ``"classes"``.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
         if self.shape is None:
             raise InputError("This classification was computed on weights, not on a grid.")
         return np.asarray(getattr(self, name)).reshape(self.shape)
@@ -266,6 +302,8 @@ def hotspot_classify(
     weights : (n, n) matrix, optional
         Neighbours for Gi* (e.g. :func:`~samtrygg.analysis.weights.distance_weights` with
         ``nb_dist``); binary, the cell itself added. Default: ``neighbourhood`` on the grid.
+    neighbourhood : {"queen", "rook"}
+        Grid neighbours when ``weights`` is not given.
     critical_p, hotspot_prop, persistent_prop, recent_prop : float
         sfhotspot ``hotspot_classify_params`` defaults.
     p_adjust : {"holm", "fdr", "none"}
@@ -358,6 +396,16 @@ def mann_kendall(x: npt.ArrayLike) -> MannKendallResult:
 
     S = Σ_{i<j} sgn(x_j − x_i); Var S = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)]/18 over tie groups;
     Z = (S − sgn S)/√Var S (0 when S = 0); p = 2(1 − Φ(|Z|)); τ_b = S/√[(n₀ − n₁)n₀].
+
+    Parameters
+    ----------
+    x : array_like
+        The series, in time order.
+
+    Returns
+    -------
+    MannKendallResult
+        S, Var S, z, p and τ_b.
 
     Notes
     -----

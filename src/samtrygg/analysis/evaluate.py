@@ -1,4 +1,4 @@
-"""How well a risk grid captured the events that followed (METHODS.md section 8).
+"""How well a risk grid captured the events that followed (docs/methods-reference.md section 8).
 
 All metrics flag exactly ``floor(N_cells * coverage)`` cells, the highest-risk ones (open_cp
 ``top_slice``). Where the last flagged places fall among cells of equal risk, the capture is the
@@ -61,6 +61,16 @@ def _inputs(risk: Any, actual: Any, mask: Any = None) -> tuple[FloatArray, Float
 def check_coverages(coverages: Any) -> FloatArray:
     """Validate coverage fractions: each in (0, 1].
 
+    Parameters
+    ----------
+    coverages : array_like of float
+        Fractions of the study area.
+
+    Returns
+    -------
+    ndarray
+        The coverages as floats.
+
     Examples
     --------
     >>> check_coverages([0.01, 0.05]).tolist()
@@ -80,6 +90,17 @@ def check_coverages(coverages: Any) -> FloatArray:
 def flagged_cells(n_cells: int, coverage: float) -> int:
     """Number of flagged cells, ``floor(n_cells * coverage)``; at least one is required.
 
+    Parameters
+    ----------
+    n_cells : int
+        Cells of the study area.
+    coverage : float
+        Fraction of the area in (0, 1].
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> flagged_cells(250, 0.05)
@@ -98,6 +119,20 @@ def flagged_cells(n_cells: int, coverage: float) -> int:
 
 def captured(risk: Any, actual: Any, k: int) -> float:
     """Expected events in the ``k`` highest-risk cells, ties shared by expectation.
+
+    Parameters
+    ----------
+    risk : array_like
+        Forecast risk per cell.
+    actual : array_like
+        Events per cell in the test period, same shape.
+    k : int
+        Number of flagged cells.
+
+    Returns
+    -------
+    float
+        Events expected in the flagged cells.
 
     Examples
     --------
@@ -204,6 +239,22 @@ def score_forecast(
 def hit_rate(risk: Any, actual: Any, coverage: float, *, mask: Any = None) -> float:
     """Share of the test events in the top ``floor(N_cells * coverage)`` cells.
 
+    Parameters
+    ----------
+    risk : array_like
+        Forecast risk per cell.
+    actual : array_like
+        Events per cell in the test period, same shape.
+    coverage : float
+        Fraction of the study area in (0, 1].
+    mask : array_like of bool, optional
+        Cells of the study area; others are ignored (default: all cells).
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Examples
     --------
     >>> hit_rate([3, 2, 1, 0], [1, 1, 0, 2], 0.5)
@@ -215,6 +266,21 @@ def hit_rate(risk: Any, actual: Any, coverage: float, *, mask: Any = None) -> fl
 def pai(risk: Any, actual: Any, coverage: float, *, mask: Any = None) -> float:
     """Predictive accuracy index: hit rate over the flagged share of the area.
 
+    Parameters
+    ----------
+    risk : array_like
+        Forecast risk per cell.
+    actual : array_like
+        Events per cell in the test period, same shape.
+    coverage : float
+        Fraction of the study area in (0, 1].
+    mask : array_like of bool, optional
+        Cells of the study area; others are ignored (default: all cells).
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> pai([3, 2, 1, 0], [1, 1, 0, 2], 0.25)
@@ -225,6 +291,22 @@ def pai(risk: Any, actual: Any, coverage: float, *, mask: Any = None) -> float:
 
 def pei_star(risk: Any, actual: Any, coverage: float, *, mask: Any = None) -> float:
     """PAI over the best attainable PAI at the same coverage (PEI*), in [0, 1].
+
+    Parameters
+    ----------
+    risk : array_like
+        Forecast risk per cell.
+    actual : array_like
+        Events per cell in the test period, same shape.
+    coverage : float
+        Fraction of the study area in (0, 1].
+    mask : array_like of bool, optional
+        Cells of the study area; others are ignored (default: all cells).
+
+    Returns
+    -------
+    float
+        In [0, 1].
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Short-term grid forecasts of where events will happen next (METHODS.md section 7).
+"""Short-term grid forecasts of where events will happen next (docs/methods-reference.md section 7).
 
 Every model follows the scikit-learn convention: hyper-parameters go to the constructor,
 ``fit(x, y, t, grid, end=T)`` learns from the events before ``T`` and returns the model, learned
@@ -41,13 +41,56 @@ IntArray = npt.NDArray[np.int64]
 class ForecastModel(Protocol):
     """What the backtest needs from a model."""
 
-    def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> ForecastModel: ...
+    def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> ForecastModel:
+        """Learn from the events before ``end``; return the model.
 
-    def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray: ...
+        Parameters
+        ----------
+        x, y : array_like
+            Event coordinates in the grid's CRS.
+        t : array_like
+            Event times: ``datetime64`` or days.
+        grid : Grid
+            The cells to forecast.
+        end : date, str or float, optional
+            Events from ``end`` on are left out (default: the day after the last event).
+
+        Returns
+        -------
+        ForecastModel
+            The model itself, fitted.
+        """
+
+    def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray:
+        """Risk per cell for ``[at, at + horizon_days)``.
+
+        Parameters
+        ----------
+        at : date, str or float, optional
+            Start of the forecast (default: the end of the training data).
+        horizon_days : float
+            Length of the forecast period.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
 
 
 def as_days(t: Any, name: str = "t") -> FloatArray:
     """Convert times to float days: ``datetime64`` or ISO strings to days since 1970-01-01.
+
+    Parameters
+    ----------
+    t : array_like
+        ``datetime64`` values, ISO date strings or numbers of days.
+    name : str
+        The argument's name, for error messages.
+
+    Returns
+    -------
+    ndarray of float
 
     Examples
     --------
@@ -160,7 +203,7 @@ class NaiveCounts(_GridModel):
     Parameters
     ----------
     window_days : float
-        Length of the trailing window (default 365; METHODS.md uses 28, 56 or 364).
+        Length of the trailing window (default 365; docs/methods-reference.md uses 28, 56 or 364).
     seed : int, optional
         Seed of the random tie-break.
     tie_break : bool
@@ -184,12 +227,42 @@ class NaiveCounts(_GridModel):
         self.tie_break = tie_break
 
     def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> NaiveCounts:
-        """Keep the events before ``end`` (default: the day after the last event)."""
+        """Keep the events before ``end`` (default: the day after the last event).
+
+        Parameters
+        ----------
+        x, y : array_like
+            Event coordinates in the grid's CRS.
+        t : array_like
+            Event times: ``datetime64`` or days.
+        grid : Grid
+            The cells to forecast.
+        end : date, str or float, optional
+            Events from ``end`` on are left out (default: the day after the last event).
+
+        Returns
+        -------
+        NaiveCounts
+            The model itself, fitted.
+        """
         self._prepare(x, y, t, grid, end)
         return self
 
     def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray:
-        """Counts in ``[at - window_days, at)``; the horizon does not change the ranking."""
+        """Counts in ``[at - window_days, at)``; the horizon does not change the ranking.
+
+        Parameters
+        ----------
+        at : date, str or float, optional
+            Start of the forecast (default: the end of the training data).
+        horizon_days : float
+            Length of the forecast period.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
         at_day = self._at(at, horizon_days)
         risk = self._counts(at_day - self.window_days, at_day)
         if self.tie_break:
@@ -201,6 +274,19 @@ def kernel_stencil(cell_size: float, bandwidth: float, kernel: str = "quartic") 
     """Kernel weights at cell-centre offsets: quartic (1 - d²/h²)² for d < h, or Gaussian.
 
     The Gaussian has standard deviation ``bandwidth`` and is truncated at 3 sd (open_cp).
+
+    Parameters
+    ----------
+    cell_size : float
+        Cell side in metres.
+    bandwidth : float
+        Kernel radius (quartic) or standard deviation (Gaussian) in metres.
+    kernel : {"quartic", "gaussian"}
+
+    Returns
+    -------
+    ndarray
+        Square, odd side, weight 1 at the centre.
 
     Examples
     --------
@@ -255,13 +341,43 @@ class RetrospectiveKDE(_GridModel):
         self.window_days = _positive(window_days, "window_days")
 
     def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> RetrospectiveKDE:
-        """Keep the events before ``end`` and build the kernel stencil."""
+        """Keep the events before ``end`` and build the kernel stencil.
+
+        Parameters
+        ----------
+        x, y : array_like
+            Event coordinates in the grid's CRS.
+        t : array_like
+            Event times: ``datetime64`` or days.
+        grid : Grid
+            The cells to forecast.
+        end : date, str or float, optional
+            Events from ``end`` on are left out (default: the day after the last event).
+
+        Returns
+        -------
+        RetrospectiveKDE
+            The model itself, fitted.
+        """
         self.stencil_ = kernel_stencil(grid.cell_size, self.bandwidth, self.kernel)
         self._prepare(x, y, t, grid, end)
         return self
 
     def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray:
-        """Kernel-weighted counts of the window before ``at``."""
+        """Kernel-weighted counts of the window before ``at``.
+
+        Parameters
+        ----------
+        at : date, str or float, optional
+            Start of the forecast (default: the end of the training data).
+        horizon_days : float
+            Length of the forecast period.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
         at_day = self._at(at, horizon_days)
         counts = self._counts(at_day - self.window_days, at_day).reshape(self.grid_.shape)
         return _clean(fftconvolve(counts, self.stencil_, mode="same"))
@@ -305,7 +421,24 @@ class ProspectiveHotspot(_GridModel):
         self.window_days = 7.0 * self.time_bandwidth
 
     def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> ProspectiveHotspot:
-        """Keep the events before ``end`` and build the distance stencil."""
+        """Keep the events before ``end`` and build the distance stencil.
+
+        Parameters
+        ----------
+        x, y : array_like
+            Event coordinates in the grid's CRS.
+        t : array_like
+            Event times: ``datetime64`` or days.
+        grid : Grid
+            The cells to forecast.
+        end : date, str or float, optional
+            Events from ``end`` on are left out (default: the day after the last event).
+
+        Returns
+        -------
+        ProspectiveHotspot
+            The model itself, fitted.
+        """
         s = self.space_bandwidth - 1
         off = np.arange(-s, s + 1)
         dist = np.maximum(np.abs(off)[:, None], np.abs(off)[None, :])
@@ -314,7 +447,20 @@ class ProspectiveHotspot(_GridModel):
         return self
 
     def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray:
-        """Risk at ``at``; recompute daily, since weights jump at week boundaries."""
+        """Risk at ``at``; recompute daily, since weights jump at week boundaries.
+
+        Parameters
+        ----------
+        at : date, str or float, optional
+            Start of the forecast (default: the end of the training data).
+        horizon_days : float
+            Length of the forecast period.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
         at_day = self._at(at, horizon_days)
         weeks = np.floor((at_day - self.t_) / 7.0)
         weights = np.where(weeks < self.time_bandwidth, 1.0 / (1.0 + np.maximum(weeks, 0.0)), 0.0)
@@ -366,18 +512,19 @@ def _mixture_weights(components: list[FloatArray], targets: list[FloatArray]) ->
 class GridSEPP(_GridModel):
     """Self-exciting grid model: grid ETAS (Mohler et al. 2015) with a long-term background.
 
-    ``λ_c(t) = μ_c + Σ_{t_i < t, i in c} θω exp(-ω(t - t_i))``, fitted by EM as in METHODS.md §7.
+    ``λ_c(t) = μ_c + Σ_{t_i < t, i in c} θω exp(-ω(t - t_i))``, fitted by EM as in
+    docs/methods-reference.md §7.
 
     Parameters
     ----------
     window_days : float
         Training window of the EM (default 365).
     background : {"mixture", "cell"}
-        ``"cell"``: the EM's per-cell rates μ_c (METHODS.md §7 as written). ``"mixture"`` (default):
-        the EM's total background rate spread over cells by a mixture of densities (uniform;
-        cell counts of all earlier events weighted with a half-life, raw and smoothed; recent
-        events, smoothed), whose weights maximise the likelihood of held-out weeks of the
-        training data.
+        ``"cell"``: the EM's per-cell rates μ_c (docs/methods-reference.md §7 as written).
+        ``"mixture"`` (default): the EM's total background rate spread over cells by a mixture of
+        densities (uniform; cell counts of all earlier events weighted with a half-life, raw and
+        smoothed; recent events, smoothed), whose weights maximise the likelihood of held-out weeks
+        of the training data.
     bandwidths : tuple of float
         Gaussian sds, in cells, of the smoothed background components (default 1, 2, 4).
     half_life_days : float
@@ -462,7 +609,24 @@ class GridSEPP(_GridModel):
         self.tol = float(tol)
 
     def fit(self, x: Any, y: Any, t: Any, grid: Grid, *, end: Any = None) -> GridSEPP:
-        """Fit θ, ω and μ by EM on the training window, then the background mixture."""
+        """Fit θ, ω and μ by EM on the training window, then the background mixture.
+
+        Parameters
+        ----------
+        x, y : array_like
+            Event coordinates in the grid's CRS.
+        t : array_like
+            Event times: ``datetime64`` or days.
+        grid : Grid
+            The cells to forecast.
+        end : date, str or float, optional
+            Events from ``end`` on are left out (default: the day after the last event).
+
+        Returns
+        -------
+        GridSEPP
+            The model itself, fitted.
+        """
         self._prepare(x, y, t, grid, end)
         self.decay_weights_ = 0.5 ** ((self.end_ - self.t_) / self.half_life_days)
         self._fit_em()
@@ -592,7 +756,20 @@ class GridSEPP(_GridModel):
             self.weights_ = np.r_[0.0, 1.0, np.zeros(len(self._specs()) - 1)]
 
     def predict(self, at: Any = None, horizon_days: float = 7.0) -> FloatArray:
-        """Expected events per cell in ``[at, at + horizon_days)``."""
+        """Expected events per cell in ``[at, at + horizon_days)``.
+
+        Parameters
+        ----------
+        at : date, str or float, optional
+            Start of the forecast (default: the end of the training data).
+        horizon_days : float
+            Length of the forecast period.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_rows, n_cols).
+        """
         at_day = self._at(at, horizon_days)
         cutoff = self.trigger_cutoff / self.omega_
         age = at_day - self.t_
@@ -630,7 +807,7 @@ def _em(
     max_iter: int,
     tol: float,
 ) -> tuple[float, float, FloatArray, int]:  # pragma: no cover - compiled
-    """EM for grid ETAS (METHODS.md §7) with edge correction and trigger truncation."""
+    """EM for grid ETAS (docs/methods-reference.md §7), edge correction and trigger truncation."""
     n = cell.shape[0]
     n_pairs = lag.shape[0]
     theta, omega = 0.5, 1.0

@@ -89,6 +89,16 @@ def auto_metric_crs(lon: npt.ArrayLike, lat: npt.ArrayLike) -> int:
 def check_metric_crs(crs: int | str) -> int:
     """Return the EPSG code of ``crs`` after checking that it is projected and in metres.
 
+    Parameters
+    ----------
+    crs : int or str
+        An EPSG code or anything pyproj understands.
+
+    Returns
+    -------
+    int
+        The EPSG code.
+
     Examples
     --------
     >>> check_metric_crs("EPSG:3006")
@@ -153,6 +163,17 @@ def to_lonlat(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Project metric coordinates back to WGS 84 lon/lat.
 
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates in metres.
+    crs : int
+        Their EPSG code.
+
+    Returns
+    -------
+    lon, lat : ndarray
+
     Examples
     --------
     >>> lon, lat = to_lonlat([500000.0], [6540000.0], 3006)
@@ -166,6 +187,18 @@ def to_lonlat(
 
 def auto_cell_size(x: npt.ArrayLike, y: npt.ArrayLike, *, metric: bool = True) -> float:
     """The sfhotspot ``set_cell_size`` rule: a round 100 m multiple near 1/50 of the shorter side.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates of the points.
+    metric : bool
+        Whether the coordinates are metres; otherwise the side is not rounded to 100.
+
+    Returns
+    -------
+    float
+        The cell side.
 
     Examples
     --------
@@ -249,7 +282,17 @@ class Grid:
     def cell_of(
         self, x: npt.ArrayLike, y: npt.ArrayLike
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Row and column of each point (may lie outside the grid; see :meth:`inside`)."""
+        """Row and column of each point (may lie outside the grid; see :meth:`inside`).
+
+        Parameters
+        ----------
+        x, y : array_like
+            Coordinates in the grid's CRS.
+
+        Returns
+        -------
+        row, col : ndarray of int64
+        """
         col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_size).astype(np.int64)
         row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_size).astype(np.int64)
         return row, col
@@ -257,13 +300,36 @@ class Grid:
     def inside(
         self, row: npt.NDArray[np.int64], col: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.bool_]:
-        """Whether each (row, col) lies on the grid."""
+        """Whether each (row, col) lies on the grid.
+
+        Parameters
+        ----------
+        row, col : ndarray of int64
+            From :meth:`cell_of`.
+
+        Returns
+        -------
+        ndarray of bool
+        """
         return (row >= 0) & (row < self.n_rows) & (col >= 0) & (col < self.n_cols)
 
     def counts(
         self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
     ) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
-        """Counts (or summed weights) per cell, shape (n_rows, n_cols), outside points left out."""
+        """Counts (or summed weights) per cell, shape (n_rows, n_cols), outside points left out.
+
+        Parameters
+        ----------
+        x, y : array_like
+            Coordinates in the grid's CRS.
+        weights : array_like, optional
+            One weight per point; counts when omitted.
+
+        Returns
+        -------
+        ndarray
+            int64 counts, or float sums with ``weights``.
+        """
         row, col = self.cell_of(x, y)
         keep = self.inside(row, col)
         flat = row[keep] * self.n_cols + col[keep]
@@ -274,14 +340,29 @@ class Grid:
         return np.bincount(flat, weights=w, minlength=size).reshape(self.shape)
 
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Cell-centre coordinates, each of shape (n_rows, n_cols)."""
+        """Cell-centre coordinates, each of shape (n_rows, n_cols).
+
+        Returns
+        -------
+        x, y : ndarray
+        """
         xs = self.x0 + (np.arange(self.n_cols) + 0.5) * self.cell_size
         ys = self.y0 + (np.arange(self.n_rows) + 0.5) * self.cell_size
         cx, cy = np.meshgrid(xs, ys)
         return cx, cy
 
     def shifted(self, dx: float, dy: float) -> Grid:
-        """The same grid with its origin moved by (dx, dy) and one more row and column."""
+        """The same grid with its origin moved by (dx, dy) and one more row and column.
+
+        Parameters
+        ----------
+        dx, dy : float
+            How far the origin moves back, in metres: the new origin is (x0 − dx, y0 − dy).
+
+        Returns
+        -------
+        Grid
+        """
         return Grid(
             self.x0 - dx, self.y0 - dy, self.cell_size, self.n_cols + 1, self.n_rows + 1, self.crs
         )

@@ -3,7 +3,7 @@
 The analytic outputs are computed exactly as esda 2.9.0 computes them (``esda/getisord.py``,
 ``esda/moran.py``); inference is by conditional permutation (``esda/crand.py``), two-sided by
 default, followed by a multiple-testing correction (Benjamini–Hochberg by default). See
-METHODS.md §3.
+docs/methods-reference.md §3.
 
 Two permutation engines give the same null distribution per site:
 
@@ -352,8 +352,8 @@ def gi_star(
         Which p is corrected. "auto" (default) takes ``p_exact`` where it exists, else ``p_sim``
         (else 2·p_norm without permutations). Pseudo p-values cannot go below 1/(R+1), so on a
         grid of m cells BH can only reject when at least m/((R+1)·alpha) cells reach that floor
-        (METHODS.md §3, resolution caveat); the exact value has no floor and no normal
-        approximation, which is skewed for sparse counts.
+        (docs/methods-reference.md §3, resolution caveat); the exact value has no floor and no
+        normal approximation, which is skewed for sparse counts.
     seed : int
         Seed of the permutations.
     permutation_ids : array_like, optional
@@ -441,6 +441,20 @@ def gi_star(
 def gi(y: npt.ArrayLike, weights: object | None = None, **options: object) -> GiStarResult:
     """Getis–Ord Gi (the site itself excluded); options as :func:`gi_star`.
 
+    Parameters
+    ----------
+    y : array_like
+        A 2-D grid of counts or 1-D values with ``weights``.
+    weights : sparse or dense (n, n) matrix, optional
+        Spatial weights; the diagonal is dropped.
+    **options
+        Any other keyword of :func:`gi_star` except ``star``.
+
+    Returns
+    -------
+    GiStarResult
+        With ``star`` False.
+
     Examples
     --------
     >>> counts = np.arange(16.0).reshape(4, 4)
@@ -472,6 +486,26 @@ def local_moran(
     Parameters are those of :func:`gi_star`, except that the grid neighbours exclude the cell
     itself, the default transform is row-standardised ("R", esda's default) and
     ``geoda_quads`` switches the quadrant numbering to GeoDa's.
+
+    Parameters
+    ----------
+    y : array_like
+        A 2-D grid of counts or 1-D values with ``weights``.
+    weights : sparse or dense (n, n) matrix, optional
+        Spatial weights; the diagonal is dropped. Default for a grid: ``neighbourhood`` contiguity
+        without the cell itself.
+    neighbourhood : {"queen", "rook"}
+        Grid neighbours: 8 or 4.
+    transform : {"R", "B"}
+        Row-standardised (default, as esda) or binary.
+    permutations, alternative, correction, alpha, p_source, seed, permutation_ids, method
+        As for :func:`gi_star`.
+    geoda_quads : bool
+        Number the quadrants as GeoDa does instead of as esda does.
+
+    Returns
+    -------
+    LocalMoranResult
 
     Notes
     -----

@@ -1,7 +1,8 @@
 """Did a measure work? Weighted displacement difference (WDD), WDQ and total net effect.
 
 These need only eight counts (treated, control and optional displacement areas, before and
-after), so a coordinator can use them with the police's own figures. See METHODS.md §9.
+after), so a coordinator can use them with the police's own figures. See
+docs/methods-reference.md §9.
 """
 
 from __future__ import annotations
@@ -226,11 +227,25 @@ def wdq(
 ) -> WdqResult:
     """The weighted displacement quotient and the total net effect.
 
+    Parameters
+    ----------
+    treated_before, treated_after : float
+        Counts in the treated area R before and after.
+    buffer_before, buffer_after : float
+        Counts in the buffer (displacement) area D.
+    control_before, control_after : float
+        Counts in the control area C.
+
+    Returns
+    -------
+    WdqResult
+        WDQ, its reading and the total net effect.
+
     Notes
     -----
     R = treated, D = buffer, C = control; b = before, a = after. Bowers & Johnson (2003),
-    *J Quant Criminol* 19:275–301 (formulas as in METHODS.md §9, not yet checked against the
-    paper).
+    *J Quant Criminol* 19:275–301 (formulas as in docs/methods-reference.md §9, not yet checked
+    against the paper).
 
     Examples
     --------

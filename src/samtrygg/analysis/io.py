@@ -69,6 +69,16 @@ class Events:
 def read_table(path: str | Path) -> pl.DataFrame:
     """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or Parquet file as text columns.
 
+    Parameters
+    ----------
+    path : str or Path
+        A CSV or Parquet file.
+
+    Returns
+    -------
+    polars.DataFrame
+        Every column as text.
+
     Examples
     --------
     >>> import tempfile, os
@@ -113,6 +123,18 @@ def read_table(path: str | Path) -> pl.DataFrame:
 def detect_xy(columns: list[str], x: str | None = None, y: str | None = None) -> tuple[str, str]:
     """Find the coordinate columns: the given names, else x/y, lon/lat or longitude/latitude.
 
+    Parameters
+    ----------
+    columns : list of str
+        The file's columns.
+    x, y : str, optional
+        Given column names; checked against ``columns``.
+
+    Returns
+    -------
+    x, y : str
+        The column names.
+
     Examples
     --------
     >>> detect_xy(["ID", "Longitude", "Latitude"])
@@ -153,6 +175,19 @@ def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray
 
     Timezone offsets are converted to UTC and dropped, so all times compare on one clock.
 
+    Parameters
+    ----------
+    values : list of str or None
+        The texts, one per data row; a missing or unreadable one is refused with its row number
+        (the header being row 1).
+    fmt : str, optional
+        A ``strptime`` format; ISO 8601 when omitted.
+
+    Returns
+    -------
+    ndarray of datetime64[s]
+        Naive UTC times.
+
     Examples
     --------
     >>> parse_times(["2024-01-05", "2024-01-05T10:00:00+01:00"]).tolist()
@@ -182,7 +217,25 @@ def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray
 
 
 def apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
-    """Keep the rows where every ``COLUMN=VALUE`` condition holds."""
+    """Keep the rows where every ``COLUMN=VALUE`` condition holds.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The table, all columns text.
+    filters : list of str
+        Conditions ``COLUMN=VALUE``; every one must hold.
+
+    Returns
+    -------
+    polars.DataFrame
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"typ": ["inbrott", "brand"], "x": ["1", "2"]})
+    >>> apply_filters(frame, ["typ=brand"])["x"].to_list()
+    ['2']
+    """
     for item in filters:
         if "=" not in item:
             raise InputError(f"The filter {item!r} is not of the form COLUMN=VALUE.")
@@ -199,6 +252,21 @@ def read_times(
     frame: pl.DataFrame, time: str | None = None, time_format: str | None = None
 ) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
     """The time column (given, or found among common names) and its parsed times, if any.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The table from :func:`read_table`.
+    time : str, optional
+        The time column; common names are tried when omitted.
+    time_format : str, optional
+        A ``strptime`` format; ISO 8601 when omitted.
+
+    Returns
+    -------
+    column : str or None
+        The time column used, or None when there is none.
+    times : ndarray of datetime64 or None
 
     Examples
     --------

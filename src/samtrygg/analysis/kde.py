@@ -3,7 +3,7 @@
 Hotspot maps in the product are KDE surfaces on a :class:`~samtrygg.analysis.geo.Grid`. The
 direct sum is exact and is the test reference; the binned FFT (Wand 1994) is the fast path for
 fine grids. Bandwidth rules and the kernel are reported back with every surface, because a map
-without its h cannot be read. See METHODS.md §2.
+without its h cannot be read. See docs/methods-reference.md §2.
 """
 
 from __future__ import annotations
@@ -47,6 +47,18 @@ def kernel_values(
     * ``quartic_unscaled``: ``(1 − d²/h²)²`` (SpatialKDE, sfhotspot): a weighted count;
     * ``gaussian``: σ = h/3, ``exp(−d²/2σ²)/(2πσ²)`` truncated at 3σ and renormalised.
 
+    Parameters
+    ----------
+    distance : array_like
+        Distances in metres.
+    h : float
+        Support radius in metres.
+    kernel : {"quartic", "quartic_unscaled", "gaussian"}
+
+    Returns
+    -------
+    ndarray
+
     Examples
     --------
     >>> np.round(kernel_values([0.0, 50.0, 100.0], 100.0, "quartic_unscaled"), 4).tolist()
@@ -70,6 +82,15 @@ def bandwidth_nrd(values: npt.ArrayLike) -> float:
     """MASS ``bandwidth.nrd``: ``4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5)``.
 
     ``sd`` uses n − 1 and the quartiles are R's type 7 (NumPy's default).
+
+    Parameters
+    ----------
+    values : array_like
+        One coordinate of the points.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -118,14 +139,23 @@ def select_bandwidth(
 
     Parameters
     ----------
+    x, y : array_like
+        Point coordinates in metres.
     rule : float or {"nrd", "nrd-sfhotspot", "scott"}
         A number is a fixed radius in metres. ``nrd`` gives (hx + hy)/2 of MASS
         ``bandwidth.nrd``; ``nrd-sfhotspot`` gives hx, as sfhotspot's code does (its
         ``mean(hx, hy)`` passes hy as ``trim``). ``scott`` takes scipy's per-axis Gaussian SD
         ``σ̂ n^(−1/6)`` and converts it to the radius of a kernel with that SD (√8·s for the
         quartics, 3·s for the truncated Gaussian).
+    kernel : {"quartic", "quartic_unscaled", "gaussian"}
+        The kernel the radius is for (``scott`` converts by its standard deviation).
     adjust : float
         Multiplies the result (``bandwidth_adjust``).
+
+    Returns
+    -------
+    Bandwidth
+        h and the rule and numbers it came from.
 
     Examples
     --------
@@ -464,15 +494,26 @@ def dual_kde(
 
     Parameters
     ----------
+    x, y : array_like
+        Event coordinates in the grid's metric CRS.
+    grid : Grid
+        The cells of both surfaces.
     denominator : array_like, shape (n_rows, n_cols)
         E.g. residents per cell, placed at the cell centres.
     bandwidth : float or str
         A rule is applied to the events, and the same h is used for both surfaces.
+    kernel, method, bandwidth_adjust
+        As for :func:`kde`.
     min_denominator : float
         Cells with a kernel-weighted denominator (weight 1 at the centre) below this are
         masked: a rate over a handful of residents is noise.
     weights : array_like, optional
         A weight per event.
+
+    Returns
+    -------
+    DualKdeResult
+        The two surfaces, their ratio (masked where the denominator is small) and the bandwidth.
 
     Examples
     --------

@@ -4,7 +4,7 @@ A partnership watches many series (area × category) every week, so each chart's
 set from its in-control false-alarm rate per series-week, not from a textbook constant. The
 calibration simulates stationary series at the baseline mean (Poisson, and optionally the
 negative binomial fitted to the history, keeping the stricter threshold), reports the rate it
-achieved and the delay to detect a 50 % step. See METHODS.md §5.
+achieved and the delay to detect a 50 % step. See docs/methods-reference.md §5.
 """
 
 from __future__ import annotations
@@ -54,6 +54,15 @@ def _positive(value: float, name: str) -> float:
 
 def cusum_reference(lambda0: float, lambda1: float) -> float:
     """The Poisson CUSUM reference value ``k = (λ1 − λ0) / ln(λ1 / λ0)`` (Lucas 1985).
+
+    Parameters
+    ----------
+    lambda0, lambda1 : float
+        In-control mean and the mean to detect, per period.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -106,6 +115,10 @@ def poisson_cusum(
         Decision threshold; choose it with :func:`calibrate_cusum`.
     lambda1 : float, optional
         The mean to detect, default ``1.5 λ0``.
+
+    Returns
+    -------
+    CusumResult
 
     Examples
     --------
@@ -199,6 +212,23 @@ def poisson_ewma(
 
     Limits are ``μ0 ± L √(ρ μ0 (1 − (1 − ρ)^{2t}) / (2 − ρ))`` with t counted from the start or
     the last alarm, after which the chart restarts at μ0.
+
+    Parameters
+    ----------
+    counts : array_like
+        Counts per period; a 2-D array runs one chart per row.
+    mu0 : float
+        In-control mean per period.
+    L : float
+        Width of the limits in standard deviations; choose it with :func:`calibrate_ewma`.
+    rho : float
+        Smoothing weight of the newest count, in (0, 1].
+    side : {"upper", "both"}
+        Alarm on increases only, or on decreases too.
+
+    Returns
+    -------
+    EwmaResult
 
     Examples
     --------
@@ -439,6 +469,8 @@ def calibrate_cusum(
         Step (multiple of λ0) for the reported detection delay.
     n_series, n_periods : int
         Simulated in-control series and their length.
+    delay_horizon : int
+        Periods after the step within which the detection delay is measured.
     seed : int
 
     Returns
@@ -484,6 +516,23 @@ def calibrate_ewma(
     """Choose the EWMA limit width L for a false-alarm rate of at most ``target_rate``.
 
     Parameters are as for :func:`calibrate_cusum`, plus the smoothing ``rho`` and ``side``.
+
+    Parameters
+    ----------
+    lambda0 : float
+        In-control mean per period.
+    rho : float
+        Smoothing weight of the newest count, in (0, 1].
+    side : {"upper", "both"}
+        Alarm on increases only, or on decreases too.
+    target_rate, size, shift, n_series, n_periods, seed
+        As for :func:`calibrate_cusum`.
+    delay_horizon : int
+        Periods after the step over which the detection delay is measured.
+
+    Returns
+    -------
+    Calibration
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """P-values for local statistics: permutation pseudo p-values and multiple-testing corrections.
 
 Pseudo p-values follow esda 2.9.0 (``esda/significance.py``) exactly; the corrections are
-Benjamini–Hochberg and Holm, plus the cut-off of ``esda.fdr``. See METHODS.md §3.
+Benjamini–Hochberg and Holm, plus the cut-off of ``esda.fdr``. See docs/methods-reference.md §3.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import math
 import numba
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from samtrygg.analysis.errors import InputError
 
@@ -41,7 +42,22 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def check_alternative(alternative: str) -> int:
-    """Return the internal code of ``alternative`` or raise a plain error."""
+    """Return the internal code of ``alternative`` or raise a plain error.
+
+    Parameters
+    ----------
+    alternative : str
+        One of :data:`ALTERNATIVES`.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> check_alternative("greater")
+    1
+    """
     if alternative not in ALTERNATIVE_CODES:
         raise InputError(
             f"alternative must be one of {', '.join(ALTERNATIVES)}; got {alternative!r}."
@@ -50,7 +66,21 @@ def check_alternative(alternative: str) -> int:
 
 
 def check_alpha(alpha: float) -> float:
-    """Return ``alpha`` as a float after checking 0 < alpha < 1."""
+    """Return ``alpha`` as a float after checking 0 < alpha < 1.
+
+    Parameters
+    ----------
+    alpha : float
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> check_alpha("0.1")
+    0.1
+    """
     try:
         value = float(alpha)
     except (TypeError, ValueError) as exc:
@@ -91,25 +121,19 @@ def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
     -----
     Benjamini & Hochberg (1995), *JRSS B* 57:289–300. Rejecting where the adjusted value is at
     most q controls the false discovery rate at q for independent or positively dependent tests.
+    The arithmetic is :func:`scipy.stats.false_discovery_control`'s; this wrapper only checks the
+    input and handles NaN, which scipy refuses.
 
     Examples
     --------
     >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.5]).tolist()
-    [0.04, 0.05333333333333334, 0.05333333333333334, 0.5]
+    [0.04, 0.05333333333333333, 0.05333333333333333, 0.5]
     """
     arr = _as_p_array(p)
     out = np.full(arr.shape, np.nan)
     keep = ~np.isnan(arr)
-    vals = arr[keep]
-    m = vals.size
-    if m == 0:
-        return out
-    order = np.argsort(vals, kind="stable")
-    ranked = vals[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
-    result = np.empty(m)
-    result[order] = adjusted
-    out[keep] = result
+    if keep.any():
+        out[keep] = stats.false_discovery_control(arr[keep], method="bh")
     return out
 
 
@@ -117,6 +141,11 @@ def holm(p: npt.ArrayLike) -> FloatArray:
     """Holm step-down adjusted p-values (family-wise error rate).
 
     NaN entries are ignored and stay NaN, as in R's ``p.adjust``.
+
+    Parameters
+    ----------
+    p : array_like
+        Raw p-values, shape (m,).
 
     Returns
     -------
@@ -158,6 +187,11 @@ def adjust_p_values(p: npt.ArrayLike, method: str = "fdr") -> FloatArray:
     method : {"fdr", "bh", "holm", "none"}
         ``"fdr"`` and ``"bh"`` are Benjamini–Hochberg; ``"none"`` returns a copy.
 
+    Returns
+    -------
+    ndarray
+        Adjusted p-values in the input order.
+
     Examples
     --------
     >>> adjust_p_values([0.01, 0.02], "holm").tolist()
@@ -179,6 +213,17 @@ def fdr_cutoff(p: npt.ArrayLike, alpha: float = 0.05) -> float:
 
     Takes the largest i with p₍ᵢ₎ < i·alpha/m (strict) and returns i·alpha/m; when there is none,
     returns the Bonferroni bound alpha/m (as esda does).
+
+    Parameters
+    ----------
+    p : array_like
+        Raw p-values, shape (m,).
+    alpha : float
+        The false discovery rate.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -310,5 +355,25 @@ def permutation_p_values(
 
 
 def bh_floor(m: int, permutations: int, alpha: float) -> int:
-    """How many sites must reach the smallest pseudo p 1/(R+1) for BH to reject any of them."""
+    """How many sites must reach the smallest pseudo p 1/(R+1) for BH to reject any of them.
+
+    Parameters
+    ----------
+    m : int
+        Number of sites tested.
+    permutations : int
+        R.
+    alpha : float
+        The false discovery rate q.
+
+    Returns
+    -------
+    int
+        ``ceil(m / ((R + 1) alpha))``.
+
+    Examples
+    --------
+    >>> bh_floor(2500, 999, 0.05)
+    50
+    """
     return int(math.ceil(m / ((permutations + 1) * alpha)))

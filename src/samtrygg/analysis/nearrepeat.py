@@ -2,7 +2,8 @@
 
 Pairs of events are classified by distance band and day-lag band; the observed table is compared
 with tables in which the dates are permuted across the fixed locations (a Monte Carlo Knox test),
-and with the exact null expectation from the row and column totals. See ``METHODS.md`` section 6.
+and with the exact null expectation from the row and column totals. See
+``docs/methods-reference.md`` section 6.
 
 Bands
 -----
@@ -40,7 +41,15 @@ from scipy.spatial import cKDTree
 
 from samtrygg.analysis.errors import InputError
 
-__all__ = ["SAME_LOCATION_TOLERANCE", "KnoxResult", "MonteCarloSummary", "knox", "mc_summary"]
+__all__ = [
+    "SAME_LOCATION_TOLERANCE",
+    "KnoxFindings",
+    "KnoxResult",
+    "MonteCarloSummary",
+    "RaisedRisk",
+    "knox",
+    "mc_summary",
+]
 
 #: Pairs closer than this (metres) are at the *same location* in the default mode.
 SAME_LOCATION_TOLERANCE = 0.001
@@ -178,6 +187,18 @@ class KnoxResult:
         The ratio is ``O/E*``, which does not depend on the permutations (NRC uses its Monte
         Carlo ratio, which differs by Monte Carlo error). The open "more than" row and column
         are never raised: they are not near in space or time.
+
+        Parameters
+        ----------
+        alpha : float
+            Significance level.
+        min_ratio : float
+            Smallest ratio ``O/E*`` that counts as raised.
+
+        Returns
+        -------
+        ndarray of bool
+            Shape (rows, columns).
         """
         with np.errstate(invalid="ignore"):
             out = (self.p_values <= alpha) & (self.ratio_exact >= min_ratio)
@@ -185,35 +206,86 @@ class KnoxResult:
         out[:, -1] = False
         return out
 
-    def summary(
-        self,
-        language: Literal["sv", "en"] = "sv",
-        *,
-        alpha: float = 0.05,
-        min_ratio: float = 1.2,
-        event: str | None = None,
-    ) -> str:
-        """A plain-language summary of the raised risk, in Swedish or English.
+    def findings(self, *, alpha: float = 0.05, min_ratio: float = 1.2) -> KnoxFindings:
+        """Where and when the risk is raised, as numbers for a caller to put into words.
+
+        The command line (``samtrygg analyse knox``) and the drafted lägesbild phrase these
+        findings in Swedish or English; the library holds no wording.
 
         Parameters
         ----------
-        language : {"sv", "en"}
         alpha : float
             Significance level; bands need ``p <= alpha``.
         min_ratio : float
             Bands need a ratio of at least this to count as meaningful (NRC appears to use 1.2).
-        event : str, optional
-            The event noun with its article ("ett inbrott", "a burglary"); default "en
-            händelse" / "an incident".
 
         Returns
         -------
-        str
-            One sentence per distance band with raised risk (see :meth:`raised`), naming the
-            time window and the increase ``(O/E* - 1) * 100`` % of its nearest raised cell; or a
-            sentence saying no risk is raised.
+        KnoxFindings
+            One :class:`RaisedRisk` per distance band with raised risk (see :meth:`raised`),
+            nearest band first, with the time window of its first run of raised cells and the
+            increase ``(O/E* - 1) * 100`` % of its nearest raised cell.
         """
-        return _summary_text(self, language, alpha, min_ratio, event)
+        return _findings(self, alpha, min_ratio)
+
+
+@dataclass(frozen=True)
+class RaisedRisk:
+    """One distance band in which the risk is raised after an event.
+
+    Attributes
+    ----------
+    same_location : bool
+        Whether the band is the same-location row.
+    distance_low, distance_high : float
+        The band in metres as its label reads (``1`` and ``200`` for NRC's "1 to 200").
+    days_low, days_high : float
+        The days after an event over which the risk is raised, as the time labels read.
+    increase_percent : int
+        ``(O/E* - 1) * 100`` of the nearest raised time band, rounded to a whole percent.
+    """
+
+    same_location: bool
+    distance_low: float
+    distance_high: float
+    days_low: float
+    days_high: float
+    increase_percent: int
+
+    @property
+    def window(self) -> Literal["same-day", "up-to", "later"]:
+        """``"same-day"`` (0–0 days), ``"up-to"`` (from day 0) or ``"later"`` (from a later day)."""
+        if self.days_low == 0 and self.days_high == 0:
+            return "same-day"
+        return "up-to" if self.days_low == 0 else "later"
+
+
+@dataclass(frozen=True)
+class KnoxFindings:
+    """What a Knox test found, as codes and numbers (see :meth:`KnoxResult.findings`).
+
+    Attributes
+    ----------
+    raised : tuple of RaisedRisk
+        The distance bands with raised risk, nearest first; empty when no risk is raised.
+    alpha, min_ratio : float
+        The thresholds the bands had to pass.
+    iterations : int
+        Number of permutations.
+    p_floor : float
+        The smallest p-value the permutations can give, ``1 / (iterations + 1)``.
+    """
+
+    raised: tuple[RaisedRisk, ...]
+    alpha: float
+    min_ratio: float
+    iterations: int
+    p_floor: float
+
+    @property
+    def too_few_permutations(self) -> bool:
+        """Whether no band could reach ``alpha`` because ``p_floor`` is above it."""
+        return self.p_floor > self.alpha
 
 
 def knox(
@@ -297,9 +369,9 @@ def knox(
     [[1, 0], [2, 0], [0, 3]]
     >>> r.expected_exact[1].round(2).tolist()
     [1.0, 1.0]
-    >>> print(r.summary("en"))  # doctest: +NORMALIZE_WHITESPACE
-    No raised risk: no distance and time band near the events is both significant (p ≤ 0.05)
-    and clearly raised (ratio ≥ 1.2).
+    >>> found = r.findings()
+    >>> found.raised, found.p_floor
+    ((), 0.01)
     """
     mode = _mode(nrc_compatible, labels_true)
     xs, ys, ts = _validate_events(x, y, days)
@@ -693,96 +765,38 @@ def _kernel() -> Callable[..., None]:
     return compiled
 
 
-# --- Summary text -----------------------------------------------------------------------------
-
-_TEXT: dict[str, dict[str, str]] = {
-    "sv": {
-        "event": "en händelse",
-        "same": "På samma plats som {event} är risken förhöjd {window}, ca {pct} %.",
-        "near": "Inom {low}–{high} m från {event} är risken förhöjd {window}, ca {pct} %.",
-        "same_day": "samma dag",
-        "upto": "i upp till {high} {days}",
-        "between": "{span} dagar efteråt",
-        "day": "dag",
-        "days": "dagar",
-        "none": (
-            "Ingen förhöjd risk: inget avstånds- och tidsband nära händelserna är både "
-            "signifikant (p ≤ {alpha}) och tydligt förhöjt (kvot ≥ {ratio})."
-        ),
-        "few": " Med {r} permutationer kan p inte bli lägre än {pmin}; använd fler.",
-    },
-    "en": {
-        "event": "an incident",
-        "same": "At the same place as {event} the risk is raised {window}, by about {pct}%.",
-        "near": "Within {low}–{high} m of {event} the risk is raised {window}, by about {pct}%.",
-        "same_day": "on the same day",
-        "upto": "for up to {high} {days}",
-        "between": "{span} days later",
-        "day": "day",
-        "days": "days",
-        "none": (
-            "No raised risk: no distance and time band near the events is both significant "
-            "(p ≤ {alpha}) and clearly raised (ratio ≥ {ratio})."
-        ),
-        "few": " With {r} permutations p cannot be lower than {pmin}; use more.",
-    },
-}
+# --- Findings ---------------------------------------------------------------------------------
 
 
-def _number(value: float, language: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if language == "sv" else text
-
-
-def _window_text(text: dict[str, str], low: float, high: float) -> str:
-    if low == 0 and high == 0:
-        return text["same_day"]
-    if low == 0:
-        return text["upto"].format(high=_g(high), days=text["day" if high == 1 else "days"])
-    span = _g(low) if low == high else f"{_g(low)}–{_g(high)}"
-    return text["between"].format(span=span)
-
-
-def _summary_text(
-    result: KnoxResult, language: str, alpha: float, min_ratio: float, event: str | None
-) -> str:
-    if language not in _TEXT:
-        raise InputError(f"language {language!r} is not available; use 'sv' or 'en'.")
-    text = _TEXT[language]
-    noun = event or text["event"]
+def _findings(result: KnoxResult, alpha: float, min_ratio: float) -> KnoxFindings:
     dist = _distance_layout(result.distance_bands, result.mode)
     times = _time_layout(result.time_bands, result.mode)
     raised = result.raised(alpha=alpha, min_ratio=min_ratio)
-    sentences: list[str] = []
+    bands: list[RaisedRisk] = []
     for row in range(raised.shape[0]):
         cols = np.flatnonzero(raised[row])
         if cols.size == 0:
             continue
+        # The window is the first run of consecutive raised time bands.
         start = int(cols[0])
         stop = start
         while stop + 1 < raised.shape[1] and raised[row, stop + 1]:
             stop += 1
-        low, high = times.display[start][0], times.display[stop][1]
-        window = _window_text(text, low, high)
-        pct = round((float(result.ratio_exact[row, start]) - 1.0) * 100)
-        if row == 0 and result.has_same_location:
-            sentences.append(text["same"].format(event=noun, window=window, pct=pct))
-        else:
-            d_low, d_high = dist.display[row]
-            sentences.append(
-                text["near"].format(
-                    low=_number(d_low, language),
-                    high=_number(d_high, language),
-                    event=noun,
-                    window=window,
-                    pct=pct,
-                )
+        d_low, d_high = dist.display[row]
+        bands.append(
+            RaisedRisk(
+                same_location=row == 0 and result.has_same_location,
+                distance_low=d_low,
+                distance_high=d_high,
+                days_low=times.display[start][0],
+                days_high=times.display[stop][1],
+                increase_percent=round((float(result.ratio_exact[row, start]) - 1.0) * 100),
             )
-    if not sentences:
-        sentences.append(
-            text["none"].format(alpha=_number(alpha, language), ratio=_number(min_ratio, language))
         )
-    p_min = 1.0 / (result.iterations + 1)
-    if p_min > alpha:
-        sentences[-1] += text["few"].format(r=result.iterations, pmin=_number(p_min, language))
-    return " ".join(sentences)
+    return KnoxFindings(
+        raised=tuple(bands),
+        alpha=alpha,
+        min_ratio=min_ratio,
+        iterations=result.iterations,
+        p_floor=1.0 / (result.iterations + 1),
+    )

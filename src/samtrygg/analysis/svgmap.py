@@ -48,6 +48,14 @@ _FONT = 'font-family="sans-serif" font-size="12"'
 def escape(text: str) -> str:
     """Escape ``text`` for SVG text and attribute values, dropping characters XML forbids.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> escape('<script>alert("1")</script> & Ö')
@@ -247,6 +255,15 @@ def count_breaks(values: npt.ArrayLike, n_classes: int = 5, small: int = 5) -> l
 def nice_length(max_length: float) -> float:
     """The longest 1, 2 or 5 times a power of ten that is at most ``max_length``.
 
+    Parameters
+    ----------
+    max_length : float
+        Positive.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> nice_length(2600.0), nice_length(740.0), nice_length(1.0)
@@ -268,6 +285,19 @@ def simplify(
 
     Topology is preserved, so a polygon stays valid and does not vanish. At 1/500 of the
     extent the change is below a pixel on a map 500 pixels wide.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries
+        In the map's CRS.
+    extent : MapExtent
+        The map's extent.
+    fraction : float
+        Tolerance as a fraction of the extent's larger side.
+
+    Returns
+    -------
+    list of shapely geometries
 
     Examples
     --------

@@ -6,7 +6,7 @@ tests themselves are in :mod:`samtrygg.analysis.counttests` and the annual cycle
 :mod:`samtrygg.analysis.cycle`; their public names are re-exported here. Sequential monitoring
 (CUSUM, EWMA) lives in :mod:`samtrygg.analysis.monitoring`.
 
-See METHODS.md §5.
+See docs/methods-reference.md §5.
 """
 
 from __future__ import annotations
@@ -117,13 +117,23 @@ class CountSeries:
     last_day: np.datetime64
 
     def labels(self) -> list[str]:
-        """Period labels: ``YYYY-MM`` for months, the Monday ``YYYY-MM-DD`` for weeks."""
+        """Period labels: ``YYYY-MM`` for months, the Monday ``YYYY-MM-DD`` for weeks.
+
+        Returns
+        -------
+        list of str
+        """
         if self.period == "month":
             return [str(s.astype("datetime64[M]")) for s in self.starts]
         return [str(s) for s in self.starts]
 
     def last_complete(self) -> int | None:
-        """Index of the last complete period, or None."""
+        """Index of the last complete period, or None.
+
+        Returns
+        -------
+        int or None
+        """
         idx = np.flatnonzero(self.complete)
         return int(idx[-1]) if idx.size else None
 
@@ -210,6 +220,17 @@ def to_local_time(
 ) -> npt.NDArray[np.datetime64]:
     """Convert naive UTC times to naive local wall-clock times in ``zone``.
 
+    Parameters
+    ----------
+    times_utc : array_like of datetime64
+        Naive times in UTC.
+    zone : str
+        An IANA time zone.
+
+    Returns
+    -------
+    ndarray of datetime64[s]
+
     Examples
     --------
     >>> to_local_time(np.array(["2019-01-01T01:30"], dtype="datetime64[s]"), "America/Chicago")
@@ -285,6 +306,19 @@ class SeasonalTrend:
 
 def seasonal_trend(series: CountSeries, group: int = 0, *, alpha: float = 0.05) -> SeasonalTrend:
     """Trend and month effect of a monthly count series (complete months only).
+
+    Parameters
+    ----------
+    series : CountSeries
+        A monthly series from :func:`count_series`.
+    group : int
+        Which group (row of ``series.counts``) to fit.
+    alpha : float
+        1 − confidence level of the intervals.
+
+    Returns
+    -------
+    SeasonalTrend
 
     Examples
     --------
@@ -489,6 +523,21 @@ def compare_periods(
 
     Exposures are the periods' lengths in days, so February is fairly compared with January.
     The same period last year is 12 months or 52 weeks (364 days, same weekdays) earlier.
+
+    Parameters
+    ----------
+    series : CountSeries
+        From :func:`count_series`.
+    index : int, optional
+        The period to test (negative counts from the end); default the last complete one.
+    alpha : float
+        Flag threshold for the p-value.
+    method : {"etest", "binomial"}
+        The count test (see :func:`compare_counts`).
+
+    Returns
+    -------
+    PeriodChanges
 
     Examples
     --------

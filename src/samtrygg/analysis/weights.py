@@ -9,7 +9,7 @@ values they weight; the public builders give binary weights, and the statistics 
 * :func:`distance_weights` is spdep's ``dnearneigh(coords, 0, threshold)`` (sfhotspot's
   ``nb_dist``) and libpysal's ``DistanceBand(binary=True)``.
 
-See METHODS.md §3 (Weights).
+See docs/methods-reference.md §3 (Weights).
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ def grid_weights(
         8 or 4 neighbours.
     include_self : bool
         Put 1 on the diagonal (Gi*).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape (n_rows·n_cols, n_rows·n_cols), binary.
 
     Examples
     --------
@@ -79,6 +84,20 @@ def distance_weights(
 
     This is spdep ``dnearneigh(coords, 0, threshold)`` (sfhotspot's ``nb_dist``) and libpysal
     ``DistanceBand(binary=True)``.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates of the sites in metres.
+    threshold : float
+        Largest neighbour distance in metres.
+    include_self : bool
+        Put 1 on the diagonal (each site its own neighbour, as Gi* needs).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape (n, n), binary.
 
     Examples
     --------

@@ -8,7 +8,8 @@ What it holds:
 - the citizen promises: the end of each promise's year;
 - the survey season: :data:`SURVEY_SEASON_MONTHS` (August to October). It is a constant for
   now; it can become a per-partnership setting when a partnership surveys at another time;
-- the EST quarterly analyses: the last day of each quarter (DOMAIN.md §5: quarterly priorities);
+- the EST quarterly analyses: the last day of each quarter (docs/domain.md §5: quarterly
+  priorities);
 - activity deadlines and the follow-up dates of action plans and goals.
 
 Drafts of the lägesbild and the action plan are shown only to coordinators and analysts, like

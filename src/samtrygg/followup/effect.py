@@ -28,7 +28,7 @@ from samtrygg.plans.models import Indicator, Measure
 
 MAX_DAYS = 365
 MIN_DAYS = 28  # fewer days than this say too little to follow up
-K = 5  # the small-count threshold (DOMAIN.md §11)
+K = 5  # the small-count threshold (docs/domain.md §11)
 
 
 @dataclass

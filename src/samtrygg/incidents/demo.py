@@ -47,7 +47,7 @@ def load_demo_incidents(
         demo.delete()
 
     categories = {c.name: c for c in seed_categories(partnership) if c.retired_at is None}
-    # The demo shows how sensitive categories are protected (DOMAIN.md §11): the details of
+    # The demo shows how sensitive categories are protected (docs/domain.md §11): the details of
     # violence and threats only for analysts and coordinators, every look logged, and the
     # details anonymised after three years.
     Category.objects.filter(pk=categories["våld/hot"].pk).update(

@@ -1,8 +1,8 @@
 """Incidents reported by the partners (EST), imports, and police events.
 
-Access follows DOMAIN.md §11: coordinators and analysts see every incident of their partnership;
-a reporter sees their own organisation's incidents and those other organisations share with the
-partnership (never details of sensitive categories); viewers see aggregates only.
+Access follows docs/domain.md §11: coordinators and analysts see every incident of their
+partnership; a reporter sees their own organisation's incidents and those other organisations share
+with the partnership (never details of sensitive categories); viewers see aggregates only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from samtrygg.areas.models import Area
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
 
-# The EST seed list (DOMAIN.md §5, issue 3); partnerships edit their own copy.
+# The EST seed list (docs/domain.md §5, issue 3); partnerships edit their own copy.
 SEED_CATEGORIES = [
     "skadegörelse/klotter",
     "brand",
@@ -72,7 +72,7 @@ class Category(models.Model):
     order = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # GDPR storage limitation (DOMAIN.md §11): how long an incident's details are kept.
+    # GDPR storage limitation (docs/domain.md §11): how long an incident's details are kept.
     retention_months = models.PositiveSmallIntegerField(
         _("retention (months)"),
         null=True,
@@ -319,7 +319,7 @@ class PoliceEvent(models.Model):
 class SensitiveAccess(models.Model):
     """Append-only: who saw or exported the details of incidents in sensitive categories.
 
-    DOMAIN.md §11 asks for a log of who created, changed, exported and read sensitive records.
+    docs/domain.md §11 asks for a log of who created, changed, exported and read sensitive records.
     Only incident ids are kept, never their text, so the log itself holds no personal data
     beyond the account that looked.
     """

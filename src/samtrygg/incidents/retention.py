@@ -1,7 +1,7 @@
 """Retention periods per category: old incidents are anonymised or deleted automatically.
 
-GDPR's storage limitation (DOMAIN.md §11): a partnership keeps an incident's details only as long
-as its category's retention period. After that, :func:`apply_retention` (run daily by
+GDPR's storage limitation (docs/domain.md §11): a partnership keeps an incident's details only as
+long as its category's retention period. After that, :func:`apply_retention` (run daily by
 ``samtrygg manage apply_retention``) either
 
 - **anonymises** it: the free text and the place name are emptied and the point moves to the

@@ -11,7 +11,7 @@ knows the two periods it is compared with:
 
 A period that has not ended yet is observed only up to and including today; its comparison
 periods are cut to the same number of days, so that "this week so far" is compared with the same
-weekdays of the previous week and of last year (exposure in days, METHODS.md §5).
+weekdays of the previous week and of last year (exposure in days, docs/methods-reference.md §5).
 """
 
 from __future__ import annotations

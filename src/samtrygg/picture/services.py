@@ -3,8 +3,8 @@
 Counts are grouped in the database (``values().annotate(Count)``); the annual cycle pulls one
 column of epoch seconds per incident and hands it to :mod:`samtrygg.analysis.trends`; changes are
 tested with the exact conditional binomial test and Holm's correction over the categories
-(METHODS.md §5). People who may not see every incident in detail (viewers, reporters) get
-aggregates under the small-count rule of DOMAIN.md §11:
+(docs/methods-reference.md §5). People who may not see every incident in detail (viewers, reporters)
+get aggregates under the small-count rule of docs/domain.md §11:
 
 * the category, area and organisation tables with their totals go through
   :func:`samtrygg.analysis.disclosure.suppress_series` (primary and secondary suppression, one
@@ -50,7 +50,7 @@ from samtrygg.picture.periods import Period, cycle_window, week_of
 # How long an unchanged annual cycle is reused (a day; new incidents invalidate it at once).
 CYCLE_CACHE_SECONDS = 24 * 3600
 
-K = 5  # the small-count threshold (DOMAIN.md §11)
+K = 5  # the small-count threshold (docs/domain.md §11)
 ALPHA = 0.05
 CELL = 250.0  # metres, SWEREF 99 TM
 MAX_POINTS = 5000

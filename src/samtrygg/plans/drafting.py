@@ -34,7 +34,7 @@ from samtrygg.reference import services as reference
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ALPHA = 0.05
-K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (DOMAIN.md §11)
+K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (docs/domain.md §11)
 
 
 def default_period(year: int) -> tuple[date, date]:

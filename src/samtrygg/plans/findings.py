@@ -6,7 +6,7 @@ findings answer that from the period's incidents, both from the analysis library
 1. Hotspots: Getis–Ord Gi* on a 250 m grid in SWEREF 99 TM (queen neighbours, 999
    permutations, Benjamini–Hochberg), described by the areas each hot cell lies in.
 2. Near repeats: the Knox test on burglaries with an exact time (100/200/400 m, 0–6 and 7–13
-   days, 99 permutations), with the library's plain-language summary.
+   days, 99 permutations), summarised in words here from the library's numbers.
 
 Only cell centres (never incident points) are kept with the document.
 """
@@ -17,13 +17,14 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.utils.translation import get_language
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samtrygg.analysis import geo
 from samtrygg.analysis.errors import AnalysisError
 from samtrygg.analysis.hotspots import gi_star
-from samtrygg.analysis.nearrepeat import knox
+from samtrygg.analysis.nearrepeat import KnoxFindings, RaisedRisk, knox
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
 from samtrygg.incidents.models import Incident, TimeBand
@@ -102,18 +103,70 @@ def near_repeats(partnership_id: int, start: datetime, end: datetime) -> dict[st
         result = knox(x, y, days, [0, 100, 200, 400], [0, 7, 14], iterations=99, seed=SEED)
     except AnalysisError as exc:
         return {"summary": "", "note": str(exc)}
-    english = (get_language() or "sv").startswith("en")
-    summary = (
-        result.summary("en", event="a burglary")
-        if english
-        else result.summary("sv", event="ett inbrott")
-    )
     return {
-        "summary": summary,
+        "summary": near_repeat_summary(result.findings()),
         "n_events": int(result.n_events),
         "ratio": _finite(result.ratio, 2),
         "p_values": _finite(result.p_values, 3),
     }
+
+
+def near_repeat_summary(found: KnoxFindings) -> str:
+    """One sentence per distance band where burglaries raise the risk, in the active language."""
+    sentences = [_raised_sentence(band) for band in found.raised]
+    if not sentences:
+        sentences.append(
+            _(
+                "No raised risk: no distance and time band near the events is both significant "
+                "(p ≤ %(alpha)s) and clearly raised (ratio ≥ %(ratio)s)."
+            )
+            % {"alpha": _number(found.alpha), "ratio": _number(found.min_ratio)}
+        )
+    if found.too_few_permutations:
+        sentences[-1] += " " + _(
+            "With %(permutations)s permutations p cannot be lower than %(p_floor)s; use more."
+        ) % {"permutations": found.iterations, "p_floor": _number(found.p_floor)}
+    return " ".join(sentences)
+
+
+def _raised_sentence(band: RaisedRisk) -> str:
+    values = {
+        "event": _("a burglary"),
+        "window": _window(band),
+        "pct": band.increase_percent,
+        "low": _number(band.distance_low),
+        "high": _number(band.distance_high),
+    }
+    if band.same_location:
+        return (
+            _("At the same place as %(event)s the risk is raised %(window)s, by about %(pct)s%%.")
+            % values
+        )
+    return (
+        _(
+            "Within %(low)s–%(high)s m of %(event)s the risk is raised %(window)s, "
+            "by about %(pct)s%%."
+        )
+        % values
+    )
+
+
+def _window(band: RaisedRisk) -> str:
+    low, high = band.days_low, band.days_high
+    if band.window == "same-day":
+        return _("on the same day")
+    if band.window == "up-to":
+        # Day bands are whole days; "1" is the only singular.
+        return ngettext(
+            "for up to %(days)s day", "for up to %(days)s days", 1 if high == 1 else 2
+        ) % {"days": f"{high:g}"}
+    span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    return _("%(days)s days later") % {"days": span}
+
+
+def _number(value: float) -> str:
+    # The language's decimal mark: "0,05" in Swedish, "0.05" in English.
+    return f"{value:g}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
 def _finite(values: Any, digits: int) -> list[list[float | None]]:

@@ -32,7 +32,7 @@ LAGESBILD_SECTIONS = ("extent", "consequences", "other_information", "cause_anal
 
 @dataclass(frozen=True)
 class Violation:
-    """A broken rule: its number in Brå's list (DOMAIN.md §3), the item and what to do."""
+    """A broken rule: its number in Brå's list (docs/domain.md §3), the item and what to do."""
 
     rule: int
     item: str

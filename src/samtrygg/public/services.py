@@ -151,7 +151,7 @@ def _promise_label(key: tuple[str, int]) -> str:
 def version_history(partnership: Partnership) -> list[PublicVersion]:
     """Every version that was published, newest first, with its promises' changes.
 
-    DOMAIN.md §11 asks for a public version history of published agreements and promises. Only
+    docs/domain.md §11 asks for a public version history of published agreements and promises. Only
     versions that were published count (a superseded version that never was is left out), and
     only the promises marked for the public page are compared, by focus area and year.
     """

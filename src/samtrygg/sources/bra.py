@@ -1,8 +1,8 @@
 """Brå's reported offences (anmälda brott) per region and year, as a table → reference rows.
 
 Brå's statistical database (https://statistik.bra.se/solwebb) has no API; it offers tables for
-download whose layout depends on the choices made (DOMAIN.md §9.2: indented offence hierarchy in
-the rows, periods and units in the columns), and we could not confirm one fixed export layout.
+download whose layout depends on the choices made (docs/domain.md §9.2: indented offence hierarchy
+in the rows, periods and units in the columns), and we could not confirm one fixed export layout.
 So this reader takes a **plain long table** that a coordinator makes from Brå's table by
 copying it into Excel, one value per row:
 

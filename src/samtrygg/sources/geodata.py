@@ -176,6 +176,16 @@ def county_names() -> dict[str, str]:
 def municipality(code: str) -> Municipality:
     """The municipality with a 4-digit code.
 
+    Parameters
+    ----------
+    code : str
+        SCB's four-digit municipality code, e.g. ``"1883"`` (Karlskoga).
+
+    Returns
+    -------
+    Municipality
+        Its code, name and boundary (EPSG:4326).
+
     Examples
     --------
     >>> municipality("1862").name
@@ -391,6 +401,43 @@ def read_areas(
     ('Centrum', 'imported', 'EPSG:4326')
     """
     errors: list[RowError] = []
+    is_gpkg, props, geoms, declared = _read_features(data, filename, layer, errors)
+    fields = _detect_fields(props, name_field, code_field, errors)
+    if errors:
+        raise SourceError(errors)
+    arr = np.array([g if g is not None else shapely.Polygon() for g in geoms], dtype=object)
+    arr = shapely.force_2d(arr)
+    crs = _resolve_crs(source_crs, declared, arr, is_gpkg)
+    names, codes = _check_features(props, geoms, arr, fields, errors)
+    _check_unique(names, codes, fields, errors)
+    out = _to_wgs84(arr, crs)
+    _check_extent(out, crs, names, errors)
+    if errors:
+        raise SourceError(errors)
+    label = _crs_label(crs)
+    return [
+        AreaFeature(
+            name=str(names[i] if names[i] is not None else codes[i]),
+            code=codes[i],
+            kind=fields.kind,
+            geometry=out[i],
+            source_crs=label,
+            index=i,
+        )
+        for i in range(len(out))
+    ]
+
+
+class _Fields(NamedTuple):
+    kind: str  # "deso", "regso" or "imported"
+    name: str | None
+    code: str | None
+
+
+def _read_features(
+    data: bytes, filename: str, layer: str | None, errors: list[RowError]
+) -> tuple[bool, list[dict[str, Any]], list[BaseGeometry | None], Any]:
+    """Step 1: the features' properties and geometries, and the file's declared CRS."""
     if not data:
         raise SourceError("The file is empty.")
     is_gpkg = filename.lower().endswith(".gpkg") or data[:16] == b"SQLite format 3\x00"
@@ -402,7 +449,16 @@ def read_areas(
         raise SourceError(errors)
     if not props:
         raise SourceError("The file has no features; it must hold at least one area.")
+    return is_gpkg, props, geoms, declared
 
+
+def _detect_fields(
+    props: list[dict[str, Any]],
+    name_field: str | None,
+    code_field: str | None,
+    errors: list[RowError],
+) -> _Fields:
+    """Step 2: the kind of file and the properties that hold names and codes."""
     keys: list[str] = sorted({k for p in props for k in p})
     deso = _find(keys, _DESO_CODE)
     regso_code = _find(keys, _REGSO_CODE)
@@ -446,10 +502,13 @@ def read_areas(
                 "Choose the property that holds the area names.",
             )
         )
-    if errors:
-        raise SourceError(errors)
+    return _Fields(kind, name_field, code_field)
 
-    # 3. The coordinate system.
+
+def _resolve_crs(
+    source_crs: int | str | None, declared: Any, arr: npt.NDArray[Any], is_gpkg: bool
+) -> CRS:
+    """Step 3: the given CRS, else the file's, else EPSG:4326 unless the numbers are metres."""
     crs_input: Any = source_crs if source_crs is not None else declared
     try:
         crs = _parse_crs(crs_input if crs_input is not None else 4326)
@@ -458,8 +517,6 @@ def read_areas(
             f"The coordinate system {crs_input!r} is unknown; give an EPSG code "
             "such as EPSG:3006 (SWEREF 99 TM)."
         ) from None
-    arr = np.array([g if g is not None else shapely.Polygon() for g in geoms], dtype=object)
-    arr = shapely.force_2d(arr)
     if crs_input is None and not is_gpkg:
         bounds = shapely.total_bounds(arr[~shapely.is_empty(arr)]) if len(arr) else None
         if (
@@ -484,19 +541,28 @@ def read_areas(
             "The GeoPackage declares no coordinate system; SCB files use "
             "EPSG:3006 (SWEREF 99 TM). Give the coordinate system."
         )
+    return crs
 
-    # 4. Per-feature checks.
+
+def _check_features(
+    props: list[dict[str, Any]],
+    geoms: list[BaseGeometry | None],
+    arr: npt.NDArray[Any],
+    fields: _Fields,
+    errors: list[RowError],
+) -> tuple[list[str | None], list[str | None]]:
+    """Step 4a: every feature's name and code, and whether its geometry is a valid polygon."""
     names: list[str | None] = []
     codes: list[str | None] = []
     for i, (p, g) in enumerate(zip(props, arr, strict=True)):
-        name = _text(p.get(name_field)) if name_field else None
-        code = _text(p.get(code_field)) if code_field else None
+        name = _text(p.get(fields.name)) if fields.name else None
+        code = _text(p.get(fields.code)) if fields.code else None
         names.append(name)
         codes.append(code)
-        if name_field and name is None:
+        if fields.name and name is None:
             errors.append(
                 RowError(
-                    None, name_field, "The area has no name; give every area a name.", feature=i
+                    None, fields.name, "The area has no name; give every area a name.", feature=i
                 )
             )
         if geoms[i] is None or g.is_empty:
@@ -522,29 +588,39 @@ def read_areas(
             )
             continue
         if not shapely.is_valid(g):
-            reason = str(shapely.is_valid_reason(g))
-            if "Self-intersection" in reason:
-                text = (
-                    f"The boundary crosses itself (self-intersection; {reason}). Fix the "
-                    "polygon where it was drawn and import the file again."
-                )
-            else:
-                text = (
-                    f"The geometry is invalid ({reason}). Fix the polygon where it was "
-                    "drawn and import the file again."
-                )
-            errors.append(RowError(None, "geometry", text, feature=i, name=name))
+            errors.append(RowError(None, "geometry", _invalid_text(g), feature=i, name=name))
+    return names, codes
+
+
+def _invalid_text(geometry: BaseGeometry) -> str:
+    reason = str(shapely.is_valid_reason(geometry))
+    if "Self-intersection" in reason:
+        return (
+            f"The boundary crosses itself (self-intersection; {reason}). Fix the "
+            "polygon where it was drawn and import the file again."
+        )
+    return (
+        f"The geometry is invalid ({reason}). Fix the polygon where it was "
+        "drawn and import the file again."
+    )
+
+
+def _check_unique(
+    names: list[str | None], codes: list[str | None], fields: _Fields, errors: list[RowError]
+) -> None:
+    """Step 4b: no name or code twice (DeSO/RegSO names only within one municipality)."""
     seen: dict[tuple[str, str], int] = {}
     for i, name in enumerate(names):
         if name is None:
             continue
-        scope = (codes[i] or "")[:4] if kind in ("deso", "regso") else ""
+        # SCB reuses RegSO names across municipalities; the code's first four digits are the kommun.
+        scope = (codes[i] or "")[:4] if fields.kind in ("deso", "regso") else ""
         key = (scope, name.casefold())
         if key in seen:
             errors.append(
                 RowError(
                     None,
-                    name_field,
+                    fields.name,
                     f"The name {name!r} is also used by feature {seen[key]}; names must be unique.",
                     feature=i,
                     name=name,
@@ -554,13 +630,13 @@ def read_areas(
             seen[key] = i
     seen_codes: dict[str, int] = {}
     for i, code in enumerate(codes):
-        if code is None or kind == "imported" and code_field is None:
+        if code is None or fields.kind == "imported" and fields.code is None:
             continue
-        if code in seen_codes and kind != "imported":
+        if code in seen_codes and fields.kind != "imported":
             errors.append(
                 RowError(
                     None,
-                    code_field,
+                    fields.code,
                     f"The code {code!r} is also used by "
                     f"feature {seen_codes[code]}; codes must be unique.",
                     feature=i,
@@ -569,13 +645,20 @@ def read_areas(
             )
         seen_codes.setdefault(code, i)
 
-    # 5. Reproject and check the extent.
+
+def _to_wgs84(arr: npt.NDArray[Any], crs: CRS) -> npt.NDArray[Any]:
+    """Step 5a: the geometries in EPSG:4326."""
     wgs = CRS.from_epsg(4326)
     if crs.equals(wgs, ignore_axis_order=True):
-        out = arr
-    else:
-        transformer = Transformer.from_crs(crs, wgs, always_xy=True)
-        out = shapely.transform(arr, _transform_fn(transformer), interleaved=False)
+        return arr
+    transformer = Transformer.from_crs(crs, wgs, always_xy=True)
+    return np.asarray(shapely.transform(arr, _transform_fn(transformer), interleaved=False))
+
+
+def _check_extent(
+    out: npt.NDArray[Any], crs: CRS, names: list[str | None], errors: list[RowError]
+) -> None:
+    """Step 5b: every area inside Sweden, with a hint when the axes or the CRS look wrong."""
     west, south, east, north = SWEDEN_BOUNDS
     for i, g in enumerate(out):
         if g.is_empty:
@@ -598,20 +681,6 @@ def read_areas(
                     name=names[i],
                 )
             )
-    if errors:
-        raise SourceError(errors)
-    label = _crs_label(crs)
-    return [
-        AreaFeature(
-            name=str(names[i] if names[i] is not None else codes[i]),
-            code=codes[i],
-            kind=kind,
-            geometry=out[i],
-            source_crs=label,
-            index=i,
-        )
-        for i in range(len(out))
-    ]
 
 
 def _transform_fn(
@@ -706,6 +775,18 @@ def first_area_of_points(
     areas: Sequence[AreaFeature | Municipality | BaseGeometry],
 ) -> npt.NDArray[np.int64]:
     """For each point, the lowest index of an area containing it, or -1.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        The points in WGS 84 (EPSG:4326).
+    areas : sequence of AreaFeature, Municipality or shapely geometry
+        The areas, in EPSG:4326; where areas overlap the one listed first wins.
+
+    Returns
+    -------
+    ndarray of int64
+        For each point the index into ``areas``, or -1 when no area contains it.
 
     Examples
     --------

@@ -37,6 +37,11 @@ def load_json(
     empty_hint : str
         When given, an empty file is refused with this sentence instead of a JSON error.
 
+    Returns
+    -------
+    object
+        The parsed JSON value.
+
     Examples
     --------
     >>> load_json(b'\\xef\\xbb\\xbf[1, 2]', encoding_hint="")

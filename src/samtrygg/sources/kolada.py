@@ -26,7 +26,7 @@ figure for that year) is skipped and counted, not refused.
 
 Region ids. Kolada's ``municipality`` ids are 4-digit strings: the 290 kommunkoder (``"1883"``
 Karlskoga), ``"0000"`` for *Riket* (the whole country) and ``"00"`` + länskod for the 21 regions
-(``"0018"`` Region Örebro län). The kommun ids are SCB's codes (DOMAIN.md §9.3); the ``"0000"``
+(``"0018"`` Region Örebro län). The kommun ids are SCB's codes (docs/domain.md §9.3); the ``"0000"``
 and ``"00LL"`` convention is Kolada's ``/v2/municipality`` list as we know it — the public
 descriptions we could search do not list those ids, so an id that is neither a kommun nor
 ``"0000"`` nor ``"00"`` + a länskod is refused with a message rather than guessed. Municipality
@@ -117,13 +117,28 @@ class ReferenceResult:
         return len(self.rows)
 
     def raise_for_errors(self) -> None:
-        """Raise :class:`SourceError` listing every problem, if there is any."""
+        """Raise :class:`SourceError` listing every problem, if there is any.
+
+        Examples
+        --------
+        >>> ReferenceResult(rows=()).raise_for_errors()
+        >>> bad = ReferenceResult(rows=(), errors=(RowError(3, "value", "Not a number."),))
+        >>> bad.raise_for_errors()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        samtrygg.sources.errors.SourceError: The file has 1 problem; nothing was imported. ...
+        """
         if self.errors:
             raise SourceError(list(self.errors))
 
 
 def region_names() -> dict[str, tuple[str, str]]:
     """SCB region code → (name, level) for Sweden, its 21 counties and 290 municipalities.
+
+    Returns
+    -------
+    dict
+        SCB code → (name, level), level being ``"riket"``, ``"län"`` or ``"kommun"``.
 
     Examples
     --------
@@ -141,6 +156,17 @@ def region_names() -> dict[str, tuple[str, str]]:
 
 def region_for_code(code: str) -> tuple[str, str, str] | None:
     """Kolada's municipality id → (SCB code, name, level), or None when it is unknown.
+
+    Parameters
+    ----------
+    code : str
+        Kolada's four-character municipality id (``"1883"``, ``"0018"`` for a county, ``"0000"``
+        for Sweden).
+
+    Returns
+    -------
+    tuple of (str, str, str) or None
+        SCB code, name and level (``"kommun"``, ``"län"`` or ``"riket"``).
 
     Examples
     --------
@@ -178,6 +204,16 @@ def _load(data: bytes | str | os.PathLike[str]) -> Any:
 
 def kpi_titles(metadata: bytes | str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """KPI id → its metadata object, from a saved ``/v2/kpi/<KPI>`` (or ``/v3/kpi``) answer.
+
+    Parameters
+    ----------
+    metadata : bytes, str, path-like or mapping
+        The saved answer (its bytes or path) or the already parsed JSON object.
+
+    Returns
+    -------
+    dict
+        KPI id → the KPI's metadata object (``title``, ``description`` …).
 
     Examples
     --------

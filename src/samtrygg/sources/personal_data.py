@@ -1,6 +1,6 @@
 """Screen free text for Swedish personal identifiers before it is saved.
 
-EST reports and safety walks concern places and situations, not people (DOMAIN.md §5 and §11),
+EST reports and safety walks concern places and situations, not people (docs/domain.md §5 and §11),
 so free text is screened for personnummer, samordningsnummer, phone numbers and e-mail addresses.
 Findings carry positions only, never the matched text, so that they can be logged and shown
 without repeating the personal data.
@@ -46,6 +46,15 @@ _DIGITS = re.compile(r"\d")
 
 def luhn_ok(digits: str) -> bool:
     """Whether a digit string passes the Luhn check (the last digit is the check digit).
+
+    Parameters
+    ----------
+    digits : str
+        Digits only, check digit last.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -180,6 +189,11 @@ def describe(findings: Sequence[Finding], lang: str = "sv") -> str:
         From :func:`find_personal_data`.
     lang : {"sv", "en"}
         Language of the sentence.
+
+    Returns
+    -------
+    str
+        The sentence, or an empty string when nothing was found.
 
     Examples
     --------

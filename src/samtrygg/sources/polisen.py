@@ -1,6 +1,6 @@
 """The Swedish police events API (``polisen.se/api/events``): read, validate and poll politely.
 
-The format and its quirks are described in DOMAIN.md §9.1: unpadded hours in ``datetime``, the
+The format and its quirks are described in docs/domain.md §9.1: unpadded hours in ``datetime``, the
 incident time (without a year) in ``name``, commas inside types, county-level rows whose
 municipality is the suffix of ``name``, five municipalities spelled differently from SCB,
 ``gps`` as ``"lat,lng"`` centroids, summary events and relative URLs. :func:`read_polisen_events`
@@ -467,7 +467,27 @@ class RateLimiter:
             return []
 
     def delay(self, now: float | None = None) -> float:
-        """Seconds to wait before the next call is allowed (0 when it may go now)."""
+        """Seconds to wait before the next call is allowed (0 when it may go now).
+
+        Parameters
+        ----------
+        now : float, optional
+            The time (seconds since the epoch) to ask for; the limiter's clock by default.
+
+        Returns
+        -------
+        float
+            Seconds until the next call may go.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> rl = RateLimiter(os.path.join(tempfile.mkdtemp(), "s.json"), clock=lambda: 1000.0)
+        >>> rl.delay()
+        0.0
+        >>> rl.acquire(); rl.delay(), rl.delay(now=1010.0)
+        (10.0, 0.0)
+        """
         t = self.clock() if now is None else now
         calls = [c for c in self._calls() if c > t - 86400]
         wait = 0.0
@@ -545,6 +565,8 @@ def fetch_live(
         (injected in tests).
     limiter : RateLimiter, optional
         Defaults to ``RateLimiter(state_path)``.
+    timeout : float
+        Seconds to wait for the API's answer.
 
     Returns
     -------
@@ -555,6 +577,17 @@ def fetch_live(
     ------
     FetchError
         When the rate limit forbids a call now, or the API refuses (403, 404, 429) or fails.
+
+    Examples
+    --------
+    The opener is injected here; without it the call goes to the police API.
+
+    >>> import tempfile, os
+    >>> class Answer:
+    ...     def read(self): return b'[]'
+    >>> fetch_live("Samtrygg/0.1 (test@example.se)", opener=lambda request, timeout: Answer(),
+    ...            state_path=os.path.join(tempfile.mkdtemp(), "s.json"))
+    b'[]'
     """
     agent = user_agent.strip()
     if len(agent) < 8 or agent.lower().startswith(("python", "curl", "mozilla")):

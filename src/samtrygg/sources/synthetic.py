@@ -379,6 +379,15 @@ def generate_incidents(
     -------
     list of SyntheticIncident
         Sorted by ``occurred_from``.
+
+    Examples
+    --------
+    >>> start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC)
+    >>> incidents = generate_incidents(50, start=start, end=end, seed=1)
+    >>> all(start <= i.occurred_from < end for i in incidents)
+    True
+    >>> incidents == generate_incidents(50, start=start, end=end, seed=1)
+    True
     """
     end = _aware(end, "end") if end is not None else _this_hour()
     start = _aware(start, "start") if start is not None else end - timedelta(days=730)

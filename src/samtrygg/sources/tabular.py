@@ -123,7 +123,13 @@ class IncidentTable:
         return self.frame.height
 
     def rows(self) -> list[IncidentRow]:
-        """The incidents as :class:`IncidentRow` objects (for saving one by one)."""
+        """The incidents as :class:`IncidentRow` objects (for saving one by one).
+
+        Returns
+        -------
+        list of IncidentRow
+            In file order.
+        """
         return [IncidentRow(*r) for r in self.frame.iter_rows()]
 
 
@@ -348,6 +354,21 @@ def _suggest(headers: list[str]) -> dict[str, str]:
 
 def preview(data: bytes, filename: str, n: int = 5) -> Preview:
     """Headers, the first ``n`` rows and a suggested mapping, for the column-mapping step.
+
+    Parameters
+    ----------
+    data : bytes
+        The uploaded file (CSV or Excel).
+    filename : str
+        Its name; ``.xlsx`` (or Excel content) is read as Excel, anything else as CSV.
+    n : int
+        Number of data rows to show.
+
+    Returns
+    -------
+    Preview
+        Headers, rows as text, the format, the CSV separator (None for Excel) and the
+        suggested mapping.
 
     Examples
     --------

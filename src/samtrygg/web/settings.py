@@ -293,7 +293,7 @@ SAMTRYGG_SIGNING_BACKEND = env_str("SAMTRYGG_SIGNING_BACKEND", "")
 # Empty: links in e-mails use the address each request came to (see samtrygg.partnerships.links).
 SAMTRYGG_BASE_URL = env_str("SAMTRYGG_BASE_URL", "")
 INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
-# Reports one person may send in an hour (DOMAIN.md §11: rate limits on reporting); larger
+# Reports one person may send in an hour (docs/domain.md §11: rate limits on reporting); larger
 # amounts go through the import.
 REPORTS_PER_HOUR = env_int("SAMTRYGG_REPORTS_PER_HOUR", 30)
 # Public statistics: counts below this are suppressed (with secondary suppression).

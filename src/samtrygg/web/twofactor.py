@@ -1,6 +1,6 @@
 """Two-factor sign-in with a time-based one-time code (TOTP, RFC 6238) from an authenticator app.
 
-DOMAIN.md §11 asks for TOTP for all staff. django-otp keeps the devices and checks the codes
+docs/domain.md §11 asks for TOTP for all staff. django-otp keeps the devices and checks the codes
 (with its own throttling after wrong codes); this module adds the pages and the rule:
 
 - Someone who has switched it on signs in with the password and then the six-digit code; until

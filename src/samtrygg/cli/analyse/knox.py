@@ -25,6 +25,7 @@ from samtrygg.cli.analyse._common import (
     load_events,
     parse_number_list,
 )
+from samtrygg.cli.analyse.knox_summary import summary
 
 if TYPE_CHECKING:
     from samtrygg.analysis.nearrepeat import KnoxResult
@@ -119,7 +120,7 @@ def _payload(result: KnoxResult, crs: int) -> dict[str, Any]:
         "p_value": result.p_values,
         "iterations": result.iterations,
         "seed": result.seed,
-        "summary": {"sv": result.summary("sv"), "en": result.summary("en")},
+        "summary": {language: summary(result.findings(), language) for language in ("sv", "en")},
     }
 
 
