@@ -15,6 +15,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from samtrygg.web.clientip import parse_networks
+
 # Lets ModelAdmin[Model] and friends be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
 
@@ -183,7 +185,11 @@ OTP_TOTP_ISSUER = "Samtrygg"
 SIGN_IN_RECORDS_DAYS = env_int("SAMTRYGG_SIGN_IN_RECORDS_DAYS", 90)
 AXES_FAILURE_LIMIT = env_int("SAMTRYGG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("SAMTRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+# Failures count per account and client address, so a stranger's wrong passwords lock only the
+# stranger's own tries, never the account for everyone.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address: REMOTE_ADDR, or X-Forwarded-For only from a trusted proxy (web/clientip.py).
+AXES_CLIENT_IP_CALLABLE = "samtrygg.web.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -206,6 +212,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SAMTRYGG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (IPs or CIDR blocks) whose X-Forwarded-For names the client; from anyone else the header
+# is ignored, since a client can write anything into it.
+TRUSTED_PROXIES = env_list("SAMTRYGG_TRUSTED_PROXIES", "")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SAMTRYGG_TRUSTED_PROXIES: {exc}") from None
 
 # The background map tiles are optional: without a URL the maps show boundaries only, offline.
 MAP_TILE_URL = env_str("SAMTRYGG_MAP_TILE_URL", "")
