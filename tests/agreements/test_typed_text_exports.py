@@ -1,4 +1,4 @@
-"""Any text a person can type exports to Word and PDF: control characters, Word's line breaks, emoji.
+"""Any text a person can type exports to Word and PDF: control characters, line breaks, emoji.
 
 Word inserts a vertical tab for a manual line break (Shift+Enter) when its text is pasted; XML,
 and so a .docx, cannot hold it or most other control characters.
