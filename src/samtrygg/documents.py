@@ -86,7 +86,7 @@ def printable_tree(value: T) -> T:
         changes = {
             f.name: printable_tree(getattr(value, f.name)) for f in dataclasses.fields(value)
         }
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(value, **changes)
     return value
 
 

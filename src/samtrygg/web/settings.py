@@ -287,6 +287,15 @@ INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
 # Reports one person may send in an hour (DOMAIN.md §11: rate limits on reporting); larger
 # amounts go through the import.
 REPORTS_PER_HOUR = env_int("SAMTRYGG_REPORTS_PER_HOUR", 30)
+# Uploads and imports (docs/configuration.md): a file is refused before it is read when it is over
+# these; a small .xlsx can unpack into a huge sheet, so the unpacked size is what counts.
+UPLOAD_MAX_MB = env_int("SAMTRYGG_UPLOAD_MAX_MB", 50)
+IMPORT_MAX_UNPACKED_MB = env_int("SAMTRYGG_IMPORT_MAX_UNPACKED_MB", 100)
+IMPORT_MAX_ROWS = env_int("SAMTRYGG_IMPORT_MAX_ROWS", 1_000_000)
+IMPORT_MAX_CELLS = env_int("SAMTRYGG_IMPORT_MAX_CELLS", 10_000_000)
+AREA_MAX_FEATURES = env_int("SAMTRYGG_AREA_MAX_FEATURES", 10_000)
+# Characters in an incident's description, typed or imported.
+TEXT_MAX_CHARS = env_int("SAMTRYGG_TEXT_MAX_CHARS", 2000)
 # Public statistics: counts below this are suppressed (with secondary suppression).
 SAMTRYGG_PUBLIC_K = env_int("SAMTRYGG_PUBLIC_K", 5)
 
