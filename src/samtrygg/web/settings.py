@@ -150,8 +150,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the server read while an import writes; busy timeout avoids "database is locked".
+    # IMMEDIATE takes the write lock when a transaction starts, so that checks made inside it
+    # (the hourly report limit, the last coordinator) cannot be raced by another writer, and a
+    # transaction that reads before it writes waits instead of failing.
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
