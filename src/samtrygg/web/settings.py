@@ -146,6 +146,19 @@ if not _database_url.startswith(("sqlite:", "postgres:", "postgresql:")):
         "postgresql://user@host:5432/name."
     )
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+# A kept connection is checked before each request reuses it, so that after a database restart
+# requests reconnect instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DB_CONNECT_TIMEOUT = env_int("SAMTRYGG_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("SAMTRYGG_DB_STATEMENT_TIMEOUT", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Time out instead of hanging: a database that does not answer, a statement that runs on
+    # (the page then says to try again in a minute, web/views.server_error).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT > 0:
+        _pg_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT > 0:
+        _pg_options.setdefault("options", f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
