@@ -154,3 +154,11 @@ def test_preview_shortens_long_values() -> None:
     data = f"{HEADER}\n1,Brand,2024-03-05,Torget,{'x' * 5000}\n".encode()
     shown = preview(data, "logg.csv").rows[0][-1]
     assert len(shown) == DEFAULT_LIMITS.max_value and shown.endswith("…")
+
+
+def test_a_zip_bomb_is_refused_as_a_bra_table_too() -> None:
+    from samtrygg.sources.bra import read_bra
+
+    with pytest.raises(LimitError) as info:
+        read_bra(_zip_bomb(120), "bra.xlsx")
+    assert info.value.kind == "bytes"
