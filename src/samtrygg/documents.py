@@ -15,14 +15,24 @@ them it falls back to the PDF core font Helvetica, whose Latin-1 encoding still 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+# Characters XML 1.0 forbids (Word files are XML) or that show as nothing but garbage in a PDF:
+# C0 controls other than tab and line breaks, C1 controls, lone surrogates, U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Word writes a manual line break as a vertical tab (and a page break as a form feed) when its
+# text is copied; they mean a new line.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+T = TypeVar("T")
 
 _LATIN1_REPLACEMENTS = str.maketrans(
     {"–": "-", "—": "-", "“": '"', "”": '"', "„": '"', "’": "'", "‘": "'", "…": "...", "•": "*"}
@@ -49,8 +59,40 @@ class Section:
     key: str = ""
 
 
+def printable(text: str) -> str:
+    """``text`` with line breaks as ``\\n`` and the characters Word and PDF cannot hold removed.
+
+    Examples
+    --------
+    >>> printable("Rad ett\\vrad två\\x00 🙂")
+    'Rad ett\\nrad två 🙂'
+    """
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def printable_tree(value: T) -> T:
+    """A copy of document content (dataclasses, lists, tuples, strings) made :func:`printable`.
+
+    Every text a person can type ends up in a document, so the builders pass their whole content
+    through this once instead of guarding each place that writes text.
+    """
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [printable_tree(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(printable_tree(v) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: printable_tree(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
 def docx_block(doc: Any, block: Block) -> None:
     """Append one block to a python-docx ``Document``."""
+    block = printable_tree(block)
     if block.kind == "h":
         doc.add_heading(block.text, level=2)
     elif block.kind == "p":
@@ -129,6 +171,7 @@ class PdfWriter:
 
     def text(self, text: str) -> str:
         """``text`` as the current font can show it."""
+        text = printable(text)
         return text if self.unicode else latin1(text)
 
     def para(self, text: str, size: float = 10.5, style: str = "", gap: float = 2) -> None:

@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from samtrygg.agreements.models import Agreement
-from samtrygg.documents import Block, PdfWriter, Section, docx_block
+from samtrygg.documents import Block, PdfWriter, Section, docx_block, printable_tree
 from samtrygg.plans.models import Activity
 
 
@@ -230,7 +230,7 @@ def build_docx(agreement: Agreement, lang: str | None = None) -> bytes:
     from docx.shared import Pt
 
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = _content(agreement)
+        content = printable_tree(_content(agreement))
         doc = Document()
         doc.core_properties.title = content.title
         doc.styles["Normal"].font.size = Pt(11)

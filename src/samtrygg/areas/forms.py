@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samtrygg import uploads
 from samtrygg.sources import geodata
-
-MAX_AREA_FILE_BYTES = 50 * 1024 * 1024
 
 
 class MunicipalityForm(forms.Form):
@@ -43,10 +42,8 @@ class AreaImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Choose a .geojson, .json or .gpkg file; other formats are not read.")
             )
-        if upload.size > MAX_AREA_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 50 MB; import the areas of your municipality only.")
-            )
+        if upload.size > uploads.upload_max_bytes():
+            raise forms.ValidationError(uploads.too_large_upload_message())
         return upload
 
 

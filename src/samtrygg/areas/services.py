@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from samtrygg import uploads
 from samtrygg.areas.models import Area, AreaKind
 from samtrygg.partnerships.models import Partnership
 from samtrygg.sources import geodata
@@ -76,7 +77,10 @@ def set_municipalities(partnership: Partnership, codes: Iterable[str], actor: An
 @transaction.atomic
 def import_areas(partnership: Partnership, data: bytes, filename: str, actor: Any) -> list[Area]:
     """Import every feature of a GeoJSON or GeoPackage file, or nothing when any is bad."""
-    features = geodata.read_areas(data, filename)
+    features = geodata.read_areas(data, filename, limits=uploads.import_limits())
+    unstorable = _unstorable(features)
+    if unstorable:
+        raise SourceError(unstorable)
     taken = set(Area.objects.filter(partnership=partnership).values_list("kind", "name"))
     clashes = [
         RowError(
@@ -98,13 +102,30 @@ def import_areas(partnership: Partnership, data: bytes, filename: str, actor: An
             code=f.code or "",
             kind=f.kind,
             geometry=_geometry_json(f.geometry),
-            source=f"{filename} ({f.source_crs})",
+            source=f"{filename[:200]} ({f.source_crs})"[:300],
             created_by=actor,
             **_bounds_fields(f.geometry),
         )
         for f in features
     ]
     return Area.objects.bulk_create(areas)
+
+
+def _unstorable(features: list[geodata.AreaFeature]) -> list[RowError]:
+    """Names and codes that do not fit their columns, or hold NUL (PostgreSQL cannot store it)."""
+    problems = []
+    for f in features:
+        for field, value in (("name", f.name), ("code", f.code or "")):
+            limit = int(getattr(Area._meta.get_field(field), "max_length", 0) or 0)
+            shown = value.replace("\x00", "")[:40]
+            if "\x00" in value:
+                message = uploads.nul_message()
+            elif len(value) > limit:
+                message = uploads.text_too_long_message(len(value), limit)
+            else:
+                continue
+            problems.append(RowError(None, field, message, feature=f.index, name=shown))
+    return problems
 
 
 def parse_drawn_geometry(raw: str) -> BaseGeometry:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samtrygg import uploads as upload_limits
 from samtrygg.areas import services
 from samtrygg.areas.forms import AreaImportForm, DrawnAreaForm, MunicipalityForm
 from samtrygg.areas.models import Area
@@ -63,7 +64,7 @@ def area_import(request: HttpRequest, slug: str) -> HttpResponse:
                 access.partnership, upload.read(), upload.name, request.user
             )
         except SourceError as exc:
-            problems = exc
+            problems = SourceError(upload_limits.problems(exc))
         else:
             messages.success(
                 request, _("%(count)d areas have been imported.") % {"count": len(areas)}

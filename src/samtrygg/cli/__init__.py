@@ -20,15 +20,19 @@ class CommandError(Exception):
     """A problem the user can fix; the message says how."""
 
 
-def setup_django() -> None:
+def setup_django(*, web: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samtrygg.web.settings")
+    if not web:
+        # Imports, exports and management commands may run long statements on purpose; the
+        # statement timeout is for the web server (unless set explicitly).
+        os.environ.setdefault("SAMTRYGG_DB_STATEMENT_TIMEOUT", "0")
     import django
 
     django.setup()
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_django(web=True)
     from samtrygg.web.serve import serve
 
     serve(port=args.port, host=args.host, migrate=not args.no_migrate)
@@ -50,7 +54,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 f"Made a secret key for this set-up: {directory / local_key.KEY_FILE}",
                 file=sys.stderr,
             )
-    setup_django()
+    setup_django(web=True)
     from samtrygg.web.demo import run_demo
 
     run_demo(seed=args.seed, incidents=args.incidents)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from samtrygg.documents import Block, PdfWriter, Section, docx_block
+from samtrygg.documents import Block, PdfWriter, Section, docx_block, printable_tree
 from samtrygg.followup import services
 from samtrygg.followup.effect import EffectFollowUp
 from samtrygg.partnerships.models import Partnership
@@ -225,7 +225,9 @@ def build_docx(
     from docx.shared import Pt
 
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = report_content(partnership, today, exact=exact, include_drafts=include_drafts)
+        content = printable_tree(
+            report_content(partnership, today, exact=exact, include_drafts=include_drafts)
+        )
         doc = Document()
         doc.core_properties.title = content.title
         doc.styles["Normal"].font.size = Pt(10)

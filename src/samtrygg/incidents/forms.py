@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +105,8 @@ class EventForm(forms.Form):
     description = forms.CharField(
         label=_("Description (optional)"),
         required=False,
-        max_length=2000,
+        # Read at start-up: SAMTRYGG_TEXT_MAX_CHARS, the same limit as for imported descriptions.
+        max_length=settings.TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Describe the place and the situation, not people: no names or numbers."),
     )

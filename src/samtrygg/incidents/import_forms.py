@@ -6,12 +6,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samtrygg import uploads
 from samtrygg.incidents.models import Sharing
 from samtrygg.partnerships.models import Organisation
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
 # Our fields in the order of the mapping form, with their labels and help texts.
@@ -36,16 +38,14 @@ class UploadForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The partner whose incident log this is."),
     )
-    file = forms.FileField(
-        label=_("Incident file"),
-        help_text=_(
-            "CSV (comma or semicolon separated, UTF-8) or Excel (.xlsx) with one incident per "
-            "row and the column names in the first row. At most 50 MB."
-        ),
-    )
+    file = forms.FileField(label=_("Incident file"))
 
     def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "CSV (comma or semicolon separated, UTF-8) or Excel (.xlsx) with one incident per "
+            "row and the column names in the first row. At most %(mb)d MB."
+        ) % {"mb": settings.UPLOAD_MAX_MB}
         choices = list(organisations)
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])  # type: ignore[attr-defined]
@@ -60,10 +60,8 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Choose a .csv or .xlsx file; save other formats as one of these first.")
             )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 50 MB; split it into smaller files and import each.")
-            )
+        if upload.size > uploads.upload_max_bytes():
+            raise forms.ValidationError(uploads.too_large_upload_message())
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty; choose the file with the incidents."))
         return upload

@@ -27,7 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from samtrygg.incidents.import_forms import MAX_UPLOAD_BYTES, MappingForm, UploadForm
+from samtrygg import uploads as upload_limits
+from samtrygg.incidents.import_forms import MappingForm, UploadForm
 from samtrygg.incidents.importing import ImportSummary, import_incidents
 from samtrygg.incidents.models import ColumnMapping, ImportBatch
 from samtrygg.partnerships.access import Access, get_access
@@ -130,10 +131,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         file = form.cleaned_data["file"]
         token = _store(file)
         try:
-            tabular.preview(_path(token).read_bytes(), file.name)
+            tabular.preview(
+                _path(token).read_bytes(), file.name, limits=upload_limits.import_limits()
+            )
         except SourceError as exc:
             _path(token).unlink(missing_ok=True)
-            problems = exc.errors
+            problems = upload_limits.problems(exc)
         else:
             uploads = request.session.get(SESSION_KEY, {})
             uploads[slug] = {
@@ -151,7 +154,8 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "problems": problems,
         "organisations": organisations,
-        "max_bytes": MAX_UPLOAD_BYTES,
+        "max_bytes": upload_limits.upload_max_bytes(),
+        "too_large": upload_limits.too_large_upload_message(),
     }
     status = 400 if problems or form.errors else 200
     return render(request, "incidents/import_upload.html", context, status=status)
@@ -171,7 +175,7 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("incident-import", slug=slug)
     data = _path(pending["token"]).read_bytes()
-    preview = tabular.preview(data, pending["filename"])
+    preview = tabular.preview(data, pending["filename"], limits=upload_limits.import_limits())
     form = MappingForm(
         request.POST or None,
         headers=preview.headers,
@@ -190,7 +194,7 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user,
             )
         except SourceError as exc:
-            problems = exc.errors
+            problems = upload_limits.problems(exc)
         else:
             return _imported(request, access, organisation, form.mapping(), summary, pending)
     context = {

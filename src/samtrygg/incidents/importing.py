@@ -34,6 +34,7 @@ from samtrygg.incidents.models import (
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import polisen, tabular
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.uploads import import_limits
 
 BATCH = 5000
 Progress = Callable[[int, int], None]
@@ -145,6 +146,7 @@ def import_incidents(
         categories=[c.name for c in active],
         mapping=mapping,
         bbox=partnership_bbox(partnership),
+        limits=import_limits(),
     )
     frame = table.frame
     existing = _existing_source_ids(organisation, frame.get_column("source_id").to_list())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -189,8 +190,18 @@ def create_report(
     reporter: Any,
     sharing: str,
     events: list[EventData],
+    hourly_limit: int | None = None,
 ) -> Report:
-    """Save a report and its incidents, linked to the areas that contain them; all or nothing."""
+    """Save a report and its incidents, linked to the areas that contain them; all or nothing.
+
+    With ``hourly_limit``, raise :class:`ReportLimitError` when the reporter has sent that
+    many reports in the last hour. The count and the insert happen under a lock on the
+    reporter's user row, so that concurrent requests cannot all see room for one more.
+    """
+    if hourly_limit is not None:
+        get_user_model().objects.select_for_update().only("pk").get(pk=reporter.pk)
+        if reports_in_last_hour(reporter) >= hourly_limit:
+            raise ReportLimitError
     for event in events:
         # The form screens free text; this guards every other caller.
         if find_personal_data(event.description) or find_personal_data(event.place):
@@ -220,6 +231,10 @@ def create_report(
     ]
     assign_areas(partnership, incidents)
     return report
+
+
+class ReportLimitError(Exception):
+    """The reporter has sent the most reports allowed in an hour; nothing was saved."""
 
 
 def reports_in_last_hour(user: Any) -> int:

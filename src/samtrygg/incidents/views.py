@@ -78,15 +78,23 @@ def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
         organisation = report_form.cleaned_data.get("organisation") or access.organisation
         if organisation is None:  # The form asks whoever has no organisation of their own.
             raise PermissionDenied(NO_ORGANISATION)
-        report = services.create_report(
-            partnership=access.partnership,
-            organisation=organisation,
-            reporter=request.user,
-            sharing=report_form.cleaned_data["sharing"],
-            events=[f.event_data() for f in filled],
-        )
-        logger.info("Report %s saved with %d incidents.", report.pk, len(filled))
-        return redirect(f"{reverse('incident-list', args=[slug])}?sent={report.pk}")
+        try:
+            # The limit is checked again where the report is saved, under a lock: concurrent
+            # requests all pass the check above.
+            report = services.create_report(
+                partnership=access.partnership,
+                organisation=organisation,
+                reporter=request.user,
+                sharing=report_form.cleaned_data["sharing"],
+                events=[f.event_data() for f in filled],
+                hourly_limit=settings.REPORTS_PER_HOUR,
+            )
+        except services.ReportLimitError:
+            limited = True
+            logger.info("Report refused: hourly limit reached.")
+        else:
+            logger.info("Report %s saved with %d incidents.", report.pk, len(filled))
+            return redirect(f"{reverse('incident-list', args=[slug])}?sent={report.pk}")
     context = {
         "access": access,
         "report_form": report_form,

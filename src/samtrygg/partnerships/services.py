@@ -177,6 +177,16 @@ def add_member(
     return membership
 
 
+def _lock_partnership(membership: Membership) -> None:
+    """Serialise membership changes of one partnership until the transaction ends.
+
+    The rule "at least one coordinator" reads other rows than the one it changes: two
+    coordinators removing each other at the same time would each see the other one left. A lock
+    on the parent row makes the second change wait for the first and then see its result.
+    """
+    Partnership.objects.select_for_update().only("pk").get(pk=membership.partnership_id)
+
+
 def _coordinators_left(membership: Membership) -> int:
     return (
         Membership.objects.filter(partnership=membership.partnership, role=Role.COORDINATOR)
@@ -191,6 +201,7 @@ def change_membership(
 ) -> Membership:
     """Change a member's role and organisation, keeping at least one coordinator."""
     _check_role_organisation(role, organisation)
+    _lock_partnership(membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if (
         membership.role == Role.COORDINATOR
@@ -228,6 +239,11 @@ def change_membership(
 @transaction.atomic
 def remove_member(membership: Membership, actor: Any) -> None:
     """Remove a person from the partnership, keeping at least one coordinator."""
+    _lock_partnership(membership)
+    current = Membership.objects.filter(pk=membership.pk).first()
+    if current is None:  # Removed by someone else meanwhile.
+        return
+    membership = current
     if membership.role == Role.COORDINATOR and _coordinators_left(membership) == 0:
         raise MembershipError(
             _("The partnership must keep at least one coordinator; appoint another one first.")

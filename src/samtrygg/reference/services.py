@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from samtrygg import uploads
 from samtrygg.areas.models import Area
 from samtrygg.partnerships.models import Partnership
 from samtrygg.reference.models import ReferenceSeries, ReferenceSource, ReferenceValue
@@ -77,7 +78,9 @@ def read_reference(
     if kind == ReferenceSource.BRA:
         from samtrygg.sources.bra import read_bra
 
-        result = read_bra(data, filename, indicator_name=name or None)
+        result = read_bra(
+            data, filename, indicator_name=name or None, limits=uploads.import_limits()
+        )
         if unit:
             rows = tuple(ReferenceRow(**{**r.__dict__, "unit": unit}) for r in result.rows)
             result = ReferenceResult(rows=rows, errors=result.errors, skipped=result.skipped)
@@ -100,7 +103,7 @@ def import_reference(
     try:
         result = read_reference(data, filename, kind, name=name, unit=unit or None)
     except SourceError as exc:
-        return ReferenceImportSummary(errors=_error_dicts(exc.errors))
+        return ReferenceImportSummary(errors=_error_dicts(uploads.problems(exc)))
     summary = ReferenceImportSummary(
         skipped=sum(result.skipped.values()), skipped_reasons=dict(result.skipped)
     )

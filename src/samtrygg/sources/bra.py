@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from samtrygg.sources import tabular
 from samtrygg.sources.errors import RowError, SourceError
 from samtrygg.sources.kolada import RIKET, ReferenceResult, ReferenceRow, region_names
+from samtrygg.sources.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["COLUMNS", "MEASURES", "read_bra"]
 
@@ -105,6 +106,7 @@ def read_bra(
     *,
     mapping: Mapping[str, str] | None = None,
     indicator_name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReferenceResult:
     """Read a long table of Brå's reported offences per region and year (CSV or .xlsx).
 
@@ -118,6 +120,9 @@ def read_bra(
         For columns named otherwise than in the module's table.
     indicator_name : str, optional
         A name for the indicator instead of the offence (only sensible for one offence).
+    limits : Limits
+        The most the file may hold (unpacked size, rows, cells); a file over them is refused
+        with :class:`~samtrygg.sources.limits.LimitError` before it is read.
 
     Returns
     -------
@@ -140,7 +145,7 @@ def read_bra(
     [('bra:samtliga brott:count', 'Karlskoga', 2024, 2345.0), \
 ('bra:samtliga brott:per_100k', 'Karlskoga', 2024, 7890.5)]
     """
-    frame, _sep = tabular._load(data, filename)
+    frame, _sep = tabular._load(data, filename, limits=limits)
     headers = [c for c in frame.columns if c != tabular._ROW]
     col = _resolve(headers, mapping)
     missing = []

@@ -26,6 +26,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.limits import DEFAULT_LIMITS, LimitError, Limits
 
 __all__ = [
     "SWEDEN_BOUNDS",
@@ -229,8 +230,9 @@ def _guess_metric(x: float, y: float) -> str:
 
 
 def _read_geojson(
-    data: bytes, errors: list[RowError]
+    data: bytes, errors: list[RowError], limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[dict[str, Any]], list[BaseGeometry | None], Any]:
+    limits.check_bytes(len(data))
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -248,6 +250,11 @@ def _read_geojson(
             )
         )
         return [], [], None
+    except RecursionError:
+        errors.append(
+            RowError(None, None, "The file nests lists too deeply to be GeoJSON; export it again.")
+        )
+        return [], [], None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -257,6 +264,7 @@ def _read_geojson(
     if not isinstance(features, list):
         errors.append(RowError(None, "features", "The FeatureCollection has no feature list."))
         return [], [], None
+    limits.check_features(len(features))
     crs_member = doc.get("crs")
     declared: Any = None
     if isinstance(crs_member, dict):
@@ -286,9 +294,15 @@ def _read_geojson(
 
 
 def _read_gpkg(
-    data: bytes, filename: str, layer: str | None, errors: list[RowError]
+    data: bytes,
+    filename: str,
+    layer: str | None,
+    errors: list[RowError],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[list[dict[str, Any]], list[BaseGeometry | None], Any]:
     import pyogrio
+
+    limits.check_bytes(len(data))
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / (Path(filename).stem or "upload")
@@ -315,7 +329,11 @@ def _read_gpkg(
                     )
                 )
                 return [], [], None
+            # Counted from the layer's metadata, before any feature is read.
+            limits.check_features(int(pyogrio.read_info(path, layer=layer)["features"]))
             meta, table = pyogrio.read_arrow(path, layer=layer)
+        except LimitError:
+            raise
         except Exception as exc:  # pyogrio raises DataSourceError and GDAL errors.
             errors.append(RowError(None, None, f"The file cannot be read as a GeoPackage ({exc})."))
             return [], [], None
@@ -349,6 +367,7 @@ def read_areas(
     code_field: str | None = None,
     source_crs: int | str | None = None,
     layer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[AreaFeature]:
     """Read and validate areas from GeoJSON or an SCB DeSO/RegSO GeoPackage.
 
@@ -367,6 +386,10 @@ def read_areas(
         GeoJSON defaults to EPSG:4326 (a legacy ``crs`` member is honoured).
     layer : str, optional
         GeoPackage layer; needed only when the file has several polygon layers.
+    limits : Limits
+        The largest file (``max_bytes``) and the most features (``max_features``) accepted;
+        a file over them is refused with :class:`~samtrygg.sources.limits.LimitError` before
+        its features are read.
 
     Returns
     -------
@@ -401,7 +424,7 @@ def read_areas(
     ('Centrum', 'imported', 'EPSG:4326')
     """
     errors: list[RowError] = []
-    is_gpkg, props, geoms, declared = _read_features(data, filename, layer, errors)
+    is_gpkg, props, geoms, declared = _read_features(data, filename, layer, errors, limits)
     fields = _detect_fields(props, name_field, code_field, errors)
     if errors:
         raise SourceError(errors)
@@ -435,16 +458,20 @@ class _Fields(NamedTuple):
 
 
 def _read_features(
-    data: bytes, filename: str, layer: str | None, errors: list[RowError]
+    data: bytes,
+    filename: str,
+    layer: str | None,
+    errors: list[RowError],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[bool, list[dict[str, Any]], list[BaseGeometry | None], Any]:
     """Step 1: the features' properties and geometries, and the file's declared CRS."""
     if not data:
         raise SourceError("The file is empty.")
     is_gpkg = filename.lower().endswith(".gpkg") or data[:16] == b"SQLite format 3\x00"
     if is_gpkg:
-        props, geoms, declared = _read_gpkg(data, filename, layer, errors)
+        props, geoms, declared = _read_gpkg(data, filename, layer, errors, limits)
     else:
-        props, geoms, declared = _read_geojson(data, errors)
+        props, geoms, declared = _read_geojson(data, errors, limits)
     if errors and not props:
         raise SourceError(errors)
     if not props:

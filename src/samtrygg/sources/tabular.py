@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.limits import DEFAULT_LIMITS, LimitRowError, Limits
 from samtrygg.sources.personal_data import describe, find_personal_data
 
 __all__ = [
@@ -207,7 +208,10 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str]:
+def _read_csv(
+    data: bytes, n_rows: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[pl.DataFrame, str]:
+    limits.check_bytes(len(data))
     text = _decode(data)
     if not text.strip():
         raise SourceError("The file is empty.")
@@ -216,6 +220,9 @@ def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str
     errors = _header_errors(headers, letters=False)
     if errors:
         raise SourceError(errors)
+    if '"' not in text:
+        # Without quotes every line is a row: the count is known before parsing.
+        limits.check_table(text.rstrip("\n").count("\n"), len(headers))
     try:
         frame = pl.read_csv(
             text.encode("utf-8"),
@@ -226,8 +233,16 @@ def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str
             n_rows=n_rows,
             new_columns=[h.strip() or f"column {i + 1}" for i, h in enumerate(headers)],
         )
+        if n_rows is not None and '"' in text:
+            # A preview reads a few rows; quoted line breaks make the row count a parse away.
+            first = pl.read_csv(
+                text.encode("utf-8"), separator=sep, infer_schema=False, columns=[0],
+                truncate_ragged_lines=True,
+            )  # fmt: skip
+            limits.check_table(first.height, len(headers))
     except pl.exceptions.PolarsError as exc:
         raise SourceError(f"The file is not a readable CSV file ({exc}).") from None
+    limits.check_table(frame.height, len(headers))
     # Row numbers as the user sees them: the header is row 1; a quoted value with line breaks
     # takes several lines, which shifts the rows after it.
     frame = frame.with_row_index(_ROW, offset=2).with_columns(pl.col(_ROW).cast(pl.Int64))
@@ -262,9 +277,13 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _read_xlsx(data: bytes, n_rows: int | None = None) -> pl.DataFrame:
+def _read_xlsx(
+    data: bytes, n_rows: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> pl.DataFrame:
     import openpyxl
 
+    # Before openpyxl unpacks anything: a small archive can hold a huge sheet.
+    limits.check_zip(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files.
@@ -296,8 +315,11 @@ def _read_xlsx(data: bytes, n_rows: int | None = None) -> pl.DataFrame:
                 if any(c is not None and c.strip() for c in cells):
                     header, header_row = [(c or "").strip() for c in cells], r
                 continue
-            values.append(cells)
+            # Cells right of the header are never used; counted as they come, so that a sheet
+            # over the limits is refused before it is all in memory.
+            values.append(cells[: len(header)])
             numbers.append(r)
+            limits.check_table(len(values), len(header))
             if n_rows is not None and len(values) >= n_rows:
                 break
     finally:
@@ -332,14 +354,16 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
     return filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
 
 
-def _load(data: bytes, filename: str, n_rows: int | None = None) -> tuple[pl.DataFrame, str | None]:
+def _load(
+    data: bytes, filename: str, n_rows: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[pl.DataFrame, str | None]:
     if not data:
         raise SourceError("The file is empty.")
     if filename.lower().endswith(".xls"):
         raise SourceError("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
     if _is_xlsx(data, filename):
-        return _read_xlsx(data, n_rows), None
-    return _read_csv(data, n_rows)
+        return _read_xlsx(data, n_rows, limits), None
+    return _read_csv(data, n_rows, limits)
 
 
 def _suggest(headers: list[str]) -> dict[str, str]:
@@ -352,8 +376,11 @@ def _suggest(headers: list[str]) -> dict[str, str]:
     return out
 
 
-def preview(data: bytes, filename: str, n: int = 5) -> Preview:
+def preview(data: bytes, filename: str, n: int = 5, limits: Limits = DEFAULT_LIMITS) -> Preview:
     """Headers, the first ``n`` rows and a suggested mapping, for the column-mapping step.
+
+    A file over ``limits`` is refused (:class:`~samtrygg.sources.limits.LimitError`); the shown
+    values are cut at ``limits.max_value`` characters.
 
     Parameters
     ----------
@@ -363,6 +390,8 @@ def preview(data: bytes, filename: str, n: int = 5) -> Preview:
         Its name; ``.xlsx`` (or Excel content) is read as Excel, anything else as CSV.
     n : int
         Number of data rows to show.
+    limits : Limits
+        The size limits the file must keep within.
 
     Returns
     -------
@@ -376,9 +405,12 @@ def preview(data: bytes, filename: str, n: int = 5) -> Preview:
     >>> p.headers, p.rows, p.separator, p.suggested["time"]
     (['Kategori', 'Tid', 'Plats'], [['Brand', '2024-03-05 14:30', 'Torget']], ';', 'Tid')
     """
-    frame, sep = _load(data, filename, n_rows=n)
+    frame, sep = _load(data, filename, n_rows=n, limits=limits)
     headers = [c for c in frame.columns if c != _ROW]
-    rows = [[v or "" for v in r] for r in frame.select(headers).head(n).iter_rows()]
+    rows = [
+        [_shorten(v or "", limits.max_value) for v in r]
+        for r in frame.select(headers).head(n).iter_rows()
+    ]
     return Preview(
         headers=headers,
         rows=rows,
@@ -386,6 +418,10 @@ def preview(data: bytes, filename: str, n: int = 5) -> Preview:
         separator=sep,
         suggested=_suggest(headers),
     )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- validation
@@ -603,6 +639,7 @@ def read_incidents(
     now: datetime | None = None,
     assessment_range: tuple[int, int] = (1, 4),
     screen_personal_data: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> IncidentTable:
     """Read and validate a partner's incident log (CSV or .xlsx).
 
@@ -628,6 +665,10 @@ def read_incidents(
     screen_personal_data : bool
         Refuse descriptions and places that hold personnummer, phone numbers or e-mail
         addresses.
+    limits : Limits
+        The most the file may hold (unpacked size, rows, cells) and the longest values: a
+        description up to ``max_text`` characters, an id up to ``max_id``, any other value up to
+        ``max_value``.
 
     Returns
     -------
@@ -636,8 +677,12 @@ def read_incidents(
 
     Raises
     ------
+    LimitError
+        When the file is over ``limits``, before it is read (or as soon as counting shows it).
     SourceError
-        Listing every problem: missing columns, wrong encoding, unreadable numbers or times,
+        Listing every problem: missing columns, wrong encoding, values that are too long or
+        hold a NUL character (reported on their own, before the other checks that quote
+        values), unreadable numbers or times,
         times in the future (more than 5 minutes after ``now``), assessments out of range,
         unknown categories, missing locations, points outside ``bbox``, duplicate ids and
         personal data in free text.
@@ -653,7 +698,7 @@ def read_incidents(
     allowed = {c.strip().casefold(): c for c in categories}
     if not allowed:
         raise ValueError("categories must list at least one allowed category label.")
-    frame, _sep = _load(data, filename)
+    frame, _sep = _load(data, filename, limits=limits)
     headers = [c for c in frame.columns if c != _ROW]
     errors: list[RowError] = []
     columns = _resolve_columns(headers, mapping, errors)
@@ -671,6 +716,9 @@ def read_incidents(
     blank_rows = n_before - frame.height
     if frame.height == 0:
         raise SourceError("The file has no incident rows.")
+    errors = _storable_errors(frame, columns, limits)
+    if errors:
+        raise SourceError(errors)
 
     col = columns
     frame, exprs = _derive(frame, col, allowed)
@@ -779,6 +827,57 @@ def read_incidents(
             raise SourceError(errors)
     out = out.select("row", *_OUT)
     return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows)
+
+
+def _storable_errors(
+    frame: pl.DataFrame, columns: Mapping[str, str], limits: Limits
+) -> list[RowError]:
+    """Values that cannot be stored: longer than their limit, or holding NUL (PostgreSQL's text
+    cannot); column names too, as the chosen columns are saved with the import."""
+    longest: dict[str, int] = {}
+    for field_name, column in columns.items():
+        limit = {"description": limits.max_text, "id": limits.max_id}.get(
+            field_name, limits.max_value
+        )
+        longest[column] = min(limit, longest.get(column, limit))
+    errors: list[RowError] = []
+    for column, limit in longest.items():
+        shown = _shorten(column.replace("\x00", ""), 40)
+        if "\x00" in column:
+            errors.append(LimitRowError(1, shown, _NUL, kind="nul"))
+        elif len(column) > limits.max_value:
+            message = (
+                f"The column name is {len(column)} characters long; at most "
+                f"{limits.max_value} are accepted. Shorten it."
+            )
+            errors.append(
+                LimitRowError(
+                    1, shown, message, kind="text", limit=limits.max_value, found=len(column)
+                )
+            )
+        lengths = frame.select(
+            _ROW,
+            pl.col(column).str.len_chars().alias("__n"),
+            pl.col(column).str.contains("\x00", literal=True).alias("__nul"),
+        ).filter((pl.col("__n") > limit) | pl.col("__nul"))
+        for row, n, nul in lengths.iter_rows():
+            if nul:
+                errors.append(LimitRowError(int(row), column, _NUL, kind="nul"))
+            else:
+                message = (
+                    f"The value is {n} characters long; at most {limit} are accepted here. "
+                    "Shorten it."
+                )
+                errors.append(
+                    LimitRowError(int(row), column, message, kind="text", limit=limit, found=n)
+                )
+    return sorted(errors, key=lambda e: e.row or 0)
+
+
+_NUL = (
+    "The value holds a NUL character (a zero byte), which cannot be stored. Remove it; a file "
+    "full of them is often saved in another encoding than UTF-8."
+)
 
 
 def _duplicate_ids(

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.web import local_key
+from samtrygg.web.clientip import parse_networks
 
 # Lets ModelAdmin[Model] and friends be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -150,12 +151,32 @@ if not _database_url.startswith(("sqlite:", "postgres:", "postgresql:")):
         "postgresql://user@host:5432/name."
     )
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+# A kept connection is checked before each request reuses it, so that after a database restart
+# requests reconnect instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DB_CONNECT_TIMEOUT = env_int("SAMTRYGG_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("SAMTRYGG_DB_STATEMENT_TIMEOUT", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Time out instead of hanging: a database that does not answer, a statement that runs on
+    # (the page then says to try again in a minute, web/views.server_error).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT > 0:
+        _pg_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT > 0:
+        _pg_options.setdefault("options", f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the server read while an import writes; busy timeout avoids "database is locked".
+    # IMMEDIATE takes the write lock when a transaction starts, so that checks made inside it
+    # (the hourly report limit, the last coordinator) cannot be raced by another writer, and a
+    # transaction that reads before it writes waits instead of failing.
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,7 +210,11 @@ OTP_TOTP_ISSUER = "Samtrygg"
 SIGN_IN_RECORDS_DAYS = env_int("SAMTRYGG_SIGN_IN_RECORDS_DAYS", 90)
 AXES_FAILURE_LIMIT = env_int("SAMTRYGG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("SAMTRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+# Failures count per account and client address, so a stranger's wrong passwords lock only the
+# stranger's own tries, never the account for everyone.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address: REMOTE_ADDR, or X-Forwarded-For only from a trusted proxy (web/clientip.py).
+AXES_CLIENT_IP_CALLABLE = "samtrygg.web.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -212,6 +237,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SAMTRYGG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (IPs or CIDR blocks) whose X-Forwarded-For names the client; from anyone else the header
+# is ignored, since a client can write anything into it.
+TRUSTED_PROXIES = env_list("SAMTRYGG_TRUSTED_PROXIES", "")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SAMTRYGG_TRUSTED_PROXIES: {exc}") from None
 
 # Background map tiles: OpenStreetMap's by default, so that "click where it happened" has streets
 # to click on; a municipality may name its own tile server, and SAMTRYGG_MAP_OFFLINE=1 turns tiles
@@ -296,6 +328,15 @@ INVITATION_DAYS = env_int("SAMTRYGG_INVITATION_DAYS", 14)
 # Reports one person may send in an hour (docs/domain.md §11: rate limits on reporting); larger
 # amounts go through the import.
 REPORTS_PER_HOUR = env_int("SAMTRYGG_REPORTS_PER_HOUR", 30)
+# Uploads and imports (docs/configuration.md): a file is refused before it is read when it is over
+# these; a small .xlsx can unpack into a huge sheet, so the unpacked size is what counts.
+UPLOAD_MAX_MB = env_int("SAMTRYGG_UPLOAD_MAX_MB", 50)
+IMPORT_MAX_UNPACKED_MB = env_int("SAMTRYGG_IMPORT_MAX_UNPACKED_MB", 100)
+IMPORT_MAX_ROWS = env_int("SAMTRYGG_IMPORT_MAX_ROWS", 1_000_000)
+IMPORT_MAX_CELLS = env_int("SAMTRYGG_IMPORT_MAX_CELLS", 10_000_000)
+AREA_MAX_FEATURES = env_int("SAMTRYGG_AREA_MAX_FEATURES", 10_000)
+# Characters in an incident's description, typed or imported.
+TEXT_MAX_CHARS = env_int("SAMTRYGG_TEXT_MAX_CHARS", 2000)
 # Public statistics: counts below this are suppressed (with secondary suppression).
 SAMTRYGG_PUBLIC_K = env_int("SAMTRYGG_PUBLIC_K", 5)
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from samtrygg.web.forms import SignInForm
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -26,10 +30,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database check for load balancers; reveals nothing else."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness and database check for load balancers; reveals nothing else.
+
+    Answers within the connect timeout (``SAMTRYGG_DB_CONNECT_TIMEOUT``) also when the database
+    is down: 503 with ``"database": "unavailable"``.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("Health check: the database is unavailable.")
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -42,4 +54,11 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The error page; 503 "try again in a minute" when the database cannot be reached."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # Django's handler runs inside the except block of the failed request, so the cause
+        # is at hand: a database that is down, restarting, or timed out.
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        return response
     return render(request, "500.html", status=500)

@@ -28,7 +28,8 @@
       var limit = parseInt(form.dataset.maxBytes || "0", 10);
       // Refuse a file that is too large before sending it, instead of after a long upload.
       if (limit && input && input.files.length && input.files[0].size > limit) {
-        text(status, words.large);
+        // The page says the limit in the page's language (it is a setting).
+        text(status, form.dataset.tooLarge || words.large);
         return;
       }
       var xhr = new XMLHttpRequest();

@@ -1,0 +1,107 @@
+"""Limits of uploaded files from the settings, and their refusals in the user's language.
+
+The readers in :mod:`samtrygg.sources` check the limits (:mod:`samtrygg.sources.limits`) and say
+in English what was exceeded; the pages show the same refusal translated, naming the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.limits import MB, LimitError, LimitRowError, Limits
+
+
+def import_limits() -> Limits:
+    """The limits for imported files, from the settings (docs/configuration.md).
+
+    ``max_value`` and ``max_id`` keep the library's defaults, which are the sizes of the incident
+    columns ``place`` and ``source_id`` (a test holds them equal).
+    """
+    return Limits(
+        max_bytes=settings.IMPORT_MAX_UNPACKED_MB * MB,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_cells=settings.IMPORT_MAX_CELLS,
+        max_text=settings.TEXT_MAX_CHARS,
+        max_features=settings.AREA_MAX_FEATURES,
+    )
+
+
+def upload_max_bytes() -> int:
+    """The largest file accepted by an upload form."""
+    return int(settings.UPLOAD_MAX_MB) * MB
+
+
+def too_large_upload_message() -> str:
+    """The upload form's refusal of a file over ``SAMTRYGG_UPLOAD_MAX_MB``."""
+    return _(
+        "The file is larger than %(mb)d MB, the most accepted; split it into smaller files and "
+        "import each."
+    ) % {"mb": settings.UPLOAD_MAX_MB}
+
+
+def limit_message(exc: LimitError) -> str:
+    """The refusal of a file over a limit, translated."""
+    if exc.kind == "bytes":
+        return _(
+            "The file holds %(found)d MB (unpacked, as it is read) and at most %(limit)d MB are "
+            "accepted. Split it into smaller files."
+        ) % {"found": -(-(exc.found or 0) // MB), "limit": exc.limit // MB}
+    if exc.kind == "rows":
+        return _(
+            "The file has %(found)d rows and at most %(limit)d are accepted. Split it into "
+            "smaller files."
+        ) % {"found": exc.found or 0, "limit": exc.limit}
+    if exc.kind == "cells":
+        return _(
+            "The file has %(found)d cells and at most %(limit)d are accepted. Delete the columns "
+            "that are not needed, or split the file."
+        ) % {"found": exc.found or 0, "limit": exc.limit}
+    return _(
+        "The file has %(found)d areas and at most %(limit)d are accepted. Import the areas of "
+        "your municipality only."
+    ) % {"found": exc.found or 0, "limit": exc.limit}
+
+
+def text_too_long_message(found: int, limit: int) -> str:
+    """The refusal of one value longer than its limit, translated."""
+    return ngettext(
+        "The value is %(found)d characters long; at most %(limit)d character is accepted here. "
+        "Shorten it.",
+        "The value is %(found)d characters long; at most %(limit)d characters are accepted "
+        "here. Shorten it.",
+        limit,
+    ) % {"found": found, "limit": limit}
+
+
+def nul_message() -> str:
+    """The refusal of a value holding a NUL character, translated."""
+    return _(
+        "The value holds a NUL character (a zero byte), which cannot be stored. Remove it; a "
+        "file full of them is often saved in another encoding than UTF-8."
+    )
+
+
+def problems(exc: SourceError) -> list[RowError]:
+    """The problems of a refused file, with the limits' refusals translated."""
+    if isinstance(exc, LimitError):
+        return [RowError(None, None, limit_message(exc))]
+    return translated(exc.errors)
+
+
+def translated(errors: Sequence[RowError]) -> list[RowError]:
+    """``errors`` with the refusals of over-long values and NUL characters translated."""
+    out: list[RowError] = []
+    for error in errors:
+        if isinstance(error, LimitRowError):
+            if error.kind == "nul":
+                error = replace(error, message=nul_message())
+            elif error.found is not None and error.limit is not None:
+                error = replace(error, message=text_too_long_message(error.found, error.limit))
+        out.append(error)
+    return out
