@@ -16,7 +16,7 @@ from samtrygg.agreements.signing import content_sha256
 from samtrygg.documents import pdf_font_paths
 from samtrygg.partnerships.access import access_for
 from samtrygg.partnerships.models import Membership, Role
-from samtrygg.plans.models import ChangeRecord, FrozenError
+from samtrygg.plans.models import ChangeRecord, FrozenError, Problem
 from tests.agreements.helpers import (
     ACTIVITY_TITLE,
     GOAL_TEXT,
@@ -378,3 +378,27 @@ def test_create_agreement_promise_and_party_through_the_pages(
         {"organisation": other.pk, "signatory_role": "x"},
     )
     assert response.status_code == 200 and agreement.parties.count() == 1
+
+
+def test_the_difference_shows_every_change_not_only_the_promises(world: World) -> None:
+    old = make_agreement(world, status="published")
+    new = services.new_version(old, world.users["coordinator"])
+    Agreement.objects.filter(pk=new.pk).update(title="Ny titel 2027", diarienummer="KS 2027/9")
+    new.refresh_from_db()
+    new.goals.clear()
+    new.problems.add(Problem.objects.create(partnership=world.a, title="Buskörning"))
+    Party.objects.create(agreement=new, organisation=police(world), signatory_role="LPO-chef")
+    diff = services.agreement_diff(old, new)
+    assert set(diff) == {"facts", "problems", "goals", "parties"}
+    assert f"-{_title_line(old.title)}" in diff["facts"]
+    assert "+Titel: Ny titel 2027" in diff["facts"] or "+Title: Ny titel 2027" in diff["facts"]
+    assert "+Buskörning" in diff["problems"]
+    assert f"-{GOAL_TEXT}" in diff["goals"]
+    assert any(line.startswith("+Lokalpolisområde Alfa – LPO-chef") for line in diff["parties"])
+    assert services.agreement_diff(old, old) == {}
+
+
+def _title_line(title: str) -> str:
+    from django.utils.translation import gettext
+
+    return f"{gettext('Title')}: {title}"

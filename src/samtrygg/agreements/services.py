@@ -294,12 +294,51 @@ def _promise_lines(agreement: Agreement) -> list[str]:
     return [f"{p.year} – {p.focus_area}: {p.text}" for p in agreement.promises.all()]
 
 
+def _fact_lines(agreement: Agreement) -> list[str]:
+    follow_up = agreement.follow_up_date.isoformat() if agreement.follow_up_date else "–"
+    return [
+        f"{_('Title')}: {agreement.title}",
+        f"{_('Registry number')}: {agreement.diarienummer or '–'}",
+        f"{_('Period')}: {agreement.period_start.isoformat()} – {agreement.period_end.isoformat()}",
+        f"{_('Follow-up date')}: {follow_up}",
+    ]
+
+
+def _party_lines(agreement: Agreement) -> list[str]:
+    lines = []
+    for party in agreement.parties.select_related("organisation", "signatory"):
+        signer = party.signatory.get_full_name() if party.signatory else "–"
+        lines.append(f"{party.organisation.name} – {party.signatory_role} ({signer})")
+    return lines
+
+
+# The sections compared between versions, in the order the page shows them.
+DIFF_SECTIONS = ("facts", *TEXT_SECTIONS, "problems", "goals", "promises", "parties")
+
+
+def _diff_lines(agreement: Agreement, section: str) -> list[str]:
+    if section == "facts":
+        return _fact_lines(agreement)
+    if section in TEXT_SECTIONS:
+        return str(getattr(agreement, section)).splitlines()
+    if section == "problems":
+        return sorted(p.title for p in agreement.problems.all())
+    if section == "goals":
+        return sorted(g.statement for g in agreement.goals.all())
+    if section == "promises":
+        return _promise_lines(agreement)
+    return _party_lines(agreement)
+
+
 def agreement_diff(old: Agreement, new: Agreement) -> dict[str, list[str]]:
-    """Unified differences per text section (and the promises) that changed between versions."""
+    """Unified differences of every part that changed between two versions.
+
+    The facts (title, registry number, period, follow-up date), the text sections, the linked
+    problems and goals, the citizen promises and the parties with their signatories.
+    """
     out: dict[str, list[str]] = {}
-    pairs = [(s, getattr(old, s).splitlines(), getattr(new, s).splitlines()) for s in TEXT_SECTIONS]
-    pairs.append(("promises", _promise_lines(old), _promise_lines(new)))
-    for section, a, b in pairs:
+    for section in DIFF_SECTIONS:
+        a, b = _diff_lines(old, section), _diff_lines(new, section)
         if a != b:
             out[section] = list(
                 difflib.unified_diff(a, b, f"v{old.version}", f"v{new.version}", lineterm="")
@@ -308,6 +347,14 @@ def agreement_diff(old: Agreement, new: Agreement) -> dict[str, list[str]]:
 
 
 def section_label(section: str) -> str:
+    labels = {
+        "facts": _("Title, registry number and period"),
+        "problems": _("Problems"),
+        "goals": _("Goals"),
+        "parties": _("Parties and signatories"),
+    }
+    if section in labels:
+        return str(labels[section])
     if section == "promises":
         return str(Promise._meta.verbose_name_plural).capitalize()
     field = Agreement._meta.get_field(section)

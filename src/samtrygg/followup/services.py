@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from samtrygg.followup.effect import EffectFollowUp, effect_follow_up
 from samtrygg.followup.lights import Light, LightResult, traffic_light
 from samtrygg.followup.models import FollowUpNote
-from samtrygg.partnerships.models import Partnership
+from samtrygg.partnerships.access import Access
+from samtrygg.partnerships.models import Partnership, Role
 from samtrygg.plans.indicators import computed_value
 from samtrygg.plans.models import (
     ActionPlan,
@@ -354,3 +355,24 @@ def dashboard(
         follow_ups=follow_up_dates(partnership, today, include_drafts),
         measures=measure_follow_ups(partnership, today, exact),
     )
+
+
+# --------------------------------------------------------------------------- own activities
+
+
+def may_report_progress(access: Access, user: object, activity: Activity) -> bool:
+    """Staff, the activity's responsible member, and the owner organisation's reporters."""
+    if access.sees_all_data or activity.responsible_id == getattr(user, "pk", None):
+        return True
+    return (
+        access.role == Role.REPORTER
+        and access.organisation is not None
+        and access.organisation.pk == activity.owner_organisation_id
+    )
+
+
+def own_activities(access: Access, user: object) -> list[Activity]:
+    """The open activities this person may report progress on (for staff: none listed here)."""
+    qs = Activity.objects.filter(measure__partnership=access.partnership).exclude(status__in=CLOSED)
+    mine = [a for a in qs.select_related("measure", "owner_organisation")]
+    return [a for a in mine if not access.sees_all_data and may_report_progress(access, user, a)]

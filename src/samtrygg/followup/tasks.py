@@ -38,13 +38,13 @@ def activity_tasks(access: Access, user: Any, today: date) -> Iterator[Task]:
         if access.organisation is not None:
             mine |= Q(owner_organisation=access.organisation)
         activities = activities.filter(mine)
-    readers = (Role.COORDINATOR, Role.ANALYST, Role.VIEWER)
-    url = (
-        reverse("followup-dashboard", args=[access.partnership.slug])
-        if access.role in readers
-        else reverse("partnership-start", args=[access.partnership.slug])
-    )
     for activity in activities[:20]:
+        # Staff follow up on the dashboard; the responsible people report progress directly.
+        url = (
+            reverse("followup-dashboard", args=[access.partnership.slug])
+            if access.sees_all_data or not services.may_report_progress(access, user, activity)
+            else reverse("activity-progress", args=[access.partnership.slug, activity.pk])
+        )
         overdue = activity.deadline is not None and activity.deadline < today
         yield Task(
             title=(_("Overdue: %(activity)s") if overdue else _("Due soon: %(activity)s"))

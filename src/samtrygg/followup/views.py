@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +25,11 @@ from django.views.decorators.http import require_POST
 from samtrygg.followup import arshjul as arshjul_service
 from samtrygg.followup import report as report_service
 from samtrygg.followup import services
-from samtrygg.followup.forms import NoteForm
+from samtrygg.followup.forms import ActivityProgressForm, NoteForm
 from samtrygg.followup.lights import Light
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
-from samtrygg.plans.models import Indicator
+from samtrygg.plans.models import Activity, Indicator
 from samtrygg.plans.services import record
 
 READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
@@ -117,3 +118,47 @@ def arshjul(request: HttpRequest, slug: str) -> HttpResponse:
         "survey_months": arshjul_service.SURVEY_SEASON_MONTHS,
     }
     return render(request, "followup/arshjul.html", context)
+
+
+@login_required
+def activity_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Report how an activity is going: status, progress, hours and cost (kept in the history)."""
+    access = get_access(request, slug)
+    activity = get_object_or_404(
+        Activity.objects.select_related("measure", "owner_organisation"),
+        measure__partnership=access.partnership,
+        pk=pk,
+    )
+    if not services.may_report_progress(access, request.user, activity):
+        raise PermissionDenied(
+            _("Only the activity's responsible people and the staff can report its progress.")
+        )
+    form = ActivityProgressForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                access.partnership.pk,
+                request.user,
+                activity,
+                "progress",
+                **{f: str(form.cleaned_data[f]) for f in form.changed_data},
+            )
+        messages.success(request, _("The progress of the activity has been saved."))
+        return redirect("activity-mine", slug=slug)
+    return render(
+        request,
+        "followup/activity_progress.html",
+        {"access": access, "activity": activity, "form": form},
+    )
+
+
+@login_required
+def activity_mine(request: HttpRequest, slug: str) -> HttpResponse:
+    """The activities this person answers for, with a link to report each one's progress."""
+    access = get_access(request, slug)
+    return render(
+        request,
+        "followup/activity_mine.html",
+        {"access": access, "activities": services.own_activities(access, request.user)},
+    )

@@ -38,7 +38,21 @@ def _red_indicator(w: World) -> dict[str, Any]:
     return {"slug": w.a.slug, "pk": ind.pk}
 
 
+def _school_activity(w: World) -> dict[str, Any]:
+    """An activity the school answers for: its reporter reports progress, others may not."""
+    from samtrygg.plans.models import Measure
+
+    measure = Measure.objects.create(
+        partnership=w.a, title="Rastvakter", kind="situational", horizon="short"
+    )
+    activity = measure.activities.create(title="Schema för rastvakter", owner_organisation=w.school)
+    return {"slug": w.a.slug, "pk": activity.pk}
+
+
 RULES: dict[str, Rule] = {
+    "activity-mine": Rule(members_only(), kwargs=_slug),
+    # The school's reporter (the persona) reports; the viewer, not responsible, may not.
+    "activity-progress": Rule({**members_only(), "viewer": 403}, kwargs=_school_activity),
     "followup-dashboard": Rule(READERS, kwargs=_slug),
     "followup-arshjul": Rule(READERS, kwargs=_slug),
     "followup-report": Rule(READERS, kwargs=_slug),
