@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "samtrygg.public",
     "samtrygg.reference",
     "samtrygg.walks",
+    "samtrygg.dialogues",
     # Last, so that the product's own registration/ templates (password change and reset) are
     # found before the admin's.
     "django.contrib.admin",

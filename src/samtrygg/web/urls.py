@@ -54,6 +54,7 @@ urlpatterns = [
     # Under the partnership prefix, before the partnership catch-all below.
     path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
     path("<slug:slug>/walks/", include("samtrygg.walks.urls")),
+    path("<slug:slug>/dialogues/", include("samtrygg.dialogues.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 
