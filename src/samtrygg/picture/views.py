@@ -16,7 +16,7 @@ from samtrygg.areas.models import Area
 from samtrygg.incidents.audit import log_sensitive
 from samtrygg.incidents.models import Category, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
-from samtrygg.picture import exports, services
+from samtrygg.picture import exports, meeting, services
 from samtrygg.picture.periods import make_period, today_local
 
 PERIOD_CHOICES = [
@@ -110,6 +110,11 @@ def picture(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("print", None)
     template = "picture/picture_print.html" if request.GET.get("print") else "picture/picture.html"
     context = {"access": access, "form": form, "pic": pic, "query": query.urlencode()}
+    context.update(
+        meeting.decisions_context(
+            access, meeting.monday(pic.week.start), [place.label for place in pic.places]
+        )
+    )
     return render(request, template, context)
 
 
