@@ -146,3 +146,19 @@ def test_a_year_without_incidents_drafts_without_error(world: World, english: An
     assert doc.figures["total"] is None
     assert doc.figures["categories"] == []
     assert "0 incidents" in doc.extent
+
+
+def test_the_weekly_picture_and_the_lagesbild_agree_on_the_same_counts(english: Any) -> None:
+    # Both call samtrygg.analysis.changes.change_test, so the same counts over the same days
+    # get the same p-values and the same verdicts in both (issue 9: they used to disagree).
+    from samtrygg.picture.services import change_table
+
+    labels, current, previous = ["a", "b", "c"], [20, 3, 1], [2, 4, 0]
+    table = change_table("c", "b", labels, current, previous, 7, 7, exact=True)
+    picture = {r.label: r for r in table.rows}
+    lagesbild = {r["name"]: r for r in drafting._rows(labels, current, previous, (7, 7))}
+    for label in labels:
+        assert picture[label].p == pytest.approx(lagesbild[label]["p"], rel=1e-12)
+        assert picture[label].p_adjusted == pytest.approx(lagesbild[label]["p_adjusted"], rel=1e-12)
+        assert picture[label].flagged == (lagesbild[label]["direction"] != "")
+    assert picture["a"].flagged and not picture["b"].flagged

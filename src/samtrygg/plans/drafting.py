@@ -22,8 +22,8 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from samtrygg.analysis import trends
+from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
-from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
@@ -33,7 +33,6 @@ from samtrygg.plans.services import record
 from samtrygg.reference import services as reference
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-ALPHA = 0.05
 K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (DOMAIN.md §11)
 
 
@@ -80,15 +79,14 @@ def _rows(
     keep = [i for i in range(len(labels)) if current[i] + previous[i] > 0]
     if not keep:
         return []
-    comp = trends.compare_counts(
+    changes = change_test(
         [current[i] for i in keep],
         [previous[i] for i in keep],
-        float(days[0]),
-        float(days[1]),
-        method="etest",
+        days[0],
+        days[1],
         labels=[labels[i] for i in keep],
     )
-    adjusted = holm(comp.p_values)
+    comp, adjusted = changes.comparison, changes.p_adjusted
     rows: list[dict[str, Any]] = []
     for j, i in enumerate(keep):
         text, direction = verdict(float(comp.difference[j]), float(adjusted[j]))
@@ -128,8 +126,9 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
 
     1. Incidents are counted by the local day they began, by category and by area, in the
        period and in the same length of time just before it.
-    2. Each category and area is tested with the Poisson E-test (exposure in days,
-       ``trends.compare_counts``); Holm's correction runs within each table.
+    2. Each category and area is tested with the product's one change test (the Poisson E-test,
+       exposure in days, Holm's correction within each table:
+       :func:`samtrygg.analysis.changes.change_test`, shared with the weekly picture).
     3. The month and weekday profile of the period comes from ``cycle.annual_cycle``.
     """
     days = (last - first).days + 1
