@@ -33,3 +33,21 @@ def test_analysis_sources_and_rendering_never_import_django() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"Django was imported: {result.stdout.strip()}"
+
+
+def test_the_250_m_cell_is_one_constant() -> None:
+    """Every 250 m grid cell comes from ``samtrygg.analysis.geo.CELL_SIZE``, defined once."""
+    import re
+    from pathlib import Path
+
+    src = Path(samtrygg.analysis.__file__).resolve().parents[1]
+    assignment = re.compile(
+        r"^[ \t]*[A-Z_]+[ \t]*(?::[^=\n]+)?=[ \t]*250(?:\.0*)?[ \t]*(?:#.*)?$", re.M
+    )
+    found = sorted(
+        f"{path.relative_to(src)}: {match.group().strip()}"
+        for path in src.rglob("*.py")
+        if "migrations" not in path.parts
+        for match in assignment.finditer(path.read_text(encoding="utf-8"))
+    )
+    assert found == ["analysis/geo.py: CELL_SIZE = 250.0"]

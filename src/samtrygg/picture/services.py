@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from samtrygg.analysis import disclosure, trends
 from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
+from samtrygg.analysis.geo import CELL_SIZE as CELL
 from samtrygg.analysis.geo import SWEREF99TM, to_lonlat, to_metric
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import (
@@ -52,7 +53,6 @@ from samtrygg.picture.periods import Period, cycle_window, week_of
 CYCLE_CACHE_SECONDS = 24 * 3600
 
 K = 5  # the small-count threshold (DOMAIN.md §11)
-CELL = 250.0  # metres, SWEREF 99 TM
 MAX_POINTS = 5000
 PLACES = 10
 REPORTS_PER_PLACE = 20
