@@ -14,6 +14,7 @@ from django.utils import translation
 from samtrygg.analysis import trends
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.periods import lagesbild_year
 from samtrygg.plans import drafting
 from samtrygg.plans.models import ChangeRecord, DocumentStatus
 from tests.conftest import World
@@ -66,7 +67,7 @@ def _local_day(inc: Incident) -> date:
 
 def test_figures_agree_with_an_independent_count(world: World, english: Any) -> None:
     made = _incidents(world)
-    first, last = drafting.default_period(2026)
+    first, last = lagesbild_year(2026)
     fig = drafting.figures(world.a, first, last)
 
     in_now = [i for i in made if first <= _local_day(i) <= last]
@@ -98,7 +99,7 @@ def test_changes_are_e_tests_with_holm_correction_in_plain_words(
     world: World, english: Any
 ) -> None:
     _incidents(world)
-    first, last = drafting.default_period(2026)
+    first, last = lagesbild_year(2026)
     fig = drafting.figures(world.a, first, last)
     rows = fig["categories"]
     comp = trends.compare_counts(

@@ -47,7 +47,7 @@ from samtrygg.incidents.models import (
 )
 from samtrygg.partnerships.access import Access
 from samtrygg.partnerships.models import Organisation, Role
-from samtrygg.picture.periods import Period, cycle_window, week_of
+from samtrygg.periods import Period, cycle_window, week_of
 
 # How long an unchanged annual cycle is reused (a day; new incidents invalidate it at once).
 CYCLE_CACHE_SECONDS = 24 * 3600

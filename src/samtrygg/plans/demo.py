@@ -21,7 +21,7 @@ shows overdue and upcoming activities. Running it again replaces this content (s
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +36,7 @@ from samtrygg.areas.models import Area, AreaKind
 from samtrygg.incidents.models import Category
 from samtrygg.partnerships.access import Access, access_for
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
+from samtrygg.periods import local_midnight
 from samtrygg.plans import drafting, services
 from samtrygg.plans.indicators import computed_value
 from samtrygg.plans.models import (
@@ -206,9 +207,7 @@ class _Builder:
         )
         if indicator.is_computed:
             # The twelve months up to and including the baseline date (local days).
-            now = datetime.combine(
-                baseline_date + timedelta(days=1), time(0), tzinfo=drafting.STOCKHOLM
-            )
+            now = local_midnight(baseline_date + timedelta(days=1))
             baseline = float(computed_value(indicator, now) or 0)
             indicator.baseline_value = baseline
             indicator.target_value = float(round(baseline * spec["target_factor"]))
