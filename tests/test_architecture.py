@@ -51,3 +51,22 @@ def test_the_250_m_cell_is_one_constant() -> None:
         for match in assignment.finditer(path.read_text(encoding="utf-8"))
     )
     assert found == ["analysis/geo.py: CELL_SIZE = 250.0"]
+
+
+def test_no_app_imports_the_demo() -> None:
+    """Demo data lives in ``samtrygg.demo``; only the command line loads it, no app imports it."""
+    import re
+    from pathlib import Path
+
+    src = Path(samtrygg.analysis.__file__).resolve().parents[1]
+    uses = re.compile(
+        r"^\s*(?:from|import)\s+samtrygg\.demo\b|^\s*from\s+samtrygg\s+import\s+demo\b"
+    )
+    importers = sorted(
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if path.relative_to(src).parts[0] not in ("demo", "cli")
+        and any(uses.match(line) for line in path.read_text(encoding="utf-8").splitlines())
+    )
+    assert importers == []
+    assert not [p for p in src.rglob("demo.py")], "demo code belongs in samtrygg/demo/"

@@ -42,7 +42,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.incidents is not None and args.incidents < 0:
         raise CommandError("--incidents must be 0 or more.")
     setup_django()
-    from samtrygg.web.demo import run_demo
+    from samtrygg.demo.run import run_demo
 
     run_demo(seed=args.seed, incidents=args.incidents)
     if not args.no_serve:

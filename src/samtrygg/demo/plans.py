@@ -1,7 +1,8 @@
 """Demo content for Brå's five steps and the agreement: Karlskoga–Degerfors.
 
-:func:`load_demo_plans` fills the demo partnership (made by :func:`samtrygg.web.demo.load_demo`,
-with synthetic incidents from :mod:`samtrygg.incidents.demo`) with
+:func:`load_demo_plans` fills the demo partnership (made by
+:func:`samtrygg.demo.partnership.load_demo`, with synthetic incidents from
+:mod:`samtrygg.demo.incidents`) with
 
 1. an adopted lägesbild for the last twelve full months, its extent and figures drafted from the
    incidents by :mod:`samtrygg.plans.drafting`, the rest written here, with a source inventory;
@@ -33,6 +34,7 @@ from django.utils import timezone, translation
 from samtrygg.agreements import services as agreement_services
 from samtrygg.agreements.models import Agreement, Party, Promise, Signature
 from samtrygg.areas.models import Area, AreaKind
+from samtrygg.demo.partnership import DEMO_PASSWORD
 from samtrygg.incidents.models import Category
 from samtrygg.partnerships.access import Access, access_for
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
@@ -94,8 +96,6 @@ def reset_demo_plans(partnership: Partnership) -> None:
 
 def _signatories(partnership: Partnership) -> dict[str, Any]:
     """The KSO and the lokalpolisområdeschef: viewers of their organisations (made or reset)."""
-    from samtrygg.web.demo import DEMO_PASSWORD
-
     user_model = get_user_model()
     users = {}
     for email, first, last, org_slug in SIGNATORIES:
