@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_htmx",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -112,7 +111,6 @@ MIDDLEWARE = [
     # After the messages so that the code page can show them; deny by default (see twofactor).
     "samtrygg.accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
