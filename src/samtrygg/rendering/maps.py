@@ -20,7 +20,15 @@ from shapely.geometry import box
 
 from samtrygg.rendering import svgmap
 
-__all__ = ["HOT", "PALETTE", "MapWords", "area_map", "context_layers", "hot_cell_map"]
+__all__ = [
+    "HOT",
+    "PALETTE",
+    "MapWords",
+    "area_map",
+    "context_layers",
+    "extent",
+    "hot_cell_map",
+]
 
 # ColorBrewer Oranges (colour-blind safe, prints in grey); the first class (no incidents) is grey.
 PALETTE = ("#f0f0f0", "#fee6ce", "#fdae6b", "#e6550d", "#a63603")
@@ -74,6 +82,11 @@ def context_layers(
         One fill and one tooltip per area; without titles the areas' names are used.
     name : str
         The CSS class suffix of the areas' layer.
+
+    Returns
+    -------
+    list of svgmap.Layer
+        The background layer and the areas' layer, bottom first.
     """
     rows = data.get("areas", [])
     if areas is None:
@@ -96,7 +109,22 @@ def context_layers(
 
 
 def area_map(data: dict[str, Any], words: MapWords, small: int) -> str | None:
-    """Incidents per area as a choropleth; counts 1 to ``small - 1`` share one class."""
+    """Incidents per area as a choropleth; counts 1 to ``small - 1`` share one class.
+
+    Parameters
+    ----------
+    data : dict
+        The stored map figures; each area has ``name``, ``count`` and ``wkt``.
+    words : MapWords
+        The texts, in the reader's language.
+    small : int
+        The small-count threshold k: counts 1..k-1 are never told apart on the map.
+
+    Returns
+    -------
+    str or None
+        ``<svg>`` markup with every text escaped; None when no area has an outline.
+    """
     rows = [r for r in data.get("areas", []) if r.get("wkt")]
     if not rows:
         return None
@@ -132,7 +160,21 @@ def area_map(data: dict[str, Any], words: MapWords, small: int) -> str | None:
 
 
 def hot_cell_map(data: dict[str, Any], words: MapWords) -> str | None:
-    """The significant hot cells as squares over the areas' outlines."""
+    """The significant hot cells as squares over the areas' outlines.
+
+    Parameters
+    ----------
+    data : dict
+        The stored map figures; ``cells`` hold the centres ``x``, ``y`` (metres), ``count``
+        and ``z``, ``cell_size`` their side.
+    words : MapWords
+        The texts, in the reader's language.
+
+    Returns
+    -------
+    str or None
+        ``<svg>`` markup with every text escaped; None when there is no hot cell.
+    """
     cells = data.get("cells") or []
     size = float(data.get("cell_size") or 0)
     if not cells or size <= 0:
