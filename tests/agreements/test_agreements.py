@@ -13,10 +13,10 @@ from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx, build_pdf
 from samtrygg.agreements.models import Agreement, Comment, Party, Promise, Signature
 from samtrygg.agreements.signing import content_sha256
-from samtrygg.documents import pdf_font_paths
 from samtrygg.partnerships.access import access_for
 from samtrygg.partnerships.models import Membership, Role
 from samtrygg.plans.models import ChangeRecord, FrozenError, Problem
+from samtrygg.rendering.documents import pdf_font_paths
 from tests.agreements.helpers import (
     ACTIVITY_TITLE,
     GOAL_TEXT,

@@ -296,9 +296,9 @@ def test_the_cli_is_reachable_as_a_manage_command(world: World, capsys: Any) -> 
 
 @pytest.mark.django_db
 def test_the_demo_ends_with_an_archived_agreement() -> None:
-    from samtrygg.incidents.demo import load_demo_incidents
-    from samtrygg.plans.demo import load_demo_plans
-    from samtrygg.web.demo import load_demo
+    from samtrygg.demo.incidents import load_demo_incidents
+    from samtrygg.demo.partnership import load_demo
+    from samtrygg.demo.plans import load_demo_plans
 
     partnership = load_demo()
     load_demo_incidents(partnership, n=300)

@@ -16,10 +16,10 @@ from django.urls import reverse
 from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx, build_pdf
 from samtrygg.agreements.models import Agreement, ArchivedDocument
-from samtrygg.documents import printable
 from samtrygg.followup import report
 from samtrygg.partnerships.access import access_for
 from samtrygg.plans.models import Activity
+from samtrygg.rendering.documents import printable
 from tests.agreements.helpers import make_agreement, pdf_text, squash
 from tests.conftest import World
 from tests.followup import helpers as h

@@ -15,7 +15,7 @@ from tests.browser.conftest import check_accessibility, sign_in
 def _drafted(world: Any) -> Any:
     """Two municipalities, the drawn area, the demo's synthetic incidents, a drafted lägesbild."""
     from samtrygg.areas import services as area_services
-    from samtrygg.incidents.demo import load_demo_incidents
+    from samtrygg.demo.incidents import load_demo_incidents
     from samtrygg.plans import drafting
 
     area_services.set_municipalities(world.a, ["1883", "1862"], None)

@@ -57,9 +57,9 @@ def _shape(path: str) -> str:
 @pytest.fixture
 def demo(transactional_db: Any, settings: Any) -> Any:
     """The demo partnership with a smaller number of synthetic incidents."""
-    from samtrygg.incidents.demo import load_demo_incidents
-    from samtrygg.plans.demo import load_demo_plans
-    from samtrygg.web.demo import load_demo
+    from samtrygg.demo.incidents import load_demo_incidents
+    from samtrygg.demo.partnership import load_demo
+    from samtrygg.demo.plans import load_demo_plans
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     partnership = load_demo()
@@ -69,7 +69,7 @@ def demo(transactional_db: Any, settings: Any) -> Any:
 
 
 def _sign_in(page: Any, email: str) -> None:
-    from samtrygg.web.demo import DEMO_PASSWORD
+    from samtrygg.demo.partnership import DEMO_PASSWORD
 
     page.goto("/accounts/login/")
     page.fill("input[name=username]", email)

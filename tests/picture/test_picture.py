@@ -13,6 +13,7 @@ from django.urls import reverse
 from scipy import stats
 
 from tests.conftest import World
+from tests.independent import holm
 
 STHLM = ZoneInfo("Europe/Stockholm")
 # Week 11 of 2025 (10–16 March); the previous week is 3–9 March, last year 11–17 March 2024.
@@ -128,30 +129,21 @@ def test_area_and_category_filters_narrow_the_counts(data: World, client_for: An
     assert pic.total == 20 and list(rows(pic.by_category)) == ["inbrott"]
 
 
-def _holm(p: list[float]) -> list[float]:
-    """Holm's step-down adjustment written out (independent of samtrygg)."""
-    order = sorted(range(len(p)), key=lambda i: p[i])
-    out, running = [0.0] * len(p), 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(p) - rank) * p[i]))
-        out[i] = running
-    return out
-
-
 def test_tested_changes_agree_with_an_independent_poisson_computation(
     data: World, client_for: Any
 ) -> None:
     pic = get_picture(client_for("coordinator"), data).context["pic"]
     previous, last_year = pic.changes
-    # Against the previous week: the conditional binomial test with equal exposures (7 days).
+    # Against the previous week: the Poisson E-test with equal exposures (7 days); scipy's
+    # poisson_means_test is an independent implementation of the same test.
     counts = {
         "inbrott": (20, 2),
         "skadegörelse/klotter": (5, 4),
         "brand": (2, 0),
         "våld/hot": (1, 0),
     }
-    raw = {k: stats.binomtest(c, c + b, 0.5).pvalue for k, (c, b) in counts.items()}
-    adjusted = dict(zip(raw, _holm(list(raw.values())), strict=True))
+    raw = {k: stats.poisson_means_test(c, 7, b, 7).pvalue for k, (c, b) in counts.items()}
+    adjusted = dict(zip(raw, holm(list(raw.values())), strict=True))
     table = {r.label: r for r in previous.rows}
     for label, (c, b) in counts.items():
         row = table[label]
@@ -164,11 +156,11 @@ def test_tested_changes_agree_with_an_independent_poisson_computation(
     assert not table["skadegörelse/klotter"].flagged
     assert table["otrygg plats"].p is None  # no incidents in either week: no test
     total = previous.rows[-1]  # the total of all categories comes last
-    assert math.isclose(total.p, stats.binomtest(28, 34, 0.5).pvalue, rel_tol=1e-9)
+    assert math.isclose(total.p, stats.poisson_means_test(28, 7, 6, 7).pvalue, rel_tol=1e-9)
     # Against the same week last year: vandalism 5 against 6.
     ly = {r.label: r for r in last_year.rows}["skadegörelse/klotter"]
     assert (ly.current, ly.baseline) == (5, 6)
-    assert math.isclose(ly.p, stats.binomtest(5, 11, 0.5).pvalue, rel_tol=1e-9)
+    assert math.isclose(ly.p, stats.poisson_means_test(5, 7, 6, 7).pvalue, rel_tol=1e-9)
 
 
 def test_unequal_periods_are_tested_with_days_as_exposure(data: World, client_for: Any) -> None:
@@ -176,7 +168,7 @@ def test_unequal_periods_are_tested_with_days_as_exposure(data: World, client_fo
 
     table = change_table("c", "b", ["x"], [30], [10], 90, 92, exact=True)
     row = table.rows[0]
-    assert math.isclose(row.p, stats.binomtest(30, 40, 90 / 182).pvalue, rel_tol=1e-9)
+    assert math.isclose(row.p, stats.poisson_means_test(30, 90, 10, 92).pvalue, rel_tol=1e-9)
     assert math.isclose(row.difference, 30 - 10 * 90 / 92)
 
 

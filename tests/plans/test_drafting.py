@@ -14,6 +14,7 @@ from django.utils import translation
 from samtrygg.analysis import trends
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.periods import lagesbild_year
 from samtrygg.plans import drafting
 from samtrygg.plans.models import ChangeRecord, DocumentStatus
 from tests.conftest import World
@@ -66,7 +67,7 @@ def _local_day(inc: Incident) -> date:
 
 def test_figures_agree_with_an_independent_count(world: World, english: Any) -> None:
     made = _incidents(world)
-    first, last = drafting.default_period(2026)
+    first, last = lagesbild_year(2026)
     fig = drafting.figures(world.a, first, last)
 
     in_now = [i for i in made if first <= _local_day(i) <= last]
@@ -98,7 +99,7 @@ def test_changes_are_e_tests_with_holm_correction_in_plain_words(
     world: World, english: Any
 ) -> None:
     _incidents(world)
-    first, last = drafting.default_period(2026)
+    first, last = lagesbild_year(2026)
     fig = drafting.figures(world.a, first, last)
     rows = fig["categories"]
     comp = trends.compare_counts(
@@ -146,3 +147,19 @@ def test_a_year_without_incidents_drafts_without_error(world: World, english: An
     assert doc.figures["total"] is None
     assert doc.figures["categories"] == []
     assert "0 incidents" in doc.extent
+
+
+def test_the_weekly_picture_and_the_lagesbild_agree_on_the_same_counts(english: Any) -> None:
+    # Both call samtrygg.analysis.changes.change_test, so the same counts over the same days
+    # get the same p-values and the same verdicts in both (issue 9: they used to disagree).
+    from samtrygg.picture.services import change_table
+
+    labels, current, previous = ["a", "b", "c"], [20, 3, 1], [2, 4, 0]
+    table = change_table("c", "b", labels, current, previous, 7, 7, exact=True)
+    picture = {r.label: r for r in table.rows}
+    lagesbild = {r["name"]: r for r in drafting._rows(labels, current, previous, (7, 7))}
+    for label in labels:
+        assert picture[label].p == pytest.approx(lagesbild[label]["p"], rel=1e-12)
+        assert picture[label].p_adjusted == pytest.approx(lagesbild[label]["p_adjusted"], rel=1e-12)
+        assert picture[label].flagged == (lagesbild[label]["direction"] != "")
+    assert picture["a"].flagged and not picture["b"].flagged

@@ -99,7 +99,7 @@ def test_the_cli_imports_and_prints_a_json_summary(
 
 
 def test_the_demo_series_is_labelled_example_data_and_reloads_cleanly(world: World) -> None:
-    from samtrygg.reference.demo import load_demo_reference
+    from samtrygg.demo.reference import load_demo_reference
 
     first = load_demo_reference(world.a)
     second = load_demo_reference(world.a)

@@ -6,13 +6,13 @@ problems and causes, measurable goals with indicators, the citizen promises with
 activities, documentation and follow-up, and the signatures (an empty signature line for a party
 that has not signed).
 
-Rendering (fonts, blocks) is shared with the follow-up report in :mod:`samtrygg.documents`.
+This module makes the content in the reader's language; the layout (fonts, blocks, title page,
+signature block) is Django-free in :mod:`samtrygg.rendering.documents`, shared with the
+follow-up report.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,30 +20,16 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from samtrygg.agreements.models import Agreement
-from samtrygg.documents import Block, PdfWriter, Section, docx_block, printable_tree
 from samtrygg.plans.models import Activity
-
-
-@dataclass
-class Signatory:
-    organisation: str
-    signatory_role: str
-    name: str
-    role: str
-    date: str
-
-    @property
-    def signed(self) -> bool:
-        return bool(self.name)
-
-
-@dataclass
-class Content:
-    title: str
-    subtitle: str
-    facts: list[tuple[str, str]]
-    sections: list[Section]
-    signatories: list[Signatory]
+from samtrygg.rendering.documents import (
+    Block,
+    Document,
+    Section,
+    Signatory,
+    SignatureLabels,
+    agreement_docx,
+    agreement_pdf,
+)
 
 
 def _d(value: Any) -> str:
@@ -73,13 +59,13 @@ def _activity_row(activity: Activity) -> list[str]:
     return [activity.title, owner, _d(activity.deadline), str(activity.get_status_display())]
 
 
-def document_content(agreement: Agreement, lang: str | None = None) -> Content:
+def document_content(agreement: Agreement, lang: str | None = None) -> Document:
     """What the document says, in ``lang`` (default: the site language, Swedish)."""
     with translation.override(lang or settings.LANGUAGE_CODE):
         return _content(agreement)
 
 
-def _content(agreement: Agreement) -> Content:
+def _content(agreement: Agreement) -> Document:
     parties = list(agreement.parties.select_related("organisation", "signature"))
     facts = [
         (_("Partnership"), agreement.partnership.name),
@@ -188,7 +174,7 @@ def _content(agreement: Agreement) -> Content:
             )
         )
 
-    return Content(
+    return Document(
         title=agreement.title,
         subtitle=_("Collaboration agreement with citizen promises"),
         facts=facts,
@@ -205,73 +191,22 @@ def _content(agreement: Agreement) -> Content:
     )
 
 
-def _signature_heading() -> str:
-    return _("Signatures")
-
-
-def _labels() -> dict[str, str]:
+def _labels() -> SignatureLabels:
     """Labels of the signature block (plain calls, so that makemessages finds them)."""
-    return {
-        "signed_by": _("Signed by"),
-        "role": _("Role"),
-        "date": _("Date"),
-        "signature": _("Signature"),
-        "name": _("Name in print"),
-    }
-
-
-# --- Word -----------------------------------------------------------------------------------
+    return SignatureLabels(
+        heading=_("Signatures"),
+        signed_by=_("Signed by"),
+        role=_("Role"),
+        date=_("Date"),
+        signature=_("Signature"),
+        name=_("Name in print"),
+    )
 
 
 def build_docx(agreement: Agreement, lang: str | None = None) -> bytes:
     """The agreement as a Word document."""
-    from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docx.shared import Pt
-
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = printable_tree(_content(agreement))
-        doc = Document()
-        doc.core_properties.title = content.title
-        doc.styles["Normal"].font.size = Pt(11)
-        doc.add_heading(content.title, level=0)
-        doc.add_paragraph(content.subtitle)
-        facts = doc.add_table(rows=0, cols=2)
-        facts.style = "Table Grid"
-        for label, value in content.facts:
-            cells = facts.add_row().cells
-            cells[0].text, cells[1].text = label, value
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-        number = 0
-        for number, section in enumerate(content.sections, start=1):
-            doc.add_heading(f"{number}. {section.heading}", level=1)
-            for block in section.blocks:
-                docx_block(doc, block)
-
-        doc.add_heading(f"{number + 1}. {_signature_heading()}", level=1)
-        lab = _labels()
-        for s in content.signatories:
-            doc.add_heading(s.organisation, level=2)
-            if s.signed:
-                doc.add_paragraph(
-                    f"{lab['signed_by']}: {s.name}\n"
-                    f"{lab['role']}: {s.role}\n"
-                    f"{lab['date']}: {s.date}"
-                )
-            else:
-                doc.add_paragraph(
-                    f"{lab['signature']}: ______________________________\n"
-                    f"{lab['name']}: ______________________________\n"
-                    f"{lab['role']}: {s.signatory_role}\n"
-                    f"{lab['date']}: ____________"
-                )
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
-
-
-# --- PDF ------------------------------------------------------------------------------------
+        return agreement_docx(_content(agreement), _labels())
 
 
 def build_pdf(
@@ -282,57 +217,7 @@ def build_pdf(
     unicode_font: bool = True,
 ) -> bytes:
     """The agreement as a PDF (A4). ``unicode_font=False`` forces the Latin-1 core font."""
-    from fpdf.enums import XPos, YPos
-
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = _content(agreement)
-        writer = PdfWriter(content.title, compress=compress, unicode_font=unicode_font)
-        pdf, para = writer.pdf, writer.para
-
-        # Title page.
-        pdf.add_page()
-        pdf.ln(40)
-        para(content.title, 22, "B", 4)
-        para(content.subtitle, 13, "", 10)
-        for label, value in content.facts:
-            pdf.set_font(writer.family, "B", 10.5)
-            pdf.cell(45, 7, writer.text(label))
-            pdf.set_font(writer.family, "", 10.5)
-            pdf.multi_cell(
-                writer.width - 45, 7, writer.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
-
-        pdf.add_page()
-        number = writer.sections(content.sections)
-        heading = (f"{number + 1}. {_signature_heading()}", 15.0, "B", 4.0)
-        lab = _labels()
-        for i, s in enumerate(content.signatories):
-            lines = _signature_lines(s, lab)
-            # Each party's block stays on one page, and the heading with the first block.
-            writer.keep_together(
-                sum(writer.para_height(*line) for line in ([heading] if i == 0 else []) + lines)
-            )
-            if i == 0:
-                para(*heading)
-            for line in lines:
-                para(*line)
-        if not content.signatories:
-            para(*heading)
-        return writer.output()
-
-
-def _signature_lines(s: Signatory, lab: dict[str, str]) -> list[tuple[str, float, str, float]]:
-    """A party's signature block as PDF paragraphs: (text, size, style, gap after)."""
-    if s.signed:
-        return [
-            (s.organisation, 12.0, "B", 1.0),
-            (f"{lab['signed_by']}: {s.name}", 10.5, "", 0.0),
-            (f"{lab['role']}: {s.role}", 10.5, "", 0.0),
-            (f"{lab['date']}: {s.date}", 10.5, "", 6.0),
-        ]
-    return [
-        (s.organisation, 12.0, "B", 9.0),  # room above the line to sign on
-        ("_" * 40, 10.5, "", 0.0),
-        (f"{lab['signature']} – {s.signatory_role}", 9.0, "", 3.0),
-        (f"{lab['name']}: ________________________   {lab['date']}: __________", 10.5, "", 6.0),
-    ]
+        return agreement_pdf(
+            _content(agreement), _labels(), compress=compress, unicode_font=unicode_font
+        )

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from scipy.optimize import linprog
 
 from samtrygg.analysis.errors import InputError
+from samtrygg.analysis.geo import CELL_SIZE
 
 __all__ = [
     "AreaCounts",
@@ -41,8 +42,6 @@ __all__ = [
     "suppress_series",
     "suppress_table",
 ]
-
-MIN_PUBLIC_CELL = 250.0
 
 
 def _check_k(k: int) -> int:
@@ -344,7 +343,7 @@ def suppress_series(
 def snap_to_grid(
     x: npt.ArrayLike,
     y: npt.ArrayLike,
-    cell_size: float = MIN_PUBLIC_CELL,
+    cell_size: float = CELL_SIZE,
     *,
     x0: float = 0.0,
     y0: float = 0.0,
@@ -382,9 +381,9 @@ def snap_to_grid(
 
 
 def _check_cell(cell_size: float) -> float:
-    if not (isinstance(cell_size, (int, float)) and cell_size >= MIN_PUBLIC_CELL):
+    if not (isinstance(cell_size, (int, float)) and cell_size >= CELL_SIZE):
         raise InputError(
-            f"cell_size must be at least {MIN_PUBLIC_CELL:g} m for public maps, got {cell_size!r}."
+            f"cell_size must be at least {CELL_SIZE:g} m for public maps, got {cell_size!r}."
         )
     return float(cell_size)
 
@@ -413,7 +412,7 @@ class GridCounts:
 def aggregate_to_grid(
     x: npt.ArrayLike,
     y: npt.ArrayLike,
-    cell_size: float = MIN_PUBLIC_CELL,
+    cell_size: float = CELL_SIZE,
     *,
     k: int = 5,
     x0: float = 0.0,

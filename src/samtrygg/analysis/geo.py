@@ -16,6 +16,7 @@ from pyproj import CRS, Transformer
 from samtrygg.analysis.errors import InputError
 
 __all__ = [
+    "CELL_SIZE",
     "Grid",
     "SWEREF99TM",
     "WGS84",
@@ -28,6 +29,11 @@ __all__ = [
 
 SWEREF99TM = 3006
 WGS84 = 4326
+
+#: The product's one grid cell, in metres of SWEREF 99 TM: the smallest cell a public map may
+#: show (METHODS.md §10), the cells of the picture's map and of the lägesbild's hot spots, and
+#: the cell whose centre replaces an incident's place when its retention ends.
+CELL_SIZE = 250.0
 
 # Sweden's extent with a margin; points inside it are projected to SWEREF 99 TM.
 _SWEDEN_BOUNDS = (10.0, 55.0, 24.5, 69.5)

@@ -55,7 +55,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     setup_django(web=True)
-    from samtrygg.web.demo import run_demo
+    from samtrygg.demo.run import run_demo
 
     run_demo(seed=args.seed, incidents=args.incidents)
     if not args.no_serve:

@@ -3,13 +3,12 @@
 Both formats render the same content (:func:`report_content`): the goals with the lights of
 their indicators and any corrective measure, the measures with their process and effect
 follow-up, deadlines, and the activities by status. The PDF uses the Unicode font found by
-:func:`samtrygg.documents.pdf_font_paths` (Latin-1 Helvetica as the fallback).
+:func:`samtrygg.rendering.documents.pdf_font_paths` (Latin-1 Helvetica as the fallback); the
+layout is Django-free in :mod:`samtrygg.rendering.documents`.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,18 +17,10 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from samtrygg.documents import Block, PdfWriter, Section, docx_block, printable_tree
 from samtrygg.followup import services
 from samtrygg.followup.effect import EffectFollowUp
 from samtrygg.partnerships.models import Partnership
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    facts: list[tuple[str, str]]
-    sections: list[Section]
+from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
 
 
 def _d(value: date | None) -> str:
@@ -188,7 +179,7 @@ def _deadline_blocks(data: services.Dashboard) -> list[Block]:
 
 def report_content(
     partnership: Partnership, today: date, *, exact: bool, include_drafts: bool
-) -> Report:
+) -> Document:
     data = services.dashboard(partnership, today, exact=exact, include_drafts=include_drafts)
     facts = [
         (_("Partnership"), partnership.name),
@@ -196,7 +187,7 @@ def report_content(
         (_("Lights"), ", ".join(f"{label}: {n}" for _l, label, n in data.counts)),
         (_("Red without a corrective measure"), str(len(data.needing_action))),
     ]
-    return Report(
+    return Document(
         title=_("Follow-up report %(year)s") % {"year": today.year},
         subtitle=partnership.name,
         facts=facts,
@@ -209,9 +200,6 @@ def report_content(
     )
 
 
-# --- Word -----------------------------------------------------------------------------------
-
-
 def build_docx(
     partnership: Partnership,
     today: date,
@@ -221,33 +209,10 @@ def build_docx(
     lang: str | None = None,
 ) -> bytes:
     """The yearly follow-up report as a Word document."""
-    from docx import Document
-    from docx.shared import Pt
-
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = printable_tree(
+        return report_docx(
             report_content(partnership, today, exact=exact, include_drafts=include_drafts)
         )
-        doc = Document()
-        doc.core_properties.title = content.title
-        doc.styles["Normal"].font.size = Pt(10)
-        doc.add_heading(content.title, level=0)
-        doc.add_paragraph(content.subtitle)
-        facts = doc.add_table(rows=0, cols=2)
-        facts.style = "Table Grid"
-        for label, value in content.facts:
-            cells = facts.add_row().cells
-            cells[0].text, cells[1].text = label, value
-        for number, section in enumerate(content.sections, start=1):
-            doc.add_heading(f"{number}. {section.heading}", level=1)
-            for block in section.blocks:
-                docx_block(doc, block)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
-
-
-# --- PDF ------------------------------------------------------------------------------------
 
 
 def build_pdf(
@@ -260,13 +225,6 @@ def build_pdf(
 ) -> bytes:
     """The yearly follow-up report as a PDF (A4)."""
     with translation.override(lang or settings.LANGUAGE_CODE):
-        content = report_content(partnership, today, exact=exact, include_drafts=include_drafts)
-        writer = PdfWriter(content.title, margin=18)
-        writer.pdf.add_page()
-        writer.para(content.title, 20, "B", 2)
-        writer.para(content.subtitle, 13, "", 4)
-        for label, value in content.facts:
-            writer.para(f"{label}: {value}", gap=0)
-        writer.pdf.ln(4)
-        writer.sections(content.sections, size=10, heading_size=14)
-        return writer.output()
+        return report_pdf(
+            report_content(partnership, today, exact=exact, include_drafts=include_drafts)
+        )

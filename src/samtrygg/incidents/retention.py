@@ -23,11 +23,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from samtrygg.analysis.geo import SWEREF99TM, to_lonlat, to_metric
+from samtrygg.analysis.disclosure import snap_to_grid
+from samtrygg.analysis.geo import CELL_SIZE, SWEREF99TM, to_lonlat, to_metric
 from samtrygg.incidents.models import Category, Incident, RetentionAction, RetentionRun
 from samtrygg.partnerships.models import Partnership
 
-CELL = 250.0
 BATCH = 2000
 
 
@@ -79,9 +79,8 @@ def anonymise(incidents: list[Incident], now: datetime) -> None:
         x, y, _crs = to_metric(
             np.array([i.lon for i in located]), np.array([i.lat for i in located]), SWEREF99TM
         )
-        lon, lat = to_lonlat(
-            (np.floor(x / CELL) + 0.5) * CELL, (np.floor(y / CELL) + 0.5) * CELL, SWEREF99TM
-        )
+        # The same snapping as the public maps' cells (one cell size, one rule).
+        lon, lat = to_lonlat(*snap_to_grid(x, y, CELL_SIZE), SWEREF99TM)
         for incident, new_lon, new_lat in zip(located, lon.tolist(), lat.tolist(), strict=True):
             incident.lon, incident.lat = round(new_lon, 6), round(new_lat, 6)
     for incident in incidents:

@@ -1,8 +1,23 @@
+"""The incidents' pages under /<slug>/incidents/: the EST report form, the incident pages, the
+category code list and the web import of incident files."""
+
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import path
+
+from samtrygg.incidents import import_views, views
 
 urlpatterns = [
-    path("", include("samtrygg.incidents.report_urls")),
-    path("import/", include("samtrygg.incidents.import_urls")),
+    path("", views.incident_list, name="incident-list"),
+    path("report/", views.incident_report, name="incident-report"),
+    path("<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("access-log/", views.access_log, name="incidents-access-log"),
+    path("categories/", views.category_list, name="category-list"),
+    path("categories/new/", views.category_create, name="category-create"),
+    path("categories/<int:pk>/edit/", views.category_edit, name="category-edit"),
+    path("categories/<int:pk>/retire/", views.category_retire, name="category-retire"),
+    # The web import of incident files.
+    path("import/", import_views.upload, name="incident-import"),
+    path("import/mapping/", import_views.mapping, name="incident-import-mapping"),
+    path("import/history/", import_views.history, name="incident-import-history"),
 ]

@@ -2,9 +2,10 @@
 
 Counts are grouped in the database (``values().annotate(Count)``); the annual cycle pulls one
 column of epoch seconds per incident and hands it to :mod:`samtrygg.analysis.trends`; changes are
-tested with the exact conditional binomial test and Holm's correction over the categories
-(docs/methods-reference.md §5). People who may not see every incident in detail (viewers, reporters)
-get aggregates under the small-count rule of docs/domain.md §11:
+tested with the product's one change test, :func:`samtrygg.analysis.changes.change_test`
+(the Poisson E-test, exposures in days, and Holm's correction over the categories;
+docs/methods-reference.md §5), the same as the lägesbild. People who may not see every incident in detail (viewers,
+reporters) get aggregates under the small-count rule of docs/domain.md §11:
 
 * the category, area and organisation tables with their totals go through
   :func:`samtrygg.analysis.disclosure.suppress_series` (primary and secondary suppression, one
@@ -31,9 +32,10 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from samtrygg.analysis import disclosure, trends
+from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
+from samtrygg.analysis.geo import CELL_SIZE as CELL
 from samtrygg.analysis.geo import SWEREF99TM, to_lonlat, to_metric
-from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import (
     Category,
@@ -45,14 +47,12 @@ from samtrygg.incidents.models import (
 )
 from samtrygg.partnerships.access import Access
 from samtrygg.partnerships.models import Organisation, Role
-from samtrygg.picture.periods import Period, cycle_window, week_of
+from samtrygg.periods import Period, cycle_window, week_of
 
 # How long an unchanged annual cycle is reused (a day; new incidents invalidate it at once).
 CYCLE_CACHE_SECONDS = 24 * 3600
 
 K = 5  # the small-count threshold (docs/domain.md §11)
-ALPHA = 0.05
-CELL = 250.0  # metres, SWEREF 99 TM
 MAX_POINTS = 5000
 PLACES = 10
 REPORTS_PER_PLACE = 20
@@ -244,28 +244,25 @@ def change_table(
 ) -> ChangeTable:
     """Each category's count against a baseline period.
 
-    1. Every category with incidents in either period is tested with the exact conditional
-       binomial test, exposures in days (``trends.compare_counts``).
-    2. Holm's correction runs over those categories (a category without incidents in both
-       periods is no test and stays out of the family).
+    1. Every category with incidents in either period is tested with the Poisson E-test,
+       exposures in days, and Holm's correction runs over those categories (a category without
+       incidents in both periods is no test and stays out of the family):
+       :func:`samtrygg.analysis.changes.change_test`, shared with the lägesbild.
     3. A change is called an increase or decrease only when the Holm-adjusted p < 0.05.
     4. The total of all categories is one test of its own, without correction.
     For people who see aggregates only, a row with a count 0 < n < k shows no numbers.
     """
     rows: list[ChangeRow] = []
     if labels:
-        comp = trends.compare_counts(
-            current, baseline, t_current, t_baseline, method="binomial", labels=list(labels)
-        )
-        tested = (comp.current + comp.baseline) > 0
-        adjusted = holm(np.where(tested, comp.p_values, np.nan))
+        result = change_test(current, baseline, t_current, t_baseline, labels=list(labels))
+        comp, tested, adjusted = result.comparison, result.tested, result.p_adjusted
         for i, label in enumerate(labels):
             if not _visible(current[i], baseline[i], exact):
                 rows.append(ChangeRow(label, None, None, verdict=_("hidden")))
             elif not tested[i]:
                 rows.append(ChangeRow(label, 0, 0, 0.0, verdict=_("no incidents")))
             else:
-                flagged = bool(adjusted[i] < ALPHA)
+                flagged = bool(result.changed[i])
                 text, direction = verdict(comp.difference[i], adjusted[i], flagged)
                 rows.append(
                     ChangeRow(
@@ -282,7 +279,7 @@ def change_table(
                 )
     tot_c, tot_b = int(sum(current)), int(sum(baseline))
     if _visible(tot_c, tot_b, exact):
-        total = trends.compare_counts(tot_c, tot_b, t_current, t_baseline, method="binomial")
+        total = change_test(tot_c, tot_b, t_current, t_baseline).comparison
         p = float(total.p_values[0])
         text, direction = verdict(total.difference[0], p, p < ALPHA)
         rows.append(

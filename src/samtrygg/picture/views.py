@@ -16,8 +16,8 @@ from samtrygg.areas.models import Area
 from samtrygg.incidents.audit import log_sensitive
 from samtrygg.incidents.models import Category, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.periods import make_period, today_local
 from samtrygg.picture import exports, meeting, services
-from samtrygg.picture.periods import make_period, today_local
 
 PERIOD_CHOICES = [
     ("week", gettext_lazy("This week")),

@@ -10,9 +10,8 @@ only fetches incidents, calls it and puts plain words to the results.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -22,36 +21,23 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from samtrygg.analysis import trends
+from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
-from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
+from samtrygg.periods import lagesbild_year, local_day_bounds
 from samtrygg.plans import findings, maps
 from samtrygg.plans.models import Lagesbild, SourceEntry
 from samtrygg.plans.services import record
 from samtrygg.reference import services as reference
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-ALPHA = 0.05
 K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (docs/domain.md §11)
-
-
-def default_period(year: int) -> tuple[date, date]:
-    """The lägesbild year: 1 October of the year before to 30 September."""
-    return date(year - 1, 10, 1), date(year, 9, 30)
-
-
-def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """Local Stockholm days ``first``..``last`` (inclusive) as aware datetimes [start, end)."""
-    start = datetime.combine(first, time(0), tzinfo=STOCKHOLM)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
-    return start, end
 
 
 def _window(first: date, last: date, prefix: str = "") -> Q:
     """Incidents that began on local days ``first``..``last`` (``prefix`` for related models)."""
-    start, end = _utc_bounds(first, last)
+    start, end = local_day_bounds(first, last)
     return Q(**{f"{prefix}occurred_from__gte": start, f"{prefix}occurred_from__lt": end})
 
 
@@ -80,15 +66,14 @@ def _rows(
     keep = [i for i in range(len(labels)) if current[i] + previous[i] > 0]
     if not keep:
         return []
-    comp = trends.compare_counts(
+    changes = change_test(
         [current[i] for i in keep],
         [previous[i] for i in keep],
-        float(days[0]),
-        float(days[1]),
-        method="etest",
+        days[0],
+        days[1],
         labels=[labels[i] for i in keep],
     )
-    adjusted = holm(comp.p_values)
+    comp, adjusted = changes.comparison, changes.p_adjusted
     rows: list[dict[str, Any]] = []
     for j, i in enumerate(keep):
         text, direction = verdict(float(comp.difference[j]), float(adjusted[j]))
@@ -110,7 +95,7 @@ def _rows(
 
 def _profile(qs: Any, first: date, last: date) -> tuple[list[int], list[int]]:
     """Counts by calendar month (January first) and weekday (Monday first), in local time."""
-    start, end = _utc_bounds(first, last)
+    start, end = local_day_bounds(first, last)
     utc = list(
         qs.filter(occurred_from__gte=start, occurred_from__lt=end).values_list(
             "occurred_from", flat=True
@@ -128,8 +113,9 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
 
     1. Incidents are counted by the local day they began, by category and by area, in the
        period and in the same length of time just before it.
-    2. Each category and area is tested with the Poisson E-test (exposure in days,
-       ``trends.compare_counts``); Holm's correction runs within each table.
+    2. Each category and area is tested with the product's one change test (the Poisson E-test,
+       exposure in days, Holm's correction within each table:
+       :func:`samtrygg.analysis.changes.change_test`, shared with the weekly picture).
     3. The month and weekday profile of the period comes from ``cycle.annual_cycle``.
     """
     days = (last - first).days + 1
@@ -160,7 +146,7 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
     }
     areas = list(Area.objects.filter(pk__in=by_area))
     months, weekdays = _profile(qs, first, last)
-    start, end = _utc_bounds(first, last)
+    start, end = local_day_bounds(first, last)
     hot = findings.hotspots(partnership.pk, start, end)
     total_now = sum(n for n, _b in by_cat.values())
     total_before = sum(b for _n, b in by_cat.values())
@@ -285,7 +271,7 @@ def start_lagesbild(
     period_end: date | None = None,
 ) -> Lagesbild:
     """Create the year's draft lägesbild with drafted figures and extent text."""
-    default_start, default_end = default_period(year)
+    default_start, default_end = lagesbild_year(year)
     first, last = period_start or default_start, period_end or default_end
     fig = figures(partnership, first, last)
     # Kolada/Brå figures for the municipalities, county and country, kept with the document.

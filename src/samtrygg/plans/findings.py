@@ -29,7 +29,6 @@ from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
 from samtrygg.incidents.models import Incident, TimeBand
 
-CELL = 250.0
 MIN_EVENTS = 20
 BURGLARY = "inbrott"
 SEED = 2023  # the year of Lag (2023:196); any fixed seed makes the draft reproducible
@@ -52,7 +51,7 @@ def hotspots(
         return {"cells": [], "note": _("Too few located incidents for a hotspot test.")}
     lon, lat = np.array(points, dtype=float).T
     x, y, crs = geo.to_metric(lon, lat, geo.SWEREF99TM)
-    grid = geo.Grid.covering(x, y, CELL, crs=crs)
+    grid = geo.Grid.covering(x, y, geo.CELL_SIZE, crs=crs)
     counts = grid.counts(x, y)
     try:
         result = gi_star(counts, neighbourhood="queen", correction="fdr", seed=SEED)
@@ -77,7 +76,7 @@ def hotspots(
         }
         for i, cell in enumerate(hot)
     ]
-    return {"cells": cells, "cell_size": CELL, "method": "gi_star+fdr"}
+    return {"cells": cells, "cell_size": geo.CELL_SIZE, "method": "gi_star+fdr"}
 
 
 def near_repeats(partnership_id: int, start: datetime, end: datetime) -> dict[str, Any]:

@@ -7,7 +7,8 @@ map, and the hot cells' centres. An adopted lägesbild therefore keeps its maps 
 later changed or deleted. :func:`render_maps` draws them when the page is shown, in the
 reader's language and with the small counts hidden from readers who see aggregates only.
 
-The drawing itself is :mod:`samtrygg.analysis.svgmap` (no Django); it escapes every text.
+The drawing itself is :mod:`samtrygg.rendering.maps` on :mod:`samtrygg.rendering.svgmap` (no
+Django); it escapes every text.
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ from django.utils.translation import ngettext
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
-from samtrygg.analysis import geo, svgmap
+from samtrygg.analysis import geo
 from samtrygg.areas.models import Area
 from samtrygg.partnerships.models import Partnership
+from samtrygg.rendering import svgmap
+from samtrygg.rendering.maps import MapWords, area_map, hot_cell_map
 
 K = 5  # counts 1..K-1 are shown as "fewer than 5" to readers without exact access
 CRS = geo.SWEREF99TM
 MARGIN = 0.04
-# ColorBrewer Oranges (colour-blind safe, prints in grey); the first class (no incidents) is grey.
-PALETTE = ("#f0f0f0", "#fee6ce", "#fdae6b", "#e6550d", "#a63603")
-HOT = "#b2182b"
 
 
 def _metric(geometry: dict[str, Any]) -> BaseGeometry:
@@ -124,98 +124,29 @@ def _class_label(low: int, high: int | None) -> str:
     return str(low) if high == low else f"{low}–{high}"
 
 
-def _choropleth(data: dict[str, Any], exact: bool, period: str) -> str | None:
-    rows = [r for r in data.get("areas", []) if r.get("wkt")]
-    if not rows:
-        return None
-    counts = [int(r["count"]) for r in rows]
-    breaks = svgmap.count_breaks(counts, n_classes=len(PALETTE), small=K)
-    classes = svgmap.classify(counts, breaks)
-    geoms = [shapely.from_wkt(r["wkt"]) for r in rows]
-    # Large areas first so that smaller ones lying inside them stay visible.
-    order = sorted(range(len(rows)), key=lambda i: -geoms[i].area)
-    titles = [f"{rows[i]['name']}: {_count_text(counts[i], exact)}" for i in order]
-    layers = [
-        svgmap.Layer(
-            [shapely.from_wkt(b["wkt"]) for b in data.get("background", [])],
-            fill="#fafafa",
-            stroke="#999999",
-            name="background",
-        ),
-        svgmap.Layer(
-            [geoms[i] for i in order],
-            fills=[PALETTE[int(classes[i])] for i in order],
-            titles=titles,
-            stroke="#444444",
-            name="areas",
-        ),
-    ]
-    legend = [
-        svgmap.LegendEntry(
-            PALETTE[i], _class_label(b, breaks[i + 1] - 1 if i + 1 < len(breaks) else None)
-        )
-        for i, b in enumerate(breaks)
-    ]
-    return svgmap.render(
-        layers,
-        title=_("Incidents per area, %(period)s") % {"period": period},
-        description="; ".join(sorted(titles)) + ".",
-        legend=legend,
-        legend_title=_("Incidents in the period"),
-        extent=_extent(data),
-        id_prefix="lagesbild-map-areas",
-    )
-
-
-def _hot_cells(data: dict[str, Any], exact: bool, period: str) -> str | None:
+def _words(data: dict[str, Any], exact: bool, period: str) -> MapWords:
     cells = data.get("cells") or []
     size = float(data.get("cell_size") or 0)
-    if not cells or size <= 0:
-        return None
-    h = size / 2
-    squares = [box(c["x"] - h, c["y"] - h, c["x"] + h, c["y"] + h) for c in cells]
-    titles = [
-        _("Hot cell: %(count)s, Gi* z = %(z)s")
-        % {"count": _count_text(c["count"], exact), "z": formats.number_format(c["z"], 1)}
-        for c in cells
-    ]
-    layers = [
-        svgmap.Layer(
-            [shapely.from_wkt(b["wkt"]) for b in data.get("background", [])],
-            fill="#fafafa",
-            stroke="#999999",
-            name="background",
-        ),
-        svgmap.Layer(
-            [shapely.from_wkt(r["wkt"]) for r in data.get("areas", [])],
-            titles=[r["name"] for r in data.get("areas", [])],
-            stroke="#444444",
-            name="outlines",
-        ),
-        svgmap.Layer(squares, titles=titles, fill=HOT, stroke="#67001f", name="hot"),
-    ]
     n = len(cells)
-    return svgmap.render(
-        layers,
-        title=_("Significant hot cells, %(period)s") % {"period": period},
-        description=ngettext(
+    return MapWords(
+        area_title=_("Incidents per area, %(period)s") % {"period": period},
+        area_legend_title=_("Incidents in the period"),
+        hot_title=_("Significant hot cells, %(period)s") % {"period": period},
+        hot_description=ngettext(
             "%(n)s hot cell of %(size)s m, drawn over the areas' outlines.",
             "%(n)s hot cells of %(size)s m, drawn over the areas' outlines.",
             n,
         )
         % {"n": n, "size": f"{size:g}"},
-        legend=[
-            svgmap.LegendEntry(HOT, _("Significant hot cell (%(size)s m)") % {"size": f"{size:g}"}),
-            svgmap.LegendEntry("#ffffff", _("Area"), stroke="#444444"),
-        ],
-        extent=_extent(data),
-        id_prefix="lagesbild-map-hotspots",
+        hot_legend=_("Significant hot cell (%(size)s m)") % {"size": f"{size:g}"},
+        area_legend=_("Area"),
+        count=lambda count: _count_text(count, exact),
+        class_label=_class_label,
+        hot_cell=lambda told, z: (
+            _("Hot cell: %(count)s, Gi* z = %(z)s")
+            % {"count": told, "z": formats.number_format(z, 1)}
+        ),
     )
-
-
-def _extent(data: dict[str, Any]) -> svgmap.MapExtent | None:
-    e = data.get("extent")
-    return svgmap.MapExtent(*map(float, e)) if e and len(e) == 4 else None
 
 
 def render_maps(fig: dict[str, Any], exact: bool) -> dict[str, SafeString]:
@@ -228,7 +159,8 @@ def render_maps(fig: dict[str, Any], exact: bool) -> dict[str, SafeString]:
         return {}
     period = fig.get("period") or {}
     label = f"{period.get('start', '')}–{period.get('end', '')}"
-    drawn = {"areas": _choropleth(data, exact, label), "hotspots": _hot_cells(data, exact, label)}
+    words = _words(data, exact, label)
+    drawn = {"areas": area_map(data, words, K), "hotspots": hot_cell_map(data, words)}
     # mark_safe is sound here and only here: the markup is made by svgmap.render, which escapes
     # every text it is given (area names come from users) and accepts only checked colours.
     return {key: mark_safe(svg) for key, svg in drawn.items() if svg}

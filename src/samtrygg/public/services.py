@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from scipy.optimize import linprog
 
+from samtrygg import periods
 from samtrygg.agreements.models import Agreement, AgreementStatus, Promise, Signature
 from samtrygg.analysis import disclosure
 from samtrygg.areas.models import Area, AreaKind
@@ -261,26 +261,14 @@ class Quarter:
 
 def last_quarters(today: date, n: int = N_QUARTERS) -> list[Quarter]:
     """The last ``n`` complete calendar quarters before ``today`` (local time), oldest first."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    year, q = today.year, (today.month - 1) // 3  # q: index of the current quarter, 0..3
-    starts = []
-    for _i in range(n + 1):
-        starts.append(date(year, 3 * q + 1, 1))
-        q -= 1
-        if q < 0:
-            q, year = 3, year - 1
-    starts.reverse()  # n + 1 starts: the last one is the current (unfinished) quarter
-    result = []
-    for s, e in zip(starts[:-1], starts[1:], strict=True):
-        label = _("Q%(q)d %(year)d") % {"q": (s.month - 1) // 3 + 1, "year": s.year}
-        result.append(
-            Quarter(
-                start=datetime.combine(s, time.min, tzinfo=tz),
-                end=datetime.combine(e, time.min, tzinfo=tz),
-                label=label,
-            )
+    return [
+        Quarter(
+            start=q.start_utc,
+            end=q.end_utc,
+            label=_("Q%(q)d %(year)d") % {"q": (q.start.month - 1) // 3 + 1, "year": q.start.year},
         )
-    return result
+        for q in periods.complete_quarters(today, n)
+    ]
 
 
 def category_quarter_counts(

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from samtrygg import uploads
 from samtrygg.areas.models import Area
 from samtrygg.partnerships.models import Partnership
 from samtrygg.reference.models import ReferenceSeries, ReferenceSource, ReferenceValue
+from samtrygg.rendering.chart import line_chart
 from samtrygg.sources.errors import RowError, SourceError
 from samtrygg.sources.kolada import RIKET, ReferenceResult, ReferenceRow
 
@@ -216,79 +216,15 @@ def table(series: ReferenceSeries) -> dict[str, Any]:
     return {"years": years, "rows": rows}
 
 
-# Chart geometry (SVG user units); the chart is drawn on the server so it works offline.
-_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 640, 260, 64, 150, 16, 32
-_COLOURS = ("#1b5e9f", "#b3541e", "#2e7d32", "#6a1b9a", "#455a64", "#ad1457", "#00838f")
-
-
-def _nice_ceiling(value: float) -> float:
-    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) ≥ ``value``.
-
-    >>> _nice_ceiling(1302.0), _nice_ceiling(0.0), _nice_ceiling(87.0)
-    (1400.0, 1.0, 100.0)
-    """
-    if value <= 0:
-        return 1.0
-    magnitude = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 1.2, 1.4, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * magnitude >= value * (1 - 1e-12):
-            return round(step * magnitude, 10)
-    return 10 * magnitude
-
-
 def chart(tab: dict[str, Any], max_lines: int = 7) -> dict[str, Any] | None:
     """Line-chart geometry for the first ``max_lines`` regions of :func:`table`.
 
-    None when there are fewer than two years or no values.
+    None when there are fewer than two years or no values (see
+    :func:`samtrygg.rendering.chart.line_chart`).
     """
-    years: list[int] = tab["years"]
-    if len(years) < 2:
-        return None
-    rows = tab["rows"][:max_lines]
-    values = [v for r in rows for v in r["values"] if v is not None]
-    if not values:
-        return None
-    top = _nice_ceiling(max(values) * 1.05)
-    width = _W - _LEFT - _RIGHT
-    height = _H - _TOP - _BOTTOM
-
-    def x(i: int) -> float:
-        return round(_LEFT + width * i / (len(years) - 1), 1)
-
-    def y(v: float) -> float:
-        return round(_TOP + height * (1 - v / top), 1)
-
-    lines = []
-    for k, r in enumerate(rows):
-        points = [(x(i), y(v)) for i, v in enumerate(r["values"]) if v is not None]
-        if not points:
-            continue
-        lines.append(
-            {
-                "name": r["name"],
-                "colour": _COLOURS[k % len(_COLOURS)],
-                "points": " ".join(f"{px},{py}" for px, py in points),
-                "dots": points,
-                "label_y": points[-1][1],
-                "label_x": points[-1][0] + 6,
-            }
-        )
-    # End labels at least 12 units apart, so that close lines keep readable names.
-    previous = -1e9
-    for line in sorted(lines, key=lambda ln: ln["label_y"]):
-        line["label_y"] = max(line["label_y"], previous + 12)
-        previous = line["label_y"]
-    ticks = [{"y": y(top * f), "label": formats.number_format(top * f, 0)} for f in (0, 0.5, 1)]
-    return {
-        "width": _W,
-        "height": _H,
-        "left": _LEFT,
-        "bottom": _H - _BOTTOM,
-        "right": _W - _RIGHT,
-        "years": [{"x": x(i), "label": yr} for i, yr in enumerate(years)],
-        "ticks": ticks,
-        "lines": lines,
-    }
+    return line_chart(
+        tab["years"], tab["rows"], lambda v: str(formats.number_format(v, 0)), max_lines
+    )
 
 
 # --------------------------------------------------------------------------- the lägesbild

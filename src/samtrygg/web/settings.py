@@ -84,12 +84,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_htmx",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "samtrygg.web",
+    "samtrygg.accounts",
     "samtrygg.partnerships",
     "samtrygg.areas",
     "samtrygg.incidents",
@@ -118,9 +118,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages so that the code page can show them; deny by default (see twofactor).
-    "samtrygg.web.twofactor.TwoFactorMiddleware",
+    "samtrygg.accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,4 +1,4 @@
-"""Site-wide views: sign-in, language, health check and error pages."""
+"""Site-wide views: language, health check and error pages (signing in: samtrygg.accounts)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,13 @@ import logging
 import sys
 from typing import Any
 
-from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from samtrygg.web.forms import SignInForm
-
 logger = logging.getLogger(__name__)
-
-
-class LoginView(auth_views.LoginView):
-    form_class = SignInForm
-    redirect_authenticated_user = True
 
 
 @require_POST

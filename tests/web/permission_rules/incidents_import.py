@@ -1,4 +1,4 @@
-"""Rules for the web import of incident files (``samtrygg.incidents.import_urls``)."""
+"""Rules for the web import of incident files (the import paths in ``incidents/urls.py``)."""
 
 from __future__ import annotations
 

@@ -18,10 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samtrygg.accounts.retention import purge_sign_in_records
 from samtrygg.incidents.models import RetentionAction
 from samtrygg.incidents.retention import apply_retention
 from samtrygg.partnerships.models import Partnership
-from samtrygg.partnerships.retention import purge_sign_in_records
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """Demo content for Brå's five steps and the agreement: Karlskoga–Degerfors.
 
-:func:`load_demo_plans` fills the demo partnership (made by :func:`samtrygg.web.demo.load_demo`,
-with synthetic incidents from :mod:`samtrygg.incidents.demo`) with
+:func:`load_demo_plans` fills the demo partnership (made by
+:func:`samtrygg.demo.partnership.load_demo`, with synthetic incidents from
+:mod:`samtrygg.demo.incidents`) with
 
 1. an adopted lägesbild for the last twelve full months, its extent and figures drafted from the
    incidents by :mod:`samtrygg.plans.drafting`, the rest written here, with a source inventory;
@@ -21,7 +22,7 @@ shows overdue and upcoming activities. Running it again replaces this content (s
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,9 +34,11 @@ from django.utils import timezone, translation
 from samtrygg.agreements import services as agreement_services
 from samtrygg.agreements.models import Agreement, Party, Promise, Signature
 from samtrygg.areas.models import Area, AreaKind
+from samtrygg.demo.partnership import DEMO_PASSWORD
 from samtrygg.incidents.models import Category
 from samtrygg.partnerships.access import Access, access_for
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
+from samtrygg.periods import local_midnight
 from samtrygg.plans import drafting, services
 from samtrygg.plans.indicators import computed_value
 from samtrygg.plans.models import (
@@ -93,8 +96,6 @@ def reset_demo_plans(partnership: Partnership) -> None:
 
 def _signatories(partnership: Partnership) -> dict[str, Any]:
     """The KSO and the lokalpolisområdeschef: viewers of their organisations (made or reset)."""
-    from samtrygg.web.demo import DEMO_PASSWORD
-
     user_model = get_user_model()
     users = {}
     for email, first, last, org_slug in SIGNATORIES:
@@ -206,9 +207,7 @@ class _Builder:
         )
         if indicator.is_computed:
             # The twelve months up to and including the baseline date (local days).
-            now = datetime.combine(
-                baseline_date + timedelta(days=1), time(0), tzinfo=drafting.STOCKHOLM
-            )
+            now = local_midnight(baseline_date + timedelta(days=1))
             baseline = float(computed_value(indicator, now) or 0)
             indicator.baseline_value = baseline
             indicator.target_value = float(round(baseline * spec["target_factor"]))

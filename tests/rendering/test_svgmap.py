@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from shapely.geometry import MultiPolygon, Point, box
 
-from samtrygg.analysis import svgmap
 from samtrygg.analysis.errors import InputError
+from samtrygg.rendering import svgmap
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -28,7 +28,7 @@ def _layer_paths(root: ET.Element, name: str) -> list[ET.Element]:
 def test_the_library_does_not_import_django() -> None:
     import subprocess
 
-    code = "import samtrygg.analysis.svgmap, sys; print('django' in sys.modules)"
+    code = "import samtrygg.rendering.svgmap, sys; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

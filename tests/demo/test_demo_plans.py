@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from samtrygg.agreements.models import Agreement, AgreementStatus, Promise
+from samtrygg.demo.plans import SIGNATORIES, _period, demo_counts, load_demo_plans
 from samtrygg.plans import services
-from samtrygg.plans.demo import SIGNATORIES, _period, demo_counts, load_demo_plans
 from samtrygg.plans.models import (
     ActionPlan,
     Activity,
@@ -23,8 +23,8 @@ from samtrygg.plans.models import (
 
 @pytest.mark.django_db
 def test_demo_plans_are_complete_and_idempotent(client: Any) -> None:
-    from samtrygg.incidents.demo import load_demo_incidents
-    from samtrygg.web.demo import load_demo
+    from samtrygg.demo.incidents import load_demo_incidents
+    from samtrygg.demo.partnership import load_demo
 
     partnership = load_demo()
     load_demo_incidents(partnership, n=1500)

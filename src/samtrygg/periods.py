@@ -1,4 +1,9 @@
-"""The periods of the situational picture, in Swedish local time.
+"""Periods in Swedish local time: the one home of the product's calendar rules.
+
+The situational picture's periods, the lägesbild's year (:func:`lagesbild_year`), the public
+page's quarters (:func:`complete_quarters`) and the bounds of a run of local days
+(:func:`local_day_bounds`) are all made here, so that "a day", "a week" and "a quarter" mean the
+same on every page. Incidents are stored in UTC; a local day begins at local midnight.
 
 A period is a run of whole local days ``[start, end)`` in Europe/Stockholm. Weeks are ISO weeks
 (Monday–Sunday); tertials are January–April, May–August and September–December. Each period
@@ -160,6 +165,28 @@ def make_period(
         raise ValueError(f"Unknown period {kind!r}; use one of {', '.join(KINDS)}.")
     observed = min(after, max(first + timedelta(days=1), today + timedelta(days=1)))
     return Period(kind, first, after, observed)
+
+
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local days ``first``..``last`` (inclusive) as aware datetimes ``[start, end)``."""
+    return local_midnight(first), local_midnight(last + timedelta(days=1))
+
+
+def lagesbild_year(year: int) -> tuple[date, date]:
+    """The lägesbild year ``year``: 1 October of the year before to 30 September (inclusive)."""
+    return date(year - 1, 10, 1), date(year, 9, 30)
+
+
+def complete_quarters(today: date, n: int) -> list[Period]:
+    """The last ``n`` complete calendar quarters before ``today``, oldest first."""
+    current = make_period("quarter", at=today, today=today)
+    quarters: list[Period] = []
+    end = current.start
+    for _i in range(n):
+        start = _month_start(end.year, end.month - 3)
+        quarters.append(Period("quarter", start, end, end))
+        end = start
+    return quarters[::-1]
 
 
 def today_local(now: datetime | None = None) -> date:

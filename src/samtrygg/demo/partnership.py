@@ -1,4 +1,4 @@
-"""``samtrygg demo``: the demo partnership Karlskoga–Degerfors with one account per role.
+"""The demo partnership Karlskoga–Degerfors with one account per role.
 
 Running it again brings the demo back to its starting state without touching other partnerships.
 All people and passwords are made up; the sub-areas are rough demo outlines, not official ones.
@@ -6,7 +6,6 @@ All people and passwords are made up; the sub-areas are rough demo outlines, not
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -22,7 +21,6 @@ from samtrygg.partnerships.models import (
     Partnership,
     Role,
 )
-from samtrygg.web.serve import prepare_database
 
 DEMO_SLUG = "karlskoga-degerfors"
 DEMO_PASSWORD = "samtrygg-demo"  # noqa: S105 - printed on purpose: demo accounts only.
@@ -115,33 +113,4 @@ def load_demo() -> Partnership:
     Area.objects.filter(partnership=partnership, kind=AreaKind.DRAWN).delete()
     for name, ring in DEMO_AREAS.items():
         area_services.create_drawn_area(partnership, name, Polygon(ring), None)
-    return partnership
-
-
-def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
-    """Prepare the database, load the demo with its synthetic incidents, print the accounts."""
-    from samtrygg.incidents.demo import load_demo_incidents
-    from samtrygg.plans.demo import SIGNATORIES, load_demo_plans
-    from samtrygg.reference.demo import clear_demo_reference, load_demo_reference
-
-    prepare_database()
-    partnership = load_demo()
-    created = load_demo_incidents(partnership, n=incidents, seed=seed)
-    # The adopted demo lägesbild is drafted without the made-up reference series; later drafts
-    # show how the comparison looks (labelled example data).
-    clear_demo_reference(partnership)
-    load_demo_plans(partnership)
-    load_demo_reference(partnership)
-    out = sys.stderr
-    print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
-    print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)
-    print(f"Every demo account has the password: {DEMO_PASSWORD}\n", file=out)
-    for account in ACCOUNTS:
-        role = "superuser (system administrator)" if account.superuser else account.role
-        org = f", {account.organisation}" if account.organisation else ""
-        print(f"  {account.email:<36} {role}{org}", file=out)
-    for email, _first, _last, org_slug in SIGNATORIES:
-        print(f"  {email:<36} viewer, {org_slug} (signs the agreement)", file=out)
-    print(f"\nThe public page: /p/{partnership.slug}/", file=out)
-    print("", file=out)
     return partnership

@@ -1,9 +1,11 @@
-"""Shared rendering of Samtrygg's documents (agreement, follow-up report) as Word and PDF.
+"""Samtrygg's documents (agreement, follow-up report) as Word and PDF.
 
-A document is a list of numbered :class:`Section` objects made of :class:`Block` objects
-(paragraph, sub-heading, bullet list, table); :func:`docx_block` and :class:`PdfWriter` render
-the same blocks, so every document looks alike in both formats. No Django here: callers make the
-content (and its translations) and pass plain text.
+A :class:`Document` is a title, facts and a list of numbered :class:`Section` objects made of
+:class:`Block` objects (paragraph, sub-heading, bullet list, table), and for the agreement the
+:class:`Signatory` rows of its signature block. :func:`docx_block` and :class:`PdfWriter` render
+the same blocks, so every document looks alike in both formats; :func:`agreement_docx`,
+:func:`agreement_pdf`, :func:`report_docx` and :func:`report_pdf` lay out the whole documents.
+No Django here: callers make the content (and its translations) and pass plain text.
 
 PDF font: the PDF needs a Unicode TrueType font. :func:`pdf_font_paths` looks, in order, at
 ``$SAMTRYGG_PDF_FONT`` (a regular .ttf; a bold file next to it named ``*-Bold.ttf`` is used if
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import io
 import logging
 import os
 import re
@@ -88,6 +91,45 @@ def printable_tree(value: T) -> T:
         }
         return dataclasses.replace(value, **changes)
     return value
+
+
+@dataclass
+class Signatory:
+    """One party's line in the signature block; ``name`` is empty until the party signs."""
+
+    organisation: str
+    signatory_role: str
+    name: str
+    role: str
+    date: str
+
+    @property
+    def signed(self) -> bool:
+        """Whether the party has signed."""
+        return bool(self.name)
+
+
+@dataclass
+class Document:
+    """What a document says: title page facts, numbered sections and (optionally) signatures."""
+
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
+    signatories: list[Signatory] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignatureLabels:
+    """The translated words of the signature block."""
+
+    heading: str
+    signed_by: str
+    role: str
+    date: str
+    signature: str
+    name: str
 
 
 def docx_block(doc: Any, block: Block) -> None:
@@ -241,3 +283,159 @@ class PdfWriter:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+# --- Whole documents --------------------------------------------------------------------------
+
+
+def _docx_start(document: Document, font_size: float) -> Any:
+    """A python-docx ``Document`` with the title, subtitle and the facts as a two-column table."""
+    from docx import Document as DocxDocument
+    from docx.shared import Pt
+
+    doc = DocxDocument()
+    doc.core_properties.title = document.title
+    doc.styles["Normal"].font.size = Pt(font_size)
+    doc.add_heading(document.title, level=0)
+    doc.add_paragraph(document.subtitle)
+    facts = doc.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    for label, value in document.facts:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    return doc
+
+
+def _docx_sections(doc: Any, sections: list[Section]) -> int:
+    """Numbered sections; returns the number of the last one."""
+    number = 0
+    for number, section in enumerate(sections, start=1):
+        doc.add_heading(f"{number}. {section.heading}", level=1)
+        for block in section.blocks:
+            docx_block(doc, block)
+    return number
+
+
+def _docx_bytes(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def agreement_docx(document: Document, labels: SignatureLabels) -> bytes:
+    """The agreement as Word: a title page, the numbered sections and the signature block.
+
+    A party that has signed gets its name, role and date; one that has not gets empty lines to
+    sign on by hand, with the role the agreement names for its signatory.
+    """
+    from docx.enum.text import WD_BREAK
+
+    document = printable_tree(document)
+    doc = _docx_start(document, 11)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    number = _docx_sections(doc, document.sections)
+    doc.add_heading(f"{number + 1}. {labels.heading}", level=1)
+    for s in document.signatories:
+        doc.add_heading(s.organisation, level=2)
+        if s.signed:
+            doc.add_paragraph(
+                f"{labels.signed_by}: {s.name}\n{labels.role}: {s.role}\n{labels.date}: {s.date}"
+            )
+        else:
+            doc.add_paragraph(
+                f"{labels.signature}: ______________________________\n"
+                f"{labels.name}: ______________________________\n"
+                f"{labels.role}: {s.signatory_role}\n"
+                f"{labels.date}: ____________"
+            )
+    return _docx_bytes(doc)
+
+
+def agreement_pdf(
+    document: Document,
+    labels: SignatureLabels,
+    *,
+    compress: bool = True,
+    unicode_font: bool = True,
+) -> bytes:
+    """The agreement as a PDF (A4), laid out like :func:`agreement_docx`.
+
+    ``unicode_font=False`` forces the Latin-1 core font.
+    """
+    from fpdf.enums import XPos, YPos
+
+    writer = PdfWriter(document.title, compress=compress, unicode_font=unicode_font)
+    pdf, para = writer.pdf, writer.para
+
+    # Title page.
+    pdf.add_page()
+    pdf.ln(40)
+    para(document.title, 22, "B", 4)
+    para(document.subtitle, 13, "", 10)
+    for label, value in document.facts:
+        pdf.set_font(writer.family, "B", 10.5)
+        pdf.cell(45, 7, writer.text(label))
+        pdf.set_font(writer.family, "", 10.5)
+        pdf.multi_cell(
+            writer.width - 45, 7, writer.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+    pdf.add_page()
+    number = writer.sections(document.sections)
+    heading = (f"{number + 1}. {labels.heading}", 15.0, "B", 4.0)
+    for i, s in enumerate(document.signatories):
+        lines = _signature_lines(s, labels)
+        # Each party's block stays on one page, and the heading with the first block.
+        writer.keep_together(
+            sum(writer.para_height(*line) for line in ([heading] if i == 0 else []) + lines)
+        )
+        if i == 0:
+            para(*heading)
+        for line in lines:
+            para(*line)
+    if not document.signatories:
+        para(*heading)
+    return writer.output()
+
+
+def _signature_lines(s: Signatory, labels: SignatureLabels) -> list[tuple[str, float, str, float]]:
+    """A party's signature block as PDF paragraphs: (text, size, style, gap after)."""
+    if s.signed:
+        return [
+            (s.organisation, 12.0, "B", 1.0),
+            (f"{labels.signed_by}: {s.name}", 10.5, "", 0.0),
+            (f"{labels.role}: {s.role}", 10.5, "", 0.0),
+            (f"{labels.date}: {s.date}", 10.5, "", 6.0),
+        ]
+    return [
+        (s.organisation, 12.0, "B", 9.0),  # room above the line to sign on
+        ("_" * 40, 10.5, "", 0.0),
+        (f"{labels.signature} – {s.signatory_role}", 9.0, "", 3.0),
+        (
+            f"{labels.name}: ________________________   {labels.date}: __________",
+            10.5,
+            "",
+            6.0,
+        ),
+    ]
+
+
+def report_docx(document: Document) -> bytes:
+    """The follow-up report as Word: title, facts and the numbered sections."""
+    document = printable_tree(document)
+    doc = _docx_start(document, 10)
+    _docx_sections(doc, document.sections)
+    return _docx_bytes(doc)
+
+
+def report_pdf(document: Document) -> bytes:
+    """The follow-up report as a PDF (A4), laid out like :func:`report_docx`."""
+    writer = PdfWriter(document.title, margin=18)
+    writer.pdf.add_page()
+    writer.para(document.title, 20, "B", 2)
+    writer.para(document.subtitle, 13, "", 4)
+    for label, value in document.facts:
+        writer.para(f"{label}: {value}", gap=0)
+    writer.pdf.ln(4)
+    writer.sections(document.sections, size=10, heading_size=14)
+    return writer.output()

@@ -9,7 +9,7 @@ import pytest
 
 from samtrygg.areas import services as area_services
 from samtrygg.areas.models import Area
-from samtrygg.incidents.demo import load_demo_incidents
+from samtrygg.demo.incidents import load_demo_incidents
 from samtrygg.incidents.models import Incident, IncidentArea, Source
 from samtrygg.partnerships.models import Organisation
 from samtrygg.sources.synthetic import DEMO_ORGANISATIONS

@@ -176,7 +176,7 @@ def _backup_device(world: World) -> Any:
 
 
 def test_a_backup_code_signs_in_once(world: World, client: Any) -> None:
-    from samtrygg.web.twofactor import new_backup_codes
+    from samtrygg.accounts.twofactor import new_backup_codes
 
     enrolled(world)
     codes = new_backup_codes(world.users["analyst"])
@@ -194,7 +194,7 @@ def test_a_backup_code_signs_in_once(world: World, client: Any) -> None:
 
 
 def test_new_backup_codes_replace_the_old_ones(world: World, client: Any) -> None:
-    from samtrygg.web.twofactor import new_backup_codes
+    from samtrygg.accounts.twofactor import new_backup_codes
 
     device = enrolled(world)
     old = new_backup_codes(world.users["analyst"])
@@ -224,7 +224,7 @@ def test_backup_codes_cannot_stand_in_for_the_app_when_setting_up(
 def test_switching_off_removes_the_backup_codes_too(world: World, client: Any) -> None:
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from samtrygg.web.twofactor import new_backup_codes
+    from samtrygg.accounts.twofactor import new_backup_codes
 
     device = enrolled(world)
     new_backup_codes(world.users["analyst"])

@@ -1,4 +1,5 @@
-"""Periods of the picture: ISO weeks in Stockholm time, quarters, tertials, comparisons, DST."""
+"""Periods in Stockholm time: ISO weeks, quarters, tertials, comparisons, DST, the lägesbild year
+and the public quarters (samtrygg.periods, the one home of these rules)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from samtrygg.picture.periods import (
+from samtrygg.periods import (
+    complete_quarters,
     cycle_window,
+    lagesbild_year,
+    local_day_bounds,
     make_period,
     monday_of,
     today_local,
@@ -145,3 +149,27 @@ def test_week_of_a_quarter_is_its_last_iso_week() -> None:
 def test_unknown_period_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown period"):
         make_period("fortnight", at=FAR, today=FAR)
+
+
+def test_the_lagesbild_year_runs_from_october_to_september() -> None:
+    assert lagesbild_year(2026) == (date(2025, 10, 1), date(2026, 9, 30))
+
+
+def test_local_day_bounds_follow_summer_time() -> None:
+    # 29 March 2026: clocks go forward, so the day is 23 hours long.
+    start, end = local_day_bounds(date(2026, 3, 29), date(2026, 3, 29))
+    assert start.astimezone(UTC) == datetime(2026, 3, 28, 23, tzinfo=UTC)
+    assert end.astimezone(UTC) == datetime(2026, 3, 29, 22, tzinfo=UTC)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
+
+
+def test_complete_quarters_end_before_the_current_one_and_cross_years() -> None:
+    quarters = complete_quarters(date(2026, 2, 15), 3)
+    assert [(q.start, q.end) for q in quarters] == [
+        (date(2025, 4, 1), date(2025, 7, 1)),
+        (date(2025, 7, 1), date(2025, 10, 1)),
+        (date(2025, 10, 1), date(2026, 1, 1)),
+    ]
+    assert all(q.is_complete and q.kind == "quarter" for q in quarters)
+    # The first day of a quarter: the quarter that just began is not complete.
+    assert complete_quarters(date(2026, 4, 1), 1)[0].start == date(2026, 1, 1)
