@@ -31,8 +31,8 @@ SWEREF99TM = 3006
 WGS84 = 4326
 
 #: The product's one grid cell, in metres of SWEREF 99 TM: the smallest cell a public map may
-#: show (METHODS.md §10), the cells of the picture's map and of the lägesbild's hot spots, and
-#: the cell whose centre replaces an incident's place when its retention ends.
+#: show (docs/methods-reference.md §10), the cells of the picture's map and of the lägesbild's
+#: hot spots, and the cell whose centre replaces an incident's place when its retention ends.
 CELL_SIZE = 250.0
 
 # Sweden's extent with a margin; points inside it are projected to SWEREF 99 TM.

@@ -4,8 +4,9 @@ Counts are grouped in the database (``values().annotate(Count)``); the annual cy
 column of epoch seconds per incident and hands it to :mod:`samtrygg.analysis.trends`; changes are
 tested with the product's one change test, :func:`samtrygg.analysis.changes.change_test`
 (the Poisson E-test, exposures in days, and Holm's correction over the categories;
-docs/methods-reference.md §5), the same as the lägesbild. People who may not see every incident in detail (viewers,
-reporters) get aggregates under the small-count rule of docs/domain.md §11:
+docs/methods-reference.md §5), the same as the lägesbild. People who may not see every
+incident in detail (viewers, reporters) get aggregates under the small-count rule of
+docs/domain.md §11:
 
 * the category, area and organisation tables with their totals go through
   :func:`samtrygg.analysis.disclosure.suppress_series` (primary and secondary suppression, one
