@@ -23,13 +23,13 @@ def test_coordinator_sees_overdue_and_upcoming_activities_first(
 ) -> None:
     m = f.measure(world)
     f.activity(m, "Byt lampor i parken", f.today() - timedelta(days=3))
-    f.activity(m, "Trygghetsvandring", f.today() + timedelta(days=5))
+    f.activity(m, "Planerad parkvandring", f.today() + timedelta(days=5))
     f.activity(m, "Klart sedan länge", f.today() - timedelta(days=9), status="done")
     f.activity(m, "Nästa år", f.today() + timedelta(days=200))
     html = _start(client_for("coordinator"), world)
     overdue = html.index("Byt lampor i parken")
     assert "task-overdue" in html[html.rindex("<li", 0, overdue) : overdue]
-    assert overdue < html.index("Trygghetsvandring")
+    assert overdue < html.index("Planerad parkvandring")
     assert "Klart sedan länge" not in html and "Nästa år" not in html
 
 

@@ -13,8 +13,8 @@ same counts, so both call :func:`change_test`, which fixes the choice made here:
 
 The E-test is chosen over the exact conditional binomial test (also in
 docs/methods-reference.md §5) because the conditional test is exact only by being
-conservative: conditioning on the total makes its p-values discrete, and at the small counts of a week its real size lies well below the nominal
-level. Krishnamoorthy & Thomson (2004) report that the E-test keeps close to the nominal size
+conservative: conditioning on the total makes its p-values discrete, and at the small counts
+of a week its real size lies well below the nominal level. Krishnamoorthy & Thomson (2004) report that the E-test keeps close to the nominal size
 while being more powerful than the conditional test, which matters when a week holds a handful
 of incidents. It is also the default of
 :func:`samtrygg.analysis.trends.compare_counts` and of ``samtrygg analyse trends``.
