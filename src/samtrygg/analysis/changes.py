@@ -11,12 +11,12 @@ same counts, so both call :func:`change_test`, which fixes the choice made here:
   least one of the two periods; a row with no incidents in either period is no test;
 * a change is called only when the adjusted p is below :data:`ALPHA`.
 
-The E-test is chosen over the exact conditional binomial test (also in
-docs/methods-reference.md §5) because the conditional test is exact only by being
-conservative: conditioning on the total makes its p-values discrete, and at the small counts
-of a week its real size lies well below the nominal level. Krishnamoorthy & Thomson (2004) report that the E-test keeps close to the nominal size
-while being more powerful than the conditional test, which matters when a week holds a handful
-of incidents. It is also the default of
+The E-test is chosen over the exact conditional binomial test (also in docs/methods-reference.md
+§5) because the conditional test is exact only by being conservative: conditioning on the total
+makes its p-values discrete, and at the small counts of a week its real size lies well below the
+nominal level. Krishnamoorthy & Thomson (2004) report that the E-test keeps close to the nominal
+size while being more powerful than the conditional test, which matters when a week holds a
+handful of incidents. It is also the default of
 :func:`samtrygg.analysis.trends.compare_counts` and of ``samtrygg analyse trends``.
 """
 

@@ -92,7 +92,20 @@ class Limits:
     max_features: int = 10_000
 
     def check_bytes(self, size: int, *, unpacked: bool = False) -> None:
-        """Refuse content larger than ``max_bytes``."""
+        """Refuse content larger than ``max_bytes``.
+
+        Parameters
+        ----------
+        size : int
+            The content's size in bytes.
+        unpacked : bool
+            Whether ``size`` is the unpacked size of an archive (named so in the message).
+
+        Returns
+        -------
+        None
+            Raises :class:`LimitError` when the content is too large.
+        """
         if size > self.max_bytes:
             how = "when unpacked " if unpacked else ""
             raise LimitError(
@@ -107,6 +120,16 @@ class Limits:
         """Refuse an archive (.xlsx) whose members unpack into more than ``max_bytes``.
 
         A damaged archive passes; the reader that opens it reports the damage.
+
+        Parameters
+        ----------
+        data : bytes
+            The archive as uploaded.
+
+        Returns
+        -------
+        None
+            Raises :class:`LimitError` when the members' declared sizes add up to too much.
         """
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -116,7 +139,20 @@ class Limits:
         self.check_bytes(size, unpacked=True)
 
     def check_table(self, rows: int, columns: int) -> None:
-        """Refuse a table with more than ``max_rows`` rows or ``max_cells`` cells."""
+        """Refuse a table with more than ``max_rows`` rows or ``max_cells`` cells.
+
+        Parameters
+        ----------
+        rows : int
+            Number of data rows.
+        columns : int
+            Number of columns.
+
+        Returns
+        -------
+        None
+            Raises :class:`LimitError` when the table is too large.
+        """
         if rows > self.max_rows:
             raise LimitError(
                 "rows",
@@ -136,7 +172,18 @@ class Limits:
             )
 
     def check_features(self, count: int) -> None:
-        """Refuse more than ``max_features`` features."""
+        """Refuse more than ``max_features`` features.
+
+        Parameters
+        ----------
+        count : int
+            Number of features (areas) in the file.
+
+        Returns
+        -------
+        None
+            Raises :class:`LimitError` when there are too many.
+        """
         if count > self.max_features:
             raise LimitError(
                 "features",
