@@ -17,6 +17,7 @@ from samtrygg import cli
 from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx
 from samtrygg.agreements.models import Agreement, ArchivedDocument
+from samtrygg.freezing import discarding_frozen
 from samtrygg.partnerships.access import access_for
 from samtrygg.plans.models import ChangeRecord, FrozenError, Goal
 from tests.agreements.helpers import GOAL_TEXT, PROMISE_TEXT, make_agreement, pdf_text, police
@@ -62,8 +63,9 @@ def _download(client: Any, agreement: Agreement, fmt: str) -> Any:
 
 
 def _change_goal(agreement: Agreement) -> None:
-    """Change the linked goal behind any model-level freeze, as a later edit could."""
-    assert Goal.objects.filter(agreements=agreement).update(statement=CHANGED_GOAL) == 1
+    """Change the linked goal behind the freeze (the base manager skips it), as a later edit
+    could."""
+    assert Goal._base_manager.filter(agreements=agreement).update(statement=CHANGED_GOAL) == 1
 
 
 def _english(client: Any) -> Any:
@@ -142,8 +144,9 @@ def test_a_superseded_version_still_downloads_what_was_signed(
     old.refresh_from_db()
     assert old.status == "superseded"
 
-    # After the old version is superseded, its goal may change freely.
-    Goal.objects.filter(pk__in=old.goals.values("pk")).update(statement=CHANGED_GOAL)
+    # After the old version is superseded, its goal may change (here behind the freeze of the
+    # new version, which shares it).
+    Goal._base_manager.filter(pk__in=old.goals.values("pk")).update(statement=CHANGED_GOAL)
     response = _download(client_for("viewer"), old, "pdf")
     assert response.content == signed_pdf
     assert hashlib.sha256(response.content).hexdigest() == response["X-Content-SHA256"]
@@ -233,9 +236,13 @@ def test_a_draft_cannot_be_archived(world: World) -> None:
 
 
 def test_deleting_the_agreements_wholesale_takes_their_archive(world: World) -> None:
-    """Only a queryset delete reaches a signed agreement (the demo reset, a partnership's end)."""
+    """Only the demo reset (a queryset delete that may discard frozen rows) or a partnership's
+    end reaches a signed agreement."""
     agreement = _sign_all(world, _review(world))
-    Agreement.objects.filter(pk=agreement.pk).delete()
+    with pytest.raises(FrozenError):
+        Agreement.objects.filter(pk=agreement.pk).delete()
+    with discarding_frozen():
+        Agreement.objects.filter(pk=agreement.pk).delete()
     assert not ArchivedDocument.objects.filter(agreement_id=agreement.pk).exists()
 
 

@@ -72,22 +72,25 @@ Status = Activity.Status
 def reset_demo_plans(partnership: Partnership) -> None:
     """Delete the partnership's lägesbilder, problems, plans, agreements and their change log.
 
-    Adopted lägesbilder and plans and signed agreements refuse ``save()``/``delete()`` on the
-    instance (:class:`~samtrygg.plans.models.FrozenError`): in real use they are only ever
-    superseded. Queryset deletes do not call those methods, which is what the demo needs: the
-    demo partnership's content is made up and is rebuilt from scratch, so throwing the frozen
-    documents away is acceptable here and nowhere else. The change log of these documents
+    Adopted lägesbilder and plans and signed agreements refuse to be deleted, on the instance
+    and through a queryset (:class:`~samtrygg.freezing.FrozenError`): in real use they are only
+    ever superseded. The demo partnership's content is made up and is rebuilt from scratch, so
+    throwing the frozen documents away is acceptable here and nowhere else
+    (:func:`~samtrygg.freezing.discarding_frozen`). The change log of these documents
     (only plans and agreements write to it) goes too, since what it refers to no longer exists.
     """
-    Signature.objects.filter(party__agreement__partnership=partnership).delete()
-    Promise.objects.filter(agreement__partnership=partnership).delete()
-    Party.objects.filter(agreement__partnership=partnership).delete()
-    Agreement.objects.filter(partnership=partnership).delete()
-    ActionPlan.objects.filter(partnership=partnership).delete()
-    Measure.objects.filter(partnership=partnership).delete()  # and their activities
-    Goal.objects.filter(partnership=partnership).delete()  # and indicators and values
-    Problem.objects.filter(partnership=partnership).delete()  # and cause trees and evidence
-    Lagesbild.objects.filter(partnership=partnership).delete()  # and source inventories
+    from samtrygg.freezing import discarding_frozen
+
+    with discarding_frozen():
+        Signature.objects.filter(party__agreement__partnership=partnership).delete()
+        Promise.objects.filter(agreement__partnership=partnership).delete()
+        Party.objects.filter(agreement__partnership=partnership).delete()
+        Agreement.objects.filter(partnership=partnership).delete()
+        ActionPlan.objects.filter(partnership=partnership).delete()
+        Measure.objects.filter(partnership=partnership).delete()  # and their activities
+        Goal.objects.filter(partnership=partnership).delete()  # and indicators and values
+        Problem.objects.filter(partnership=partnership).delete()  # and cause trees and evidence
+        Lagesbild.objects.filter(partnership=partnership).delete()  # and source inventories
     ChangeRecord.objects.filter(partnership=partnership).delete()
 
 

@@ -197,7 +197,7 @@ def _adopt(
     doc.diarienummer = diarienummer
     doc.adopted_at = timezone.now()
     doc.adopted_by = actor if getattr(actor, "is_authenticated", False) else None
-    # Bypass the frozen check once: this save is the adoption itself.
+    # One update of the draft row: the adoption itself (the row is not frozen until it lands).
     type(doc).objects.filter(pk=doc.pk).update(
         status=doc.status,
         decision_body=decision_body,
