@@ -55,7 +55,7 @@ def _frozen_error(obj: Any, agreement: Any) -> str:
     )
 
 
-class AgreementQuerySet(FreezableQuerySet):
+class AgreementQuerySet(FreezableQuerySet["Agreement"]):
     def signed_or_published(self) -> AgreementQuerySet:
         return self.filter(status__in=(AgreementStatus.SIGNED, AgreementStatus.PUBLISHED))
 
@@ -103,7 +103,7 @@ class Agreement(Freezable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AgreementQuerySet.as_manager()
+    objects = AgreementQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     class Meta:
         ordering = ["-version"]
@@ -132,7 +132,7 @@ class Agreement(Freezable):
         return self.status in (AgreementStatus.DRAFT, AgreementStatus.REVIEW)
 
 
-class PromiseQuerySet(FreezableQuerySet):
+class PromiseQuerySet(FreezableQuerySet["Promise"]):
     def published_for(self, partnership: Partnership) -> PromiseQuerySet:
         """The published promises of the partnership's newest published agreement."""
         newest = (
@@ -164,7 +164,7 @@ class Promise(Freezable):
         help_text=_("Shown to residents once the agreement is published."),
     )
 
-    objects = PromiseQuerySet.as_manager()
+    objects = PromiseQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     class Meta:
         ordering = ["year", "pk"]

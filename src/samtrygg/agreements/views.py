@@ -23,8 +23,8 @@ from samtrygg.agreements.models import (
     Promise,
 )
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Role
-from samtrygg.plans.services import record
 
 COORDINATOR = [Role.COORDINATOR]
 FORMATS = {

@@ -22,7 +22,7 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -354,7 +354,10 @@ def guard_links(field: Any) -> None:
     )
 
 
-class FreezableQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class FreezableQuerySet(models.QuerySet[_M]):
     """The freeze holds for the queryset paths that skip ``save()`` and ``delete()`` too."""
 
     def update(self, **kwargs: Any) -> int:
@@ -366,14 +369,14 @@ class FreezableQuerySet(models.QuerySet[Any]):
         return super().delete()
 
     def bulk_update(
-        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+        self, objs: Iterable[_M], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
         objs, fields = list(objs), list(fields)
         for obj in objs:
             check_save(obj, update_fields=list(fields))
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
         for obj in objs:
             check_save(obj)

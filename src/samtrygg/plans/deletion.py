@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samtrygg.partnerships.changelog import record
 from samtrygg.plans.models import (
     ActionPlan,
     Activity,
@@ -30,7 +31,6 @@ from samtrygg.plans.models import (
     Indicator,
     Measure,
 )
-from samtrygg.plans.services import record
 
 __all__ = ["Deletion", "also_check", "delete", "deletion_for"]
 

@@ -3,7 +3,8 @@ activities and the action plan (åtgärdsplan).
 
 Adopted documents are frozen: they cannot be edited, only superseded by a new version (the rule
 lives in :mod:`samtrygg.freezing`; the rules for this app are registered at the end of this
-module). Every change is recorded in :class:`ChangeRecord` (who, what, when).
+module). Every change is recorded in the change log
+(:class:`samtrygg.partnerships.models.ChangeRecord`: who, what, when).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from samtrygg.freezing import (
 from samtrygg.freezing import DocumentStatus as DocumentStatus
 from samtrygg.freezing import FrozenError as FrozenError
 from samtrygg.incidents.models import Category
+
+# The change log lives with the membership history; named here too for the callers of this app.
+from samtrygg.partnerships.models import ChangeRecord as ChangeRecord
 from samtrygg.partnerships.models import Organisation, Partnership
 
 ADOPTED_PLAN = _("the adopted action plan")
@@ -285,7 +289,7 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "date"]
 
 
-class MeasureQuerySet(FreezableQuerySet):
+class MeasureQuerySet(FreezableQuerySet["Measure"]):
     def in_adopted_plan(self) -> MeasureQuerySet:
         """Measures in an adopted action plan that is the current version (frozen measures)."""
         return self.filter(plans__status=DocumentStatus.ADOPTED).distinct()
@@ -340,7 +344,7 @@ class Measure(Freezable):
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = MeasureQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     def __str__(self) -> str:
         return self.title
@@ -449,30 +453,6 @@ class ActionPlan(AdoptedDocument):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
-
-
-class ChangeRecord(models.Model):
-    """Append-only log of changes to plans and documents: who, what, when."""
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="plan_changes"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    object_type = models.CharField(max_length=50)
-    object_id = models.PositiveBigIntegerField()
-    action = models.CharField(max_length=50)
-    details = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Change records are append-only.")
-        super().save(*args, **kwargs)
 
 
 def _activity_frozen_error(obj: Any, measure: Any) -> str:

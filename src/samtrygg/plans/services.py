@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# ``services.record`` is kept as a name for the callers of this app.
+from samtrygg.partnerships.changelog import record as record
 from samtrygg.plans.models import (
     ActionPlan,
     Activity,
-    ChangeRecord,
     DocumentStatus,
     Goal,
     Lagesbild,
@@ -48,18 +49,6 @@ class NotAdoptableError(Exception):
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
         super().__init__("; ".join(str(v) for v in violations))
-
-
-def record(partnership_id: int, actor: Any, obj: models.Model, action: str, **details: Any) -> None:
-    """Append a change record for ``obj``."""
-    ChangeRecord.objects.create(
-        partnership_id=partnership_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        object_type=obj._meta.model_name or "",
-        object_id=obj.pk,
-        action=action,
-        details=details,
-    )
 
 
 def goal_violations(goal: Goal) -> list[Violation]:
