@@ -20,8 +20,8 @@ ROOT = Path(samtrygg.__file__).parent
 LIBRARY = ("analysis", "sources", "rendering", "documents")
 # The apps, lowest first. ``documents`` is the Word/PDF module that ``rendering`` replaces.
 APP_ORDER = (
-    "freezing",
     "partnerships",
+    "freezing",
     "accounts",
     "areas",
     "incidents",

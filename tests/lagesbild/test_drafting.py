@@ -14,7 +14,7 @@ from django.utils import translation
 from samtrygg.analysis import trends
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.incidents.models import Category, Incident, IncidentArea
-from samtrygg.plans import drafting
+from samtrygg.lagesbild import drafting
 from samtrygg.plans.models import ChangeRecord, DocumentStatus
 from tests.conftest import World
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import Incident
-from samtrygg.plans import drafting, findings
+from samtrygg.lagesbild import drafting, findings
 from tests.conftest import World
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -16,8 +16,8 @@ from shapely.geometry import box
 from samtrygg.areas import services as area_services
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
-from samtrygg.plans import drafting, maps, services
-from samtrygg.plans.models import Lagesbild, SourceEntry
+from samtrygg.lagesbild import drafting, maps, services
+from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from tests.conftest import World
 
 EVIL = "<script>alert(1)</script>"

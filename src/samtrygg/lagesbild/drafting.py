@@ -26,10 +26,10 @@ from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.lagesbild import findings, maps
+from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Partnership
-from samtrygg.plans import findings, maps
-from samtrygg.plans.models import Lagesbild, SourceEntry
 from samtrygg.reference import services as reference
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -4,7 +4,7 @@
 with synthetic incidents from :mod:`samtrygg.incidents.demo`) with
 
 1. an adopted lägesbild for the last twelve full months, its extent and figures drafted from the
-   incidents by :mod:`samtrygg.plans.drafting`, the rest written here, with a source inventory;
+   incidents by :mod:`samtrygg.lagesbild.drafting`, the rest written here, with a source inventory;
 2. three prioritised problems with cause trees (situational, social and victimisation causes,
    their SAT mechanism and evidence linking to saved views of the picture), SMART goals and
    indicators (computed from the incidents, or entered with values);
@@ -34,9 +34,10 @@ from samtrygg.agreements import services as agreement_services
 from samtrygg.agreements.models import Agreement, Party, Promise, Signature
 from samtrygg.areas.models import Area, AreaKind
 from samtrygg.incidents.models import Category
+from samtrygg.lagesbild import drafting
 from samtrygg.partnerships.access import Access, access_for
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
-from samtrygg.plans import drafting, services
+from samtrygg.plans import services
 from samtrygg.plans.indicators import computed_value
 from samtrygg.plans.models import (
     ActionPlan,
@@ -1063,7 +1064,7 @@ def load_demo_plans(partnership: Partnership) -> dict[str, int]:
        Karlskoga kommun and the lokalpolisområdeschef in the police organisation, viewers with
        the demo password) are created or reset.
     2. The lägesbild for the last twelve full months is drafted from the incidents
-       (:func:`samtrygg.plans.drafting.start_lagesbild`), completed and adopted by
+       (:func:`samtrygg.lagesbild.drafting.start_lagesbild`), completed and adopted by
        Kommunstyrelsen.
     3. Problems, cause trees, goals, indicators, measures and activities are created and the
        action plan is adopted (it satisfies Brå's rules; :func:`services.adopt_plan` checks).

@@ -1,5 +1,6 @@
-"""Brå's five steps as data: lägesbild, problems, cause trees, goals, indicators, measures,
-activities and the action plan (åtgärdsplan).
+"""Brå's steps after the lägesbild as data: problems, cause trees, goals, indicators, measures,
+activities and the action plan (åtgärdsplan). The lägesbild itself is in
+:mod:`samtrygg.lagesbild.models`.
 
 Adopted documents are frozen: they cannot be edited, only superseded by a new version (the rule
 lives in :mod:`samtrygg.freezing`; the rules for this app are registered at the end of this
@@ -17,19 +18,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
+
+# DocumentStatus and FrozenError are named here too for the callers of this app.
+from samtrygg.freezing import DocumentStatus as DocumentStatus
 from samtrygg.freezing import (
-    ADOPTED_FROZEN,
     Freezable,
     FreezableQuerySet,
     Freeze,
     freeze,
     guard_links,
 )
-
-# DocumentStatus and FrozenError are named here too for the callers of this app.
-from samtrygg.freezing import DocumentStatus as DocumentStatus
 from samtrygg.freezing import FrozenError as FrozenError
+from samtrygg.freezing.documents import ADOPTED_DOCUMENT, AdoptedDocument
 from samtrygg.incidents.models import Category
+
+# The lägesbild has its own app; named here too for the callers of this app.
+from samtrygg.lagesbild.models import Lagesbild as Lagesbild
+from samtrygg.lagesbild.models import SourceEntry as SourceEntry
 
 # The change log lives with the membership history; named here too for the callers of this app.
 from samtrygg.partnerships.models import ChangeRecord as ChangeRecord
@@ -38,104 +43,6 @@ from samtrygg.partnerships.models import Organisation, Partnership
 ADOPTED_PLAN = _("the adopted action plan")
 # Kept for the pages that name the document; the agreements app registers its own rules.
 SIGNED_AGREEMENT = _("the signed collaboration agreement")
-
-
-def _adopted_error(obj: Any, holder: Any) -> str:
-    return str(
-        _("%(title)s (v%(v)s) is adopted and cannot be changed; make a new version.")
-        % {"title": holder.title, "v": holder.version}
-    )
-
-
-# An adopted document changes only by being superseded by a newer adopted version.
-ADOPTED_DOCUMENT = Freeze(
-    when=Q(status__in=ADOPTED_FROZEN),
-    every_save=True,
-    refuse_delete=True,
-    message=_adopted_error,
-    moves=frozenset({(DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED)}),
-    move_fields=frozenset({"status", "updated_at"}),
-)
-
-
-class AdoptedDocument(Freezable):
-    """A versioned document adopted by a decision body (lägesbild, action plan)."""
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField(default=1)
-    status = models.CharField(
-        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
-    )
-    title = models.CharField(_("title"), max_length=200)
-    decision_body = models.CharField(_("decision body"), max_length=200, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    diarienummer = models.CharField(_("registry number"), max_length=100, blank=True)
-    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
-    adopted_at = models.DateTimeField(null=True, blank=True)
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in ADOPTED_FROZEN
-
-
-class Lagesbild(AdoptedDocument):
-    """The yearly situational picture required by Lag (2023:196) § 4."""
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="lagesbilder"
-    )
-    year = models.PositiveIntegerField(_("year"))
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
-    # § 4 point 1, drafted by Samtrygg from the live picture and edited by people.
-    extent = models.TextField(_("extent and development of crime and disorder"), blank=True)
-    consequences = models.TextField(_("consequences"), blank=True)
-    # § 4 point 2: surveys, dialogues, horizon scanning.
-    other_information = models.TextField(_("other relevant information"), blank=True)
-    # § 4 point 3.
-    cause_analysis = models.TextField(_("analysis of causes"), blank=True)
-    # The figures the draft was made from, frozen with the document.
-    figures = models.JSONField(default=dict, blank=True)
-    based_on = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
-    )
-
-    class Meta:
-        ordering = ["-year", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "year", "version"], name="lagesbild_version_unique"
-            )
-        ]
-        verbose_name = _("lägesbild")
-        verbose_name_plural = _("lägesbilder")
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.year}, v{self.version})"
-
-
-class SourceEntry(models.Model):
-    """One line of the source inventory: a source used or left out, why, and what that limits."""
-
-    lagesbild = models.ForeignKey(Lagesbild, on_delete=models.CASCADE, related_name="sources")
-    name = models.CharField(_("source"), max_length=200)
-    used = models.BooleanField(_("used"), default=True)
-    reason = models.TextField(_("why"), blank=True)
-    limitations = models.TextField(_("what it limits"), blank=True)
-
-    class Meta:
-        ordering = ["-used", "name"]
 
 
 class Problem(Freezable):
@@ -472,7 +379,6 @@ def _activity_frozen_error(obj: Any, measure: Any) -> str:
 # app registers what a signed agreement freezes.
 _IN_ADOPTED_PLAN = Q(plans__status=DocumentStatus.ADOPTED)
 _SHOWN_BY_PLAN = Q(measures__plans__status=DocumentStatus.ADOPTED)
-freeze(Lagesbild, ADOPTED_DOCUMENT)
 freeze(ActionPlan, ADOPTED_DOCUMENT)
 freeze(Cause, Freeze(when=_SHOWN_BY_PLAN, document=ADOPTED_PLAN))
 freeze(Goal, Freeze(when=_SHOWN_BY_PLAN, document=ADOPTED_PLAN))
