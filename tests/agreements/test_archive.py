@@ -229,6 +229,31 @@ def test_an_archived_copy_cannot_be_changed_or_deleted(world: World) -> None:
     assert ArchivedDocument.objects.filter(agreement=agreement).count() == 2
 
 
+def test_archived_copies_refuse_bulk_updates_and_are_hashed_when_bulk_created(
+    world: World,
+) -> None:
+    agreement = _sign_all(world, _review(world))
+    row = ArchivedDocument.objects.get(agreement=agreement, format="pdf")
+    sha = row.sha256
+    row.content = b"%PDF- forged"
+    with pytest.raises(FrozenError):
+        ArchivedDocument.objects.bulk_update([row], ["content"])
+    assert ArchivedDocument.objects.get(pk=row.pk).sha256 == sha
+    # A bulk-created copy goes through the same checks as save(): signed only, hash computed.
+    other = _sign_all(world, _review(world, version=2))
+    # Make room behind the append-only rule (the base manager skips it): signing archived it.
+    ArchivedDocument._base_manager.filter(agreement=other).delete()
+    made = ArchivedDocument.objects.bulk_create(
+        [ArchivedDocument(agreement=other, format="pdf", content=b"%PDF-1.7 copy")]
+    )
+    assert made[0].sha256 == hashlib.sha256(b"%PDF-1.7 copy").hexdigest()
+    draft = make_agreement(world, version=3)
+    with pytest.raises(FrozenError):
+        ArchivedDocument.objects.bulk_create(
+            [ArchivedDocument(agreement=draft, format="pdf", content=b"%PDF-")]
+        )
+
+
 def test_a_draft_cannot_be_archived(world: World) -> None:
     draft = make_agreement(world)
     with pytest.raises(FrozenError):
