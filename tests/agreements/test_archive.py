@@ -18,6 +18,7 @@ from samtrygg.agreements import services
 from samtrygg.agreements.documents import build_docx
 from samtrygg.agreements.models import Agreement, ArchivedDocument
 from samtrygg.agreements.signing import content_sha256
+from samtrygg.freezing import discarding_frozen
 from samtrygg.partnerships.access import access_for
 from samtrygg.plans.models import ChangeRecord, FrozenError, Goal
 from tests.agreements.helpers import GOAL_TEXT, PROMISE_TEXT, make_agreement, pdf_text, police
@@ -63,8 +64,9 @@ def _download(client: Any, agreement: Agreement, fmt: str) -> Any:
 
 
 def _change_goal(agreement: Agreement) -> None:
-    """Change the linked goal behind any model-level freeze, as a later edit could."""
-    assert Goal.objects.filter(agreements=agreement).update(statement=CHANGED_GOAL) == 1
+    """Change the linked goal behind the freeze (the base manager skips it), as a later edit
+    could."""
+    assert Goal._base_manager.filter(agreements=agreement).update(statement=CHANGED_GOAL) == 1
 
 
 def _english(client: Any) -> Any:
@@ -144,8 +146,9 @@ def test_a_superseded_version_still_downloads_what_was_signed(
     old.refresh_from_db()
     assert old.status == "superseded"
 
-    # After the old version is superseded, its goal may change freely.
-    Goal.objects.filter(pk__in=old.goals.values("pk")).update(statement=CHANGED_GOAL)
+    # After the old version is superseded, its goal may change (here behind the freeze of the
+    # new version, which shares it).
+    Goal._base_manager.filter(pk__in=old.goals.values("pk")).update(statement=CHANGED_GOAL)
     response = _download(client_for("viewer"), old, "pdf")
     assert response.content == signed_pdf
     assert hashlib.sha256(response.content).hexdigest() == response["X-Content-SHA256"]
@@ -228,6 +231,31 @@ def test_an_archived_copy_cannot_be_changed_or_deleted(world: World) -> None:
     assert ArchivedDocument.objects.filter(agreement=agreement).count() == 2
 
 
+def test_archived_copies_refuse_bulk_updates_and_are_hashed_when_bulk_created(
+    world: World,
+) -> None:
+    agreement = _sign_all(world, _review(world))
+    row = ArchivedDocument.objects.get(agreement=agreement, format="pdf")
+    sha = row.sha256
+    row.content = b"%PDF- forged"
+    with pytest.raises(FrozenError):
+        ArchivedDocument.objects.bulk_update([row], ["content"])
+    assert ArchivedDocument.objects.get(pk=row.pk).sha256 == sha
+    # A bulk-created copy goes through the same checks as save(): signed only, hash computed.
+    other = _sign_all(world, _review(world, version=2))
+    # Make room behind the append-only rule (the base manager skips it): signing archived it.
+    ArchivedDocument._base_manager.filter(agreement=other).delete()
+    made = ArchivedDocument.objects.bulk_create(
+        [ArchivedDocument(agreement=other, format="pdf", content=b"%PDF-1.7 copy")]
+    )
+    assert made[0].sha256 == hashlib.sha256(b"%PDF-1.7 copy").hexdigest()
+    draft = make_agreement(world, version=3)
+    with pytest.raises(FrozenError):
+        ArchivedDocument.objects.bulk_create(
+            [ArchivedDocument(agreement=draft, format="pdf", content=b"%PDF-")]
+        )
+
+
 def test_a_draft_cannot_be_archived(world: World) -> None:
     draft = make_agreement(world)
     with pytest.raises(FrozenError):
@@ -235,9 +263,13 @@ def test_a_draft_cannot_be_archived(world: World) -> None:
 
 
 def test_deleting_the_agreements_wholesale_takes_their_archive(world: World) -> None:
-    """Only a queryset delete reaches a signed agreement (the demo reset, a partnership's end)."""
+    """Only the demo reset (a queryset delete that may discard frozen rows) or a partnership's
+    end reaches a signed agreement."""
     agreement = _sign_all(world, _review(world))
-    Agreement.objects.filter(pk=agreement.pk).delete()
+    with pytest.raises(FrozenError):
+        Agreement.objects.filter(pk=agreement.pk).delete()
+    with discarding_frozen():
+        Agreement.objects.filter(pk=agreement.pk).delete()
     assert not ArchivedDocument.objects.filter(agreement_id=agreement.pk).exists()
 
 

@@ -16,7 +16,7 @@ def _drafted(world: Any) -> Any:
     """Two municipalities, the drawn area, the demo's synthetic incidents, a drafted lägesbild."""
     from samtrygg.areas import services as area_services
     from samtrygg.demo.incidents import load_demo_incidents
-    from samtrygg.plans import drafting
+    from samtrygg.lagesbild import drafting
 
     area_services.set_municipalities(world.a, ["1883", "1862"], None)
     load_demo_incidents(world.a, n=800)

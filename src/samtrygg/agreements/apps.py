@@ -10,4 +10,10 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's start-page tasks (samtrygg.partnerships.tasks).
-        from samtrygg.agreements import tasks  # noqa: F401
+        # The plans app asks, at deletion time, what a signed agreement forbids.
+        from samtrygg.agreements import (
+            deletion,
+            tasks,  # noqa: F401
+        )
+
+        deletion.register()

@@ -2,7 +2,9 @@
 
 An agreement goes draft → partner review → signed (when every party has signed) → published,
 and is superseded by a newer published version. Once signed it is frozen: any change raises
-:class:`samtrygg.plans.models.FrozenError`; a change is made in a new version instead. What was
+:class:`samtrygg.freezing.FrozenError`; a change is made in a new version instead. The rules
+(what a signed agreement freezes, here and in the plans it prints) are registered at the end of
+this module. What was
 signed is kept as an :class:`ArchivedDocument` (Word and PDF, made when the last party signs),
 because the problems, goals and activities the document shows live in the plans app.
 """
@@ -10,43 +12,50 @@ because the problems, goals and activities the document shows live in the plans 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samtrygg.freezing import (
+    AGREEMENT_FROZEN,
+    AGREEMENT_IN_FORCE,
+    Freezable,
+    FreezableQuerySet,
+    Freeze,
+    FrozenError,
+    freeze,
+    guard_links,
+)
+
+# AgreementStatus is named here too for the callers of this app.
+from samtrygg.freezing import AgreementStatus as AgreementStatus
 from samtrygg.partnerships.models import Organisation, Partnership
-from samtrygg.plans.models import Activity, FrozenError, Goal, Indicator, Problem
+from samtrygg.plans.models import (
+    ACTIVITY_PLAN_FIELDS,
+    SIGNED_AGREEMENT,
+    Activity,
+    Cause,
+    Goal,
+    Indicator,
+    Problem,
+)
+
+# Named here too for the callers of this app.
+FROZEN_STATUSES = AGREEMENT_FROZEN
 
 
-class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("Partner review")
-    SIGNED = "signed", _("Signed")
-    PUBLISHED = "published", _("Published")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-FROZEN_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED)
-# The only changes a frozen agreement accepts: its status moving on (signed → published →
-# superseded), nothing else.
-_STATUS_MOVES = {
-    (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED),
-    (AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED),
-    (AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED),
-}
-_STATUS_FIELDS = {"status", "published_at", "updated_at"}
-
-
-def _frozen_error(agreement: Agreement) -> FrozenError:
-    return FrozenError(
+def _frozen_error(obj: Any, agreement: Any) -> str:
+    return str(
         _("%(title)s (v%(v)s) is signed and cannot be changed; make a new version.")
         % {"title": agreement.title, "v": agreement.version}
     )
 
 
-class AgreementQuerySet(models.QuerySet["Agreement"]):
+class AgreementQuerySet(FreezableQuerySet["Agreement"]):
     def signed_or_published(self) -> AgreementQuerySet:
         return self.filter(status__in=(AgreementStatus.SIGNED, AgreementStatus.PUBLISHED))
 
@@ -59,7 +68,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         )
 
 
-class Agreement(models.Model):
+class Agreement(Freezable):
     """One version of the partnership's samverkansöverenskommelse."""
 
     partnership = models.ForeignKey(
@@ -94,7 +103,7 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AgreementQuerySet.as_manager()
+    objects = AgreementQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     class Meta:
         ordering = ["-version"]
@@ -122,54 +131,8 @@ class Agreement(models.Model):
     def is_open_for_comments(self) -> bool:
         return self.status in (AgreementStatus.DRAFT, AgreementStatus.REVIEW)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            stored = (
-                type(self)
-                ._default_manager.filter(pk=self.pk)
-                .values_list("status", flat=True)
-                .first()
-            )
-            if stored in FROZEN_STATUSES:
-                moving = (stored, self.status) in _STATUS_MOVES
-                fields = set(kwargs.get("update_fields") or ())
-                if not (moving and fields and fields <= _STATUS_FIELDS):
-                    raise _frozen_error(self)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.is_frozen:
-            raise _frozen_error(self)
-        return super().delete(*args, **kwargs)
-
-
-class _AgreementPart(models.Model):
-    """A part of an agreement: refuses to change once the agreement is signed."""
-
-    agreement: Any
-
-    class Meta:
-        abstract = True
-
-    def _check_open(self) -> None:
-        status = (
-            Agreement.objects.filter(pk=self.agreement_id)  # type: ignore[attr-defined]
-            .values_list("status", flat=True)
-            .first()
-        )
-        if status in FROZEN_STATUSES:
-            raise _frozen_error(self.agreement)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._check_open()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self._check_open()
-        return super().delete(*args, **kwargs)
-
-
-class PromiseQuerySet(models.QuerySet["Promise"]):
+class PromiseQuerySet(FreezableQuerySet["Promise"]):
     def published_for(self, partnership: Partnership) -> PromiseQuerySet:
         """The published promises of the partnership's newest published agreement."""
         newest = (
@@ -182,7 +145,7 @@ class PromiseQuerySet(models.QuerySet["Promise"]):
         return self.filter(agreement=newest, published=True)
 
 
-class Promise(_AgreementPart):
+class Promise(Freezable):
     """A medborgarlöfte: a promise to residents, in plain words, with its activities."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="promises")
@@ -201,7 +164,7 @@ class Promise(_AgreementPart):
         help_text=_("Shown to residents once the agreement is published."),
     )
 
-    objects = PromiseQuerySet.as_manager()
+    objects = PromiseQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     class Meta:
         ordering = ["year", "pk"]
@@ -212,7 +175,7 @@ class Promise(_AgreementPart):
         return f"{self.year}: {self.focus_area}"
 
 
-class Party(_AgreementPart):
+class Party(Freezable):
     """An organisation that signs the agreement, and who signs for it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
@@ -249,7 +212,7 @@ class Party(_AgreementPart):
         return str(self.organisation)
 
 
-class Signature(models.Model):
+class Signature(Freezable):
     """A party's signature: who signed, in what role and when."""
 
     party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="signature")
@@ -266,23 +229,6 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["signed_at"]
-
-    def _check_open(self) -> None:
-        status = (
-            Agreement.objects.filter(parties__pk=self.party_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-        if status in FROZEN_STATUSES:
-            raise _frozen_error(self.party.agreement)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._check_open()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self._check_open()
-        return super().delete(*args, **kwargs)
 
 
 class ArchiveFormat(models.TextChoices):
@@ -307,6 +253,15 @@ class ArchivedDocumentQuerySet(models.QuerySet["ArchivedDocument"]):
 
     def delete(self) -> NoReturn:
         raise _archive_frozen()
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise _archive_frozen()
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[ArchivedDocument]:
+        objs = list(objs)
+        for obj in objs:
+            obj.check_new_copy()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class ArchivedDocument(models.Model):
@@ -344,7 +299,8 @@ class ArchivedDocument(models.Model):
         """The first 12 hex digits: enough to compare by eye with a filed copy."""
         return self.sha256[:12]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def check_new_copy(self) -> None:
+        """Refuse anything but a new copy of a signed agreement; compute its hash."""
         if not self._state.adding or (
             self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists()
         ):
@@ -356,6 +312,9 @@ class ArchivedDocument(models.Model):
             raise FrozenError(_("Only a signed agreement can be archived."))
         # Computed here, never given: the stored hash always matches the stored bytes.
         self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_new_copy()
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -379,23 +338,37 @@ class Comment(models.Model):
         ordering = ["created", "pk"]
 
 
-def _refuse_frozen_links(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
-    """Linked problems, goals, activities and indicators of a signed agreement are frozen too."""
-    if not action.startswith("pre_"):
-        return
-    agreement = instance.agreement if isinstance(instance, Promise) else instance
-    if isinstance(agreement, Agreement) and agreement.pk is not None:
-        stored = Agreement.objects.filter(pk=agreement.pk).values_list("status", flat=True).first()
-        if stored in FROZEN_STATUSES:
-            raise _frozen_error(agreement)
+# A signed agreement, its parts and its links are frozen; it moves on only by its status
+# (signed → published → superseded).
+_SIGNED = Freeze(
+    when=Q(status__in=AGREEMENT_FROZEN),
+    every_save=True,
+    refuse_delete=True,
+    message=_frozen_error,
+    moves=frozenset(
+        {
+            (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED),
+            (AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED),
+            (AgreementStatus.PUBLISHED, AgreementStatus.SUPERSEDED),
+        }
+    ),
+    move_fields=frozenset({"status", "published_at", "updated_at"}),
+)
+freeze(Agreement, _SIGNED)
+freeze(Promise, replace(_SIGNED, via="agreement", moves=frozenset()))
+freeze(Party, replace(_SIGNED, via="agreement", moves=frozenset()))
+freeze(Signature, replace(_SIGNED, via="party__agreement", moves=frozenset()))
+for _field in (Agreement.problems, Agreement.goals, Promise.activities, Promise.indicators):
+    guard_links(_field.field)
 
-
-for _through in (
-    Agreement.problems.through,
-    Agreement.goals.through,
-    Promise.activities.through,
-    Promise.indicators.through,
-):
-    models.signals.m2m_changed.connect(
-        _refuse_frozen_links, sender=_through, dispatch_uid=f"agreements-frozen-{_through}"
-    )
+# What an agreement in force prints freezes with it: its problems with their whole cause trees
+# (a new cause is refused too), its goals with their indicators, its promises' indicators and
+# the plan fields of its promises' activities (their follow-up goes on).
+_PRINTED = Q(agreements__status__in=AGREEMENT_IN_FORCE)
+_PROMISED = Q(promises__agreement__status__in=AGREEMENT_IN_FORCE)
+freeze(Problem, Freeze(when=_PRINTED, document=SIGNED_AGREEMENT))
+freeze(Cause, Freeze(when=_PRINTED, via="problem", document=SIGNED_AGREEMENT))
+freeze(Goal, Freeze(when=_PRINTED, document=SIGNED_AGREEMENT))
+freeze(Indicator, Freeze(when=_PRINTED, via="goal", document=SIGNED_AGREEMENT))
+freeze(Indicator, Freeze(when=_PROMISED, document=SIGNED_AGREEMENT))
+freeze(Activity, Freeze(when=_PROMISED, fields=ACTIVITY_PLAN_FIELDS, document=SIGNED_AGREEMENT))

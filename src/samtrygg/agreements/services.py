@@ -1,6 +1,6 @@
 """Agreement workflow: review, signing (each party for itself), publishing, versions and diffs.
 
-Every change is recorded with :func:`samtrygg.plans.services.record`.
+Every change is recorded with :func:`samtrygg.partnerships.changelog.record`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from samtrygg.agreements.models import (
     Signature,
 )
 from samtrygg.partnerships.access import Access
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Membership, Role
-from samtrygg.plans.services import record
 
 TEXT_SECTIONS = ("background", "causes", "documentation", "follow_up")
 SIGNING_ROLES = frozenset({Role.COORDINATOR, Role.VIEWER})

@@ -28,9 +28,9 @@ from samtrygg.agreements.models import (
 )
 from samtrygg.agreements.signing import content_sha256, signing_backend
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import Role
-from samtrygg.plans.services import record
 
 COORDINATOR = [Role.COORDINATOR]
 FORMATS = {

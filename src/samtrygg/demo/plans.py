@@ -5,7 +5,7 @@
 :mod:`samtrygg.demo.incidents`) with
 
 1. an adopted lägesbild for the last twelve full months, its extent and figures drafted from the
-   incidents by :mod:`samtrygg.plans.drafting`, the rest written here, with a source inventory;
+   incidents by :mod:`samtrygg.lagesbild.drafting`, the rest written here, with a source inventory;
 2. three prioritised problems with cause trees (situational, social and victimisation causes,
    their SAT mechanism and evidence linking to saved views of the picture), SMART goals and
    indicators (computed from the incidents, or entered with values);
@@ -36,10 +36,11 @@ from samtrygg.agreements.models import Agreement, Party, Promise, Signature
 from samtrygg.areas.models import Area, AreaKind
 from samtrygg.demo.partnership import DEMO_PASSWORD
 from samtrygg.incidents.models import Category
+from samtrygg.lagesbild import drafting
 from samtrygg.partnerships.access import Access, access_for
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
 from samtrygg.periods import local_midnight
-from samtrygg.plans import drafting, services
+from samtrygg.plans import services
 from samtrygg.plans.indicators import computed_value
 from samtrygg.plans.models import (
     ActionPlan,
@@ -75,22 +76,25 @@ Status = Activity.Status
 def reset_demo_plans(partnership: Partnership) -> None:
     """Delete the partnership's lägesbilder, problems, plans, agreements and their change log.
 
-    Adopted lägesbilder and plans and signed agreements refuse ``save()``/``delete()`` on the
-    instance (:class:`~samtrygg.plans.models.FrozenError`): in real use they are only ever
-    superseded. Queryset deletes do not call those methods, which is what the demo needs: the
-    demo partnership's content is made up and is rebuilt from scratch, so throwing the frozen
-    documents away is acceptable here and nowhere else. The change log of these documents
+    Adopted lägesbilder and plans and signed agreements refuse to be deleted, on the instance
+    and through a queryset (:class:`~samtrygg.freezing.FrozenError`): in real use they are only
+    ever superseded. The demo partnership's content is made up and is rebuilt from scratch, so
+    throwing the frozen documents away is acceptable here and nowhere else
+    (:func:`~samtrygg.freezing.discarding_frozen`). The change log of these documents
     (only plans and agreements write to it) goes too, since what it refers to no longer exists.
     """
-    Signature.objects.filter(party__agreement__partnership=partnership).delete()
-    Promise.objects.filter(agreement__partnership=partnership).delete()
-    Party.objects.filter(agreement__partnership=partnership).delete()
-    Agreement.objects.filter(partnership=partnership).delete()
-    ActionPlan.objects.filter(partnership=partnership).delete()
-    Measure.objects.filter(partnership=partnership).delete()  # and their activities
-    Goal.objects.filter(partnership=partnership).delete()  # and indicators and values
-    Problem.objects.filter(partnership=partnership).delete()  # and cause trees and evidence
-    Lagesbild.objects.filter(partnership=partnership).delete()  # and source inventories
+    from samtrygg.freezing import discarding_frozen
+
+    with discarding_frozen():
+        Signature.objects.filter(party__agreement__partnership=partnership).delete()
+        Promise.objects.filter(agreement__partnership=partnership).delete()
+        Party.objects.filter(agreement__partnership=partnership).delete()
+        Agreement.objects.filter(partnership=partnership).delete()
+        ActionPlan.objects.filter(partnership=partnership).delete()
+        Measure.objects.filter(partnership=partnership).delete()  # and their activities
+        Goal.objects.filter(partnership=partnership).delete()  # and indicators and values
+        Problem.objects.filter(partnership=partnership).delete()  # and cause trees and evidence
+        Lagesbild.objects.filter(partnership=partnership).delete()  # and source inventories
     ChangeRecord.objects.filter(partnership=partnership).delete()
 
 
@@ -1061,7 +1065,7 @@ def load_demo_plans(partnership: Partnership) -> dict[str, int]:
        Karlskoga kommun and the lokalpolisområdeschef in the police organisation, viewers with
        the demo password) are created or reset.
     2. The lägesbild for the last twelve full months is drafted from the incidents
-       (:func:`samtrygg.plans.drafting.start_lagesbild`), completed and adopted by
+       (:func:`samtrygg.lagesbild.drafting.start_lagesbild`), completed and adopted by
        Kommunstyrelsen.
     3. Problems, cause trees, goals, indicators, measures and activities are created and the
        action plan is adopted (it satisfies Brå's rules; :func:`services.adopt_plan` checks).

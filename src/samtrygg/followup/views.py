@@ -28,9 +28,9 @@ from samtrygg.followup import services
 from samtrygg.followup.forms import ActivityProgressForm, NoteForm
 from samtrygg.followup.lights import Light
 from samtrygg.partnerships.access import get_access
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Role
 from samtrygg.plans.models import Activity, Indicator
-from samtrygg.plans.services import record
 
 READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
 STAFF = [Role.COORDINATOR, Role.ANALYST]

@@ -268,3 +268,32 @@ class MembershipEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Membership events are append-only.")
         super().save(*args, **kwargs)
+
+
+class ChangeRecord(models.Model):
+    """Append-only log of changes to plans, documents and reference data: who, what, when.
+
+    Written through :func:`samtrygg.partnerships.changelog.record` by every app above this one.
+    The table keeps the name it had when the log belonged to the plans app.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=50)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(max_length=50)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "plans_changerecord"
+        ordering = ["-at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Change records are append-only.")
+        super().save(*args, **kwargs)

@@ -18,6 +18,7 @@ partnership_patterns: list[URLPattern | URLResolver] = [
     path("areas/", include("samtrygg.areas.urls")),
     path("incidents/", include("samtrygg.incidents.urls")),
     path("picture/", include("samtrygg.picture.urls")),
+    path("plans/", include("samtrygg.lagesbild.urls")),
     path("plans/", include("samtrygg.plans.urls")),
     path("agreement/", include("samtrygg.agreements.urls")),
     path("followup/", include("samtrygg.followup.urls")),

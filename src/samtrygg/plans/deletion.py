@@ -6,11 +6,13 @@ decided or signed, because those documents show the live rows. Superseded docume
 and do not block (as for editing a measure, see :class:`samtrygg.plans.models.Measure`).
 
 :func:`deletion_for` says what a deletion takes with it and what blocks it; :func:`delete` does it
-in one transaction and records it.
+in one transaction and records it. Documents of apps above this one (the agreements) add their
+own blockers through :func:`also_check`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samtrygg.partnerships.changelog import record
 from samtrygg.plans.models import (
     ActionPlan,
     Activity,
@@ -28,9 +31,8 @@ from samtrygg.plans.models import (
     Indicator,
     Measure,
 )
-from samtrygg.plans.services import record
 
-__all__ = ["Deletion", "delete", "deletion_for"]
+__all__ = ["Deletion", "also_check", "delete", "deletion_for"]
 
 
 @dataclass
@@ -48,18 +50,28 @@ class Deletion:
         return not self.blockers
 
 
-def _in_force_agreements() -> tuple[str, ...]:
-    # Imported here: the agreements app depends on plans, not the other way round.
-    from samtrygg.agreements.models import AgreementStatus
+Check = Callable[[Sequence[Any], Deletion], None]
+# Where a deletion asks the apps above this one: "cause" (the cause), "goal" (the goal whose
+# indicators or itself go), "indicators" and "activities" (those that go).
+_CHECKS: dict[str, list[Check]] = {"cause": [], "goal": [], "indicators": [], "activities": []}
 
-    return (AgreementStatus.SIGNED, AgreementStatus.PUBLISHED)
+
+def also_check(kind: str, check: Check) -> None:
+    """Let ``check(items, deletion)`` add to a deletion of ``kind``; registered once per app."""
+    if check not in _CHECKS[kind]:
+        _CHECKS[kind].append(check)
 
 
-def _cap(text: str) -> str:
+def _ask(kind: str, items: Sequence[Any], d: Deletion) -> None:
+    for check in _CHECKS[kind]:
+        check(items, d)
+
+
+def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _quoted(text: str, n: int = 60) -> str:
+def quoted(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -91,13 +103,6 @@ def _adopted_plan_blockers(measures: list[Measure], what: str) -> list[str]:
     ]
 
 
-def _signed_blocker(agreement: Any, what: str) -> str:
-    return _(
-        "%(what)s is part of the signed agreement “%(agreement)s”; a signed agreement is changed "
-        "by a new version."
-    ) % {"what": what, "agreement": agreement}
-
-
 def _draft_links(measures: Any, label: str) -> list[str]:
     titles = sorted({m.title for m in measures})
     if not titles:
@@ -106,17 +111,15 @@ def _draft_links(measures: Any, label: str) -> list[str]:
 
 
 def _cause(cause: Cause) -> Deletion:
-    from samtrygg.agreements.models import Agreement
-
     tree = _subtree(Cause, cause)
     ids = [c.pk for c in tree]
     evidence = sum(c.evidence.count() for c in tree)
-    d = Deletion(cause, _("the cause “%(c)s”") % {"c": _quoted(cause.description)})
+    d = Deletion(cause, _("the cause “%(c)s”") % {"c": quoted(cause.description)})
     d.counts = {"sub_causes": len(tree) - 1, "evidence": evidence}
     if len(tree) > 1:
         d.goes_with_it.append(
             ngettext("its sub-cause: %(list)s", "its %(n)s sub-causes: %(list)s", len(tree) - 1)
-            % {"n": len(tree) - 1, "list": "; ".join(_quoted(c.description) for c in tree[1:])}
+            % {"n": len(tree) - 1, "list": "; ".join(quoted(c.description) for c in tree[1:])}
         )
     if evidence:
         d.goes_with_it.append(
@@ -129,22 +132,15 @@ def _cause(cause: Cause) -> Deletion:
     )
     for c in tree:
         what = (
-            _cap(d.name)
-            if c is cause
-            else _("Its sub-cause “%(c)s”") % {"c": _quoted(c.description)}
+            cap(d.name) if c is cause else _("Its sub-cause “%(c)s”") % {"c": quoted(c.description)}
         )
         d.blockers += _adopted_plan_blockers(_adopted_measures(causes=c), what)
-    signed = Agreement.objects.filter(problems=cause.problem_id, status__in=_in_force_agreements())
-    d.blockers += [
-        _signed_blocker(a, _("Its problem “%(p)s”") % {"p": cause.problem.title}) for a in signed
-    ]
+    _ask("cause", [cause], d)
     return d
 
 
 def _indicator_parts(indicators: list[Indicator], d: Deletion) -> None:
     """Values and follow-up notes of ``indicators`` go too; signed promises forbid it."""
-    from samtrygg.agreements.models import Agreement
-
     values = sum(i.values.count() for i in indicators)
     notes = sum(i.followup_notes.count() for i in indicators)
     d.counts |= {"values": values, "followup_notes": notes}
@@ -156,32 +152,12 @@ def _indicator_parts(indicators: list[Indicator], d: Deletion) -> None:
         d.goes_with_it.append(
             ngettext("%(n)s follow-up note", "%(n)s follow-up notes", notes) % {"n": notes}
         )
-    signed = Agreement.objects.filter(
-        promises__indicators__in=indicators, status__in=_in_force_agreements()
-    ).distinct()
-    d.blockers += [_signed_blocker(a, _cap(d.name)) for a in signed]
-
-
-def _goal_agreements(goal: Goal, d: Deletion) -> None:
-    from samtrygg.agreements.models import Agreement, AgreementStatus
-
-    linked = Agreement.objects.filter(goals=goal)
-    name = _("The goal “%(g)s”") % {"g": _quoted(goal.statement)}
-    d.blockers += [
-        _signed_blocker(a, name) for a in linked.filter(status__in=_in_force_agreements())
-    ]
-    if isinstance(d.obj, Goal):
-        drafts = linked.filter(status__in=(AgreementStatus.DRAFT, AgreementStatus.REVIEW))
-        if drafts:
-            d.goes_with_it.append(
-                _("its place in the draft agreements %(a)s")
-                % {"a": ", ".join(f"“{a}”" for a in drafts)}
-            )
+    _ask("indicators", indicators, d)
 
 
 def _goal(goal: Goal) -> Deletion:
     indicators = list(goal.indicators.all())
-    d = Deletion(goal, _("the goal “%(g)s”") % {"g": _quoted(goal.statement)})
+    d = Deletion(goal, _("the goal “%(g)s”") % {"g": quoted(goal.statement)})
     d.counts = {"indicators": len(indicators)}
     if indicators:
         d.goes_with_it.append(
@@ -190,8 +166,8 @@ def _goal(goal: Goal) -> Deletion:
         )
     _indicator_parts(indicators, d)
     d.goes_with_it += _draft_links(goal.measures.all(), _("its links from the measures %(titles)s"))
-    d.blockers += _adopted_plan_blockers(_adopted_measures(goals=goal), _cap(d.name))
-    _goal_agreements(goal, d)
+    d.blockers += _adopted_plan_blockers(_adopted_measures(goals=goal), cap(d.name))
+    _ask("goal", [goal], d)
     return d
 
 
@@ -202,19 +178,14 @@ def _indicator(indicator: Indicator) -> Deletion:
     # The adopted plan was checked with its goals' indicators (Brå's rule 2), and a signed
     # agreement shows its goals' indicators: both depend on this one.
     d.blockers += _adopted_plan_blockers(
-        _adopted_measures(goals=goal), _("Its goal “%(g)s”") % {"g": _quoted(goal.statement)}
+        _adopted_measures(goals=goal), _("Its goal “%(g)s”") % {"g": quoted(goal.statement)}
     )
-    _goal_agreements(goal, d)
+    _ask("goal", [goal], d)
     return d
 
 
 def _activity_parts(activities: list[Activity], d: Deletion) -> None:
-    from samtrygg.agreements.models import Agreement
-
-    signed = Agreement.objects.filter(
-        promises__activities__in=activities, status__in=_in_force_agreements()
-    ).distinct()
-    d.blockers += [_signed_blocker(a, _("A citizen promise with its activities")) for a in signed]
+    _ask("activities", activities, d)
 
 
 def _measure(measure: Measure) -> Deletion:

@@ -9,10 +9,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
+from samtrygg.freezing.forms import DATE
+
+# The adoption form is shared by every adopted document; named here too for this app's callers.
+from samtrygg.freezing.forms import AdoptForm as AdoptForm
 from samtrygg.incidents.models import Category
 from samtrygg.partnerships.models import Membership, Partnership
 from samtrygg.plans.models import (
@@ -28,11 +31,7 @@ from samtrygg.plans.models import (
     Lagesbild,
     Measure,
     Problem,
-    SourceEntry,
 )
-from samtrygg.plans.services import LAGESBILD_SECTIONS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _makes_cycle(instance: Any, parent: Any) -> bool:
@@ -42,58 +41,6 @@ def _makes_cycle(instance: Any, parent: Any) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-class LagesbildStartForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"),
-        min_value=2000,
-        max_value=2100,
-        help_text=_("The period runs from 1 October the year before to 30 September."),
-    )
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    period_start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
-    period_end = forms.DateField(label=_("Period to"), required=False, widget=DATE)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period must end after it starts."))
-        return data
-
-
-class LagesbildForm(forms.ModelForm[Lagesbild]):
-    class Meta:
-        model = Lagesbild
-        fields = ["title", *LAGESBILD_SECTIONS]
-        widgets = {s: forms.Textarea(attrs={"rows": 10}) for s in LAGESBILD_SECTIONS}
-
-
-class SourceEntryForm(forms.ModelForm[SourceEntry]):
-    class Meta:
-        model = SourceEntry
-        fields = ["name", "used", "reason", "limitations"]
-        widgets = {
-            "reason": forms.Textarea(attrs={"rows": 3}),
-            "limitations": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
-class AdoptForm(forms.Form):
-    decision_body = forms.CharField(
-        label=_("Decision body"),
-        max_length=200,
-        help_text=_("For example the municipal executive board or the crime prevention council."),
-    )
-    decision_date = forms.DateField(label=_("Decision date"), widget=DATE)
-    diarienummer = forms.CharField(label=_("Registry number (diarienummer)"), max_length=100)
-
-    def clean_decision_date(self) -> Any:
-        value = self.cleaned_data["decision_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The decision date cannot lie in the future."))
-        return value
 
 
 class _PartnershipForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -1,8 +1,11 @@
-"""Brå's five steps as data: lägesbild, problems, cause trees, goals, indicators, measures,
-activities and the action plan (åtgärdsplan).
+"""Brå's steps after the lägesbild as data: problems, cause trees, goals, indicators, measures,
+activities and the action plan (åtgärdsplan). The lägesbild itself is in
+:mod:`samtrygg.lagesbild.models`.
 
-Adopted documents are frozen: they cannot be edited, only superseded by a new version. Every
-change is recorded in :class:`ChangeRecord` (who, what, when).
+Adopted documents are frozen: they cannot be edited, only superseded by a new version (the rule
+lives in :mod:`samtrygg.freezing`; the rules for this app are registered at the end of this
+module). Every change is recorded in the change log
+(:class:`samtrygg.partnerships.models.ChangeRecord`: who, what, when).
 """
 
 from __future__ import annotations
@@ -11,177 +14,38 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
+
+# DocumentStatus and FrozenError are named here too for the callers of this app.
+from samtrygg.freezing import DocumentStatus as DocumentStatus
+from samtrygg.freezing import (
+    Freezable,
+    FreezableQuerySet,
+    Freeze,
+    freeze,
+    guard_links,
+)
+from samtrygg.freezing import FrozenError as FrozenError
+from samtrygg.freezing.documents import ADOPTED_DOCUMENT, AdoptedDocument
 from samtrygg.incidents.models import Category
+
+# The lägesbild has its own app; named here too for the callers of this app.
+from samtrygg.lagesbild.models import Lagesbild as Lagesbild
+from samtrygg.lagesbild.models import SourceEntry as SourceEntry
+
+# The change log lives with the membership history; named here too for the callers of this app.
+from samtrygg.partnerships.models import ChangeRecord as ChangeRecord
 from samtrygg.partnerships.models import Organisation, Partnership
 
-
-class FrozenError(Exception):
-    """An adopted or signed document was about to be changed; make a new version instead."""
-
-
-class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("Under review")
-    ADOPTED = "adopted", _("Adopted")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-# Agreement statuses in force (agreements.models.AgreementStatus; named here as strings because
-# the agreements app builds on this one).
-AGREEMENT_IN_FORCE = ("signed", "published")
-
-
-class FrozenContent(models.Model):
-    """A plan object whose content is frozen while a document in force shows it.
-
-    The adopted action plan shows its measures' causes, goals and the goals' indicators; a
-    signed or published agreement shows its problems with their cause trees, its goals with their
-    indicators and its promises' indicators. While such a document is in force their content
-    cannot change and nothing can be added under them (a new version of the document is made
-    instead). Follow-up (indicator values, notes, evidence) goes on.
-    """
-
-    class Meta:
-        abstract = True
-
-    def frozen_by(self) -> str | None:
-        """The document in force that shows this object, in words, or None."""
-        raise NotImplementedError
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        document = self.frozen_by()
-        if document is not None and (self.pk is None or self._content_changed()):
-            raise FrozenError(
-                _(
-                    "“%(name)s” is part of %(document)s and cannot be changed or added to; "
-                    "make a new version of it."
-                )
-                % {"name": str(self)[:80], "document": document}
-            )
-        super().save(*args, **kwargs)
-
-    def _content_changed(self) -> bool:
-        fields = [
-            f.attname
-            for f in self._meta.concrete_fields
-            if not f.primary_key and not getattr(f, "auto_now_add", False)
-        ]
-        stored = type(self)._default_manager.filter(pk=self.pk).values(*fields).first()
-        return stored is None or any(stored[f] != getattr(self, f) for f in fields)
-
-
-def _in_adopted_plan(measures: Any) -> bool:
-    return bool(measures.filter(plans__status=DocumentStatus.ADOPTED).exists())
-
-
 ADOPTED_PLAN = _("the adopted action plan")
+# Kept for the pages that name the document; the agreements app registers its own rules.
 SIGNED_AGREEMENT = _("the signed collaboration agreement")
 
 
-class AdoptedDocument(models.Model):
-    """A versioned document adopted by a decision body (lägesbild, action plan)."""
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField(default=1)
-    status = models.CharField(
-        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
-    )
-    title = models.CharField(_("title"), max_length=200)
-    decision_body = models.CharField(_("decision body"), max_length=200, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    diarienummer = models.CharField(_("registry number"), max_length=100, blank=True)
-    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
-    adopted_at = models.DateTimeField(null=True, blank=True)
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in (DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            stored = (
-                type(self)
-                ._default_manager.filter(pk=self.pk)
-                .values_list("status", flat=True)
-                .first()
-            )
-            superseding = (
-                stored == DocumentStatus.ADOPTED and self.status == DocumentStatus.SUPERSEDED
-            )
-            if stored in (DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED) and not (
-                superseding and set(kwargs.get("update_fields") or ()) <= {"status", "updated_at"}
-            ):
-                raise FrozenError(
-                    _("%(title)s (v%(v)s) is adopted and cannot be changed; make a new version.")
-                    % {"title": self.title, "v": self.version}
-                )
-        super().save(*args, **kwargs)
-
-
-class Lagesbild(AdoptedDocument):
-    """The yearly situational picture required by Lag (2023:196) § 4."""
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="lagesbilder"
-    )
-    year = models.PositiveIntegerField(_("year"))
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
-    # § 4 point 1, drafted by Samtrygg from the live picture and edited by people.
-    extent = models.TextField(_("extent and development of crime and disorder"), blank=True)
-    consequences = models.TextField(_("consequences"), blank=True)
-    # § 4 point 2: surveys, dialogues, horizon scanning.
-    other_information = models.TextField(_("other relevant information"), blank=True)
-    # § 4 point 3.
-    cause_analysis = models.TextField(_("analysis of causes"), blank=True)
-    # The figures the draft was made from, frozen with the document.
-    figures = models.JSONField(default=dict, blank=True)
-    based_on = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
-    )
-
-    class Meta:
-        ordering = ["-year", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "year", "version"], name="lagesbild_version_unique"
-            )
-        ]
-        verbose_name = _("lägesbild")
-        verbose_name_plural = _("lägesbilder")
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.year}, v{self.version})"
-
-
-class SourceEntry(models.Model):
-    """One line of the source inventory: a source used or left out, why, and what that limits."""
-
-    lagesbild = models.ForeignKey(Lagesbild, on_delete=models.CASCADE, related_name="sources")
-    name = models.CharField(_("source"), max_length=200)
-    used = models.BooleanField(_("used"), default=True)
-    reason = models.TextField(_("why"), blank=True)
-    limitations = models.TextField(_("what it limits"), blank=True)
-
-    class Meta:
-        ordering = ["-used", "name"]
-
-
-class Problem(FrozenContent):
+class Problem(Freezable):
     """A prioritised problem: what, where, when, who is affected."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="problems")
@@ -203,11 +67,6 @@ class Problem(FrozenContent):
     def __str__(self) -> str:
         return self.title
 
-    def frozen_by(self) -> str | None:
-        if self.pk is not None and self.agreements.filter(status__in=AGREEMENT_IN_FORCE).exists():
-            return str(SIGNED_AGREEMENT)
-        return None
-
 
 class CauseKind(models.TextChoices):
     SITUATIONAL = "situational", _("Situational")
@@ -224,7 +83,7 @@ class SatMechanism(models.TextChoices):
     CAUSE_OF_CAUSES = "cause_of_causes", _("A cause of the causes (social conditions)")
 
 
-class Cause(FrozenContent):
+class Cause(Freezable):
     """A node of a problem's cause tree."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="causes")
@@ -244,19 +103,6 @@ class Cause(FrozenContent):
     def __str__(self) -> str:
         return self.description[:80]
 
-    def frozen_by(self) -> str | None:
-        # The agreement prints its problems' whole cause trees, so new causes are refused too.
-        if (
-            self.problem_id is not None
-            and Problem.objects.filter(
-                pk=self.problem_id, agreements__status__in=AGREEMENT_IN_FORCE
-            ).exists()
-        ):
-            return str(SIGNED_AGREEMENT)
-        if self.pk is not None and _in_adopted_plan(self.measures.all()):
-            return str(ADOPTED_PLAN)
-        return None
-
 
 class Evidence(models.Model):
     """What supports a cause: a saved picture view, a survey result, a dialogue note …"""
@@ -274,7 +120,7 @@ class Evidence(models.Model):
     note = models.TextField(_("note"), blank=True)
 
 
-class Goal(FrozenContent):
+class Goal(Freezable):
     """A SMART goal for a problem."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
@@ -288,21 +134,8 @@ class Goal(FrozenContent):
     def __str__(self) -> str:
         return self.statement[:80]
 
-    def frozen_by(self) -> str | None:
-        return _goal_frozen_by(self.pk)
 
-
-def _goal_frozen_by(goal_id: int | None) -> str | None:
-    if goal_id is None:
-        return None
-    if _in_adopted_plan(Measure.objects.filter(goals=goal_id)):
-        return str(ADOPTED_PLAN)
-    if Goal.objects.filter(pk=goal_id, agreements__status__in=AGREEMENT_IN_FORCE).exists():
-        return str(SIGNED_AGREEMENT)
-    return None
-
-
-class Indicator(FrozenContent):
+class Indicator(Freezable):
     """How a goal is measured: baseline, target, unit, source, frequency and date.
 
     An indicator with a category (and optionally an area) is computed from the incidents; the
@@ -346,17 +179,6 @@ class Indicator(FrozenContent):
     def __str__(self) -> str:
         return self.name
 
-    def frozen_by(self) -> str | None:
-        # A new indicator under a frozen goal is refused too: the document shows them all.
-        document = _goal_frozen_by(self.goal_id)
-        if (
-            document is None
-            and self.pk is not None
-            and self.promises.filter(agreement__status__in=AGREEMENT_IN_FORCE).exists()
-        ):
-            document = str(SIGNED_AGREEMENT)
-        return document
-
 
 class IndicatorValue(models.Model):
     """A measured value of an indicator, entered or computed."""
@@ -374,14 +196,14 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "date"]
 
 
-class MeasureQuerySet(models.QuerySet["Measure"]):
+class MeasureQuerySet(FreezableQuerySet["Measure"]):
     def in_adopted_plan(self) -> MeasureQuerySet:
         """Measures in an adopted action plan that is the current version (frozen measures)."""
         return self.filter(plans__status=DocumentStatus.ADOPTED).distinct()
 
 
-def _measure_frozen_error(measure: Measure) -> FrozenError:
-    return FrozenError(
+def _measure_frozen_error(obj: Any, measure: Any) -> str:
+    return str(
         _(
             "The measure “%(title)s” is part of the adopted action plan and cannot be changed; "
             "start a new version of the action plan."
@@ -390,7 +212,7 @@ def _measure_frozen_error(measure: Measure) -> FrozenError:
     )
 
 
-class Measure(models.Model):
+class Measure(Freezable):
     """A measure (åtgärd/insats); Brå's rule: it targets a cause and serves a goal.
 
     A measure in the adopted action plan (the current version; there is at most one adopted
@@ -429,7 +251,7 @@ class Measure(models.Model):
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = MeasureQuerySet.as_manager()  # type: ignore[misc]  # a Freezable manager too
 
     def __str__(self) -> str:
         return self.title
@@ -444,16 +266,6 @@ class Measure(models.Model):
         if self.pk is None:
             return None
         return self.plans.filter(status=DocumentStatus.ADOPTED).order_by("-version").first()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.is_frozen:
-            raise _measure_frozen_error(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.is_frozen:
-            raise _measure_frozen_error(self)
-        return super().delete(*args, **kwargs)
 
 
 # What an activity in an adopted plan keeps as adopted: its place in the plan, what it is, who
@@ -471,7 +283,7 @@ ACTIVITY_PLAN_FIELDS = (
 )
 
 
-class Activity(models.Model):
+class Activity(Freezable):
     """Something someone does under a measure, with owner, dates, status and progress."""
 
     class Status(models.TextChoices):
@@ -526,54 +338,6 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def _frozen_measure(self) -> Measure | None:
-        """The frozen measure this activity is (or was stored) under, if any."""
-        ids = {self.measure_id}
-        if self.pk is not None:
-            ids |= set(Activity.objects.filter(pk=self.pk).values_list("measure_id", flat=True))
-        return Measure.objects.filter(pk__in=ids).in_adopted_plan().first()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        frozen = self._frozen_measure()
-        # A signed promise names its activities and their deadlines: the same fields freeze.
-        promised = (
-            self.pk is not None
-            and self.promises.filter(agreement__status__in=AGREEMENT_IN_FORCE).exists()
-        )
-        if frozen is not None or promised:
-            stored = (
-                Activity.objects.filter(pk=self.pk).values(*ACTIVITY_PLAN_FIELDS).first()
-                if self.pk is not None
-                else None
-            )
-            changed = stored is None or any(
-                stored[f] != getattr(self, f) for f in ACTIVITY_PLAN_FIELDS
-            )
-            if changed and frozen is None:
-                raise FrozenError(
-                    _(
-                        "“%(name)s” is part of %(document)s and cannot be changed or added to; "
-                        "make a new version of it."
-                    )
-                    % {"name": self.title[:80], "document": SIGNED_AGREEMENT}
-                )
-            if changed and frozen is not None:
-                raise FrozenError(
-                    _(
-                        "The measure “%(title)s” is part of the adopted action plan: its "
-                        "activities can be followed up (status, progress, hours, cost) but not "
-                        "added, removed or re-planned; start a new version of the action plan."
-                    )
-                    % {"title": frozen.title}
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        frozen = self._frozen_measure()
-        if frozen is not None:
-            raise _measure_frozen_error(frozen)
-        return super().delete(*args, **kwargs)
-
 
 class ActionPlan(AdoptedDocument):
     """The åtgärdsplan: the measures the partnership adopts from a lägesbild."""
@@ -598,48 +362,47 @@ class ActionPlan(AdoptedDocument):
         return f"{self.title} (v{self.version})"
 
 
-class ChangeRecord(models.Model):
-    """Append-only log of changes to plans and documents: who, what, when."""
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="plan_changes"
+def _activity_frozen_error(obj: Any, measure: Any) -> str:
+    return str(
+        _(
+            "The measure “%(title)s” is part of the adopted action plan: its "
+            "activities can be followed up (status, progress, hours, cost) but not "
+            "added, removed or re-planned; start a new version of the action plan."
+        )
+        % {"title": measure.title}
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    object_type = models.CharField(max_length=50)
-    object_id = models.PositiveBigIntegerField()
-    action = models.CharField(max_length=50)
-    details = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Change records are append-only.")
-        super().save(*args, **kwargs)
 
 
-def _refuse_frozen_measure_links(
-    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
-) -> None:
-    """The causes and goals of a measure in the adopted action plan are frozen with it."""
-    if action not in ("pre_add", "pre_remove", "pre_clear"):
-        return
-    if not reverse:
-        measures = Measure.objects.filter(pk=instance.pk)
-    elif pk_set:
-        measures = Measure.objects.filter(pk__in=pk_set)
-    else:
-        measures = instance.measures.all()
-    frozen = measures.in_adopted_plan().first()
-    if frozen is not None:
-        raise _measure_frozen_error(frozen)
-
-
-for _through in (Measure.causes.through, Measure.goals.through):
-    models.signals.m2m_changed.connect(
-        _refuse_frozen_measure_links, sender=_through, dispatch_uid=f"plans-frozen-{_through}"
-    )
+# What the adopted action plan (the current version) freezes: its measures with their causes
+# and goals, the goals' indicators, and the plan fields of the measures' activities. A new
+# indicator under a frozen goal or activity under a frozen measure is refused too. The agreements
+# app registers what a signed agreement freezes.
+_IN_ADOPTED_PLAN = Q(plans__status=DocumentStatus.ADOPTED)
+_SHOWN_BY_PLAN = Q(measures__plans__status=DocumentStatus.ADOPTED)
+freeze(ActionPlan, ADOPTED_DOCUMENT)
+freeze(Cause, Freeze(when=_SHOWN_BY_PLAN, document=ADOPTED_PLAN))
+freeze(Goal, Freeze(when=_SHOWN_BY_PLAN, document=ADOPTED_PLAN))
+freeze(Indicator, Freeze(when=_SHOWN_BY_PLAN, via="goal", document=ADOPTED_PLAN))
+freeze(
+    Measure,
+    Freeze(
+        when=_IN_ADOPTED_PLAN,
+        every_save=True,
+        refuse_delete=True,
+        document=ADOPTED_PLAN,
+        message=_measure_frozen_error,
+    ),
+)
+freeze(
+    Activity,
+    Freeze(
+        when=_IN_ADOPTED_PLAN,
+        via="measure",
+        fields=ACTIVITY_PLAN_FIELDS,
+        refuse_delete=True,
+        document=ADOPTED_PLAN,
+        message=_activity_frozen_error,
+    ),
+)
+guard_links(Measure.causes.field)
+guard_links(Measure.goals.field)

@@ -1,4 +1,4 @@
-"""Brå's rules, adoption, versions and progress for lägesbilder and action plans.
+"""Brå's rules, adoption, versions and progress for action plans.
 
 Brå's main criticism of local work is measures that target no cause and goals nobody follows
 up; :func:`plan_violations` checks exactly those rules, and :func:`adopt_plan` refuses a plan
@@ -7,59 +7,25 @@ that breaks them, naming the rule and the item.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from samtrygg.plans.models import (
-    ActionPlan,
-    Activity,
-    ChangeRecord,
-    DocumentStatus,
-    Goal,
-    Lagesbild,
-    Measure,
-    SourceEntry,
-)
+from samtrygg.freezing.documents import NotAdoptableError as NotAdoptableError
+from samtrygg.freezing.documents import Violation as Violation
+from samtrygg.freezing.documents import adopt
 
-LAGESBILD_SECTIONS = ("extent", "consequences", "other_information", "cause_analysis")
+# The lägesbild's services are named here too for the callers of this app.
+from samtrygg.lagesbild.services import LAGESBILD_SECTIONS as LAGESBILD_SECTIONS
+from samtrygg.lagesbild.services import adopt_lagesbild as adopt_lagesbild
+from samtrygg.lagesbild.services import lagesbild_diff as lagesbild_diff
+from samtrygg.lagesbild.services import new_lagesbild_version as new_lagesbild_version
 
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken rule: its number in Brå's list (docs/domain.md §3), the item and what to do."""
-
-    rule: int
-    item: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{_('Rule')} {self.rule} – {self.item}: {self.message}"
-
-
-class NotAdoptableError(Exception):
-    """The document breaks Brå's rules; ``violations`` lists every problem."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        super().__init__("; ".join(str(v) for v in violations))
-
-
-def record(partnership_id: int, actor: Any, obj: models.Model, action: str, **details: Any) -> None:
-    """Append a change record for ``obj``."""
-    ChangeRecord.objects.create(
-        partnership_id=partnership_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        object_type=obj._meta.model_name or "",
-        object_id=obj.pk,
-        action=action,
-        details=details,
-    )
+# ``services.record`` is kept as a name for the callers of this app.
+from samtrygg.partnerships.changelog import record as record
+from samtrygg.plans.models import ActionPlan, Activity, Goal, Measure
 
 
 def goal_violations(goal: Goal) -> list[Violation]:
@@ -147,123 +113,8 @@ def adopt_plan(
     violations = plan_violations(plan)
     if violations:
         raise NotAdoptableError(violations)
-    _adopt(plan, actor, decision_body, decision_date, diarienummer)
+    adopt(plan, actor, decision_body, decision_date, diarienummer)
     return plan
-
-
-@transaction.atomic
-def adopt_lagesbild(
-    lagesbild: Lagesbild, actor: Any, *, decision_body: str, decision_date: date, diarienummer: str
-) -> Lagesbild:
-    """Adopt a lägesbild; § 4 asks for its three parts and a source inventory."""
-    missing = [
-        Violation(0, _("the lägesbild"), _("write the section “%(s)s”.") % {"s": label})
-        for field, label in (
-            ("extent", Lagesbild._meta.get_field("extent").verbose_name),
-            ("other_information", Lagesbild._meta.get_field("other_information").verbose_name),
-            ("cause_analysis", Lagesbild._meta.get_field("cause_analysis").verbose_name),
-        )
-        if not getattr(lagesbild, field).strip()
-    ]
-    if not lagesbild.sources.exists():
-        missing.append(
-            Violation(0, _("the lägesbild"), _("list the sources used and left out, and why."))
-        )
-    if missing:
-        raise NotAdoptableError(missing)
-    _adopt(lagesbild, actor, decision_body, decision_date, diarienummer)
-    return lagesbild
-
-
-def _adopt(
-    doc: Any, actor: Any, decision_body: str, decision_date: date, diarienummer: str
-) -> None:
-    if doc.is_frozen:
-        raise NotAdoptableError([Violation(0, doc.title, _("it is already adopted."))])
-    # The previous adopted version of the same document is superseded, not changed.
-    previous = (
-        type(doc)
-        .objects.filter(partnership=doc.partnership, status=DocumentStatus.ADOPTED)
-        .exclude(pk=doc.pk)
-    )
-    if isinstance(doc, Lagesbild):
-        previous = previous.filter(year=doc.year)
-    for old in previous:
-        old.status = DocumentStatus.SUPERSEDED
-        old.save(update_fields=["status", "updated_at"])
-    doc.status = DocumentStatus.ADOPTED
-    doc.decision_body = decision_body
-    doc.decision_date = decision_date
-    doc.diarienummer = diarienummer
-    doc.adopted_at = timezone.now()
-    doc.adopted_by = actor if getattr(actor, "is_authenticated", False) else None
-    # Bypass the frozen check once: this save is the adoption itself.
-    type(doc).objects.filter(pk=doc.pk).update(
-        status=doc.status,
-        decision_body=decision_body,
-        decision_date=decision_date,
-        diarienummer=diarienummer,
-        adopted_at=doc.adopted_at,
-        adopted_by=doc.adopted_by,
-        updated_at=doc.adopted_at,
-    )
-    record(
-        doc.partnership_id,
-        actor,
-        doc,
-        "adopted",
-        decision_body=decision_body,
-        diarienummer=diarienummer,
-    )
-
-
-@transaction.atomic
-def new_lagesbild_version(previous: Lagesbild, actor: Any) -> Lagesbild:
-    """Start a new draft from the last version, copying its text and source inventory."""
-    latest = (
-        Lagesbild.objects.filter(partnership=previous.partnership, year=previous.year)
-        .order_by("-version")
-        .first()
-    )
-    version = (latest.version if latest else previous.version) + 1
-    draft = Lagesbild.objects.create(
-        partnership=previous.partnership,
-        year=previous.year,
-        version=version,
-        title=previous.title,
-        period_start=previous.period_start,
-        period_end=previous.period_end,
-        figures=previous.figures,
-        based_on=previous,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **{s: getattr(previous, s) for s in LAGESBILD_SECTIONS},
-    )
-    SourceEntry.objects.bulk_create(
-        [
-            SourceEntry(
-                lagesbild=draft,
-                name=s.name,
-                used=s.used,
-                reason=s.reason,
-                limitations=s.limitations,
-            )
-            for s in previous.sources.all()
-        ]
-    )
-    record(draft.partnership_id, actor, draft, "new_version", based_on=previous.pk)
-    return draft
-
-
-def lagesbild_diff(old: Lagesbild, new: Lagesbild) -> dict[str, list[str]]:
-    """Unified differences per section between two versions (only sections that changed)."""
-    out: dict[str, list[str]] = {}
-    for section in LAGESBILD_SECTIONS:
-        a, b = getattr(old, section).splitlines(), getattr(new, section).splitlines()
-        if a != b:
-            out[section] = list(
-                difflib.unified_diff(a, b, f"v{old.version}", f"v{new.version}", lineterm="")
-            )
-    return out
 
 
 def activity_progress(activity: Activity) -> float:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from samtrygg import uploads
 from samtrygg.areas.models import Area
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Partnership
 from samtrygg.reference.models import ReferenceSeries, ReferenceSource, ReferenceValue
 from samtrygg.rendering.chart import line_chart
@@ -134,8 +135,6 @@ def _save_series(
     actor: Any,
     is_example: bool,
 ) -> tuple[int, int, int]:
-    from samtrygg.plans.services import record
-
     first = rows[0]
     series = (
         ReferenceSeries.objects.select_for_update()
@@ -194,8 +193,6 @@ def _save_series(
 @transaction.atomic
 def delete_series(series: ReferenceSeries, actor: Any) -> None:
     """Delete a series with its values, and record who did it."""
-    from samtrygg.plans.services import record
-
     record(series.partnership_id, actor, series, "deleted", name=series.name)
     series.delete()
 

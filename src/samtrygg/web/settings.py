@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "samtrygg.areas",
     "samtrygg.incidents",
     "samtrygg.picture",
+    "samtrygg.lagesbild",
     "samtrygg.plans",
     "samtrygg.agreements",
     "samtrygg.followup",

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 
 from samtrygg.agreements.archive import archive_agreement
 from samtrygg.agreements.models import Agreement
-from samtrygg.plans.services import record
+from samtrygg.partnerships.changelog import record
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from django.utils import translation
 from samtrygg.analysis import trends
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.lagesbild import drafting
 from samtrygg.periods import lagesbild_year
-from samtrygg.plans import drafting
 from samtrygg.plans.models import ChangeRecord, DocumentStatus
 from tests.conftest import World
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from samtrygg.areas import services as area_services
-from samtrygg.plans import drafting
+from samtrygg.lagesbild import drafting
 from samtrygg.reference.models import ReferenceSeries
 from samtrygg.reference.services import import_reference
 from tests.conftest import World

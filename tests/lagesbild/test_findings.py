@@ -13,7 +13,7 @@ from samtrygg.analysis.nearrepeat import KnoxFindings, RaisedRisk
 from samtrygg.cli.analyse import knox_summary
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import Incident
-from samtrygg.plans import drafting, findings
+from samtrygg.lagesbild import drafting, findings
 from tests.conftest import World
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -25,11 +25,11 @@ from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.lagesbild import findings, maps
+from samtrygg.lagesbild.models import Lagesbild, SourceEntry
+from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Partnership
 from samtrygg.periods import lagesbild_year, local_day_bounds
-from samtrygg.plans import findings, maps
-from samtrygg.plans.models import Lagesbild, SourceEntry
-from samtrygg.plans.services import record
 from samtrygg.reference import services as reference
 
 K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (docs/domain.md §11)
