@@ -8,28 +8,48 @@ it refuses unusable input with a sentence that says what to do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from samtrygg.analysis.errors import InputError
-from samtrygg.analysis.geo import WGS84, check_metric_crs, to_metric
+from samtrygg.analysis.geo import WGS84, auto_metric_crs, check_metric_crs, to_metric
+from samtrygg.analysis.quality import (
+    MAX_ROWS_NAMED,
+    InputReport,
+    check_not_degrees,
+    check_not_swapped,
+    check_offsets,
+    duplicate_rows,
+    swapped_rows,
+)
+from samtrygg.analysis.studyarea import StudyArea, robust_extent
 
 __all__ = [
     "Events",
     "apply_filters",
+    "checked_times",
     "detect_xy",
     "parse_times",
+    "parse_times_detailed",
     "read_events",
     "read_table",
     "read_times",
 ]
 
-_XY_CANDIDATES = (("x", "y"), ("lon", "lat"), ("longitude", "latitude"))
-_LONLAT_NAMES = {"lon", "longitude", "lng"}
+_XY_CANDIDATES = (
+    ("x", "y"),
+    ("lon", "lat"),
+    ("lng", "lat"),
+    ("longitude", "latitude"),
+    ("longitud", "latitud"),
+)
+_LONLAT_NAMES = {"lon", "longitude", "lng", "longitud"}
+_ROW = "__samtrygg_row__"
 _TIME_CANDIDATES = ("time", "date", "datetime", "date_single", "t", "occurred_at")
 
 
@@ -47,6 +67,12 @@ class Events:
         Event times (naive, as given in the file), when a time column was read.
     frame : polars.DataFrame
         The remaining columns of the kept rows, in the same order.
+    rows : ndarray of int, optional
+        The file row of each event (the header is row 1).
+    report : InputReport
+        What was noticed about the input (duplicates, excluded points, offsets).
+    study_area : StudyArea, optional
+        The study area the events were limited to.
     """
 
     x: npt.NDArray[np.float64]
@@ -54,6 +80,9 @@ class Events:
     crs: int
     times: npt.NDArray[np.datetime64] | None
     frame: pl.DataFrame = field(repr=False)
+    rows: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+    report: InputReport = field(default_factory=InputReport, repr=False)
+    study_area: StudyArea | None = None
 
     def __len__(self) -> int:
         return int(self.x.size)
@@ -135,17 +164,97 @@ def detect_xy(columns: list[str], x: str | None = None, y: str | None = None) ->
     )
 
 
-def _to_float(frame: pl.DataFrame, column: str) -> npt.NDArray[np.float64]:
+def _to_float(
+    frame: pl.DataFrame, column: str, rows: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
     # Swedish files write decimal commas; a value with a comma and no dot is one.
     values = frame.get_column(column).str.strip_chars().str.replace(",", ".", literal=True)
     parsed = values.cast(pl.Float64, strict=False)
     bad = parsed.is_null() & values.is_not_null() & (values != "")
     if bad.any():
-        row = int(bad.arg_true()[0])
+        i = int(bad.arg_true()[0])
         raise InputError(
-            f"Row {row + 2}: the value {values[row]!r} in column {column!r} is not a number."
+            f"Row {int(rows[i])}: the value {values[i]!r} in column {column!r} is not a number."
         )
     return parsed.to_numpy().astype(float)
+
+
+_OFFSET_PATTERN = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _parse_one(text: str, fmt: str | None) -> datetime:
+    if fmt is None:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.strptime(text, fmt)
+
+
+def _bad_time(row: int, text: str, fmt: str | None) -> InputError:
+    expected = fmt or "ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
+    return InputError(
+        f"Row {row}: the time {text!r} does not match {expected}; give the format with "
+        "--time-format."
+    )
+
+
+def parse_times_detailed(
+    values: list[str | None] | pl.Series, fmt: str | None = None, rows: npt.ArrayLike | None = None
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Parse times and tell which carried a UTC offset, and which offset (minutes).
+
+    Times with an offset are converted to UTC and made naive. ``rows`` are the file rows named in
+    errors (default: position + 2, the header being row 1). Plain ISO dates and times and
+    ``strftime`` formats without ``%z`` are parsed vectorised; the rest one by one.
+
+    Examples
+    --------
+    >>> t, has, off = parse_times_detailed(["2024-01-05", "2024-01-05T10:00:00+01:00"])
+    >>> [str(v) for v in t], has.tolist(), off.tolist()
+    (['2024-01-05T00:00:00', '2024-01-05T09:00:00'], [False, True], [0, 60])
+    """
+    series = values if isinstance(values, pl.Series) else pl.Series(values, dtype=pl.Utf8)
+    series = series.cast(pl.Utf8).str.strip_chars().fill_null("")
+    n = series.len()
+    row_of = np.arange(n) + 2 if rows is None else np.asarray(rows, dtype=np.int64)
+    out = np.empty(n, dtype="datetime64[s]")
+    offsets = np.zeros(n, dtype=np.int64)
+    if fmt is None:
+        has_offset = series.str.contains(_OFFSET_PATTERN).fill_null(False).to_numpy()
+    else:
+        has_offset = np.full(n, "%z" in fmt or "%Z" in fmt)
+    texts = series.to_list()
+    slow = np.asarray(has_offset, dtype=bool).copy()
+    plain = np.flatnonzero(~slow)
+    if plain.size:
+        if fmt is None:
+            try:
+                parsed = np.array([texts[i] for i in plain], dtype="datetime64[s]")
+            except ValueError:
+                parsed = np.full(plain.size, np.datetime64("NaT"), dtype="datetime64[s]")
+        else:
+            converted = series.gather(plain).str.strptime(pl.Datetime("us"), fmt, strict=False)
+            parsed = converted.to_numpy().astype("datetime64[s]")
+        out[plain] = parsed
+        # Rows the fast path could not parse (or "" and "NaT", which numpy reads as missing)
+        # get the exact standard-library parser, which either succeeds or names the row.
+        slow[plain[np.isnat(parsed)]] = True
+    for i in np.flatnonzero(slow):
+        text = texts[i]
+        try:
+            if text in ("", "NaT"):
+                raise ValueError(text)
+            moment = _parse_one(text, fmt)
+        except ValueError as exc:
+            raise _bad_time(int(row_of[i]), text, fmt) from exc
+        if moment.tzinfo is not None:
+            delta = moment.utcoffset()
+            minutes = int(delta.total_seconds() // 60) if delta is not None else 0
+            offsets[i] = minutes
+            has_offset[i] = True
+            moment = moment.replace(tzinfo=None) - timedelta(minutes=minutes)
+        else:
+            has_offset[i] = False
+        out[i] = np.datetime64(moment.replace(microsecond=0), "s")
+    return out, np.asarray(has_offset, dtype=bool), offsets
 
 
 def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray[np.datetime64]:
@@ -160,25 +269,7 @@ def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray
     >>> parse_times(["05/01/2024"], "%d/%m/%Y")
     array(['2024-01-05T00:00:00'], dtype='datetime64[s]')
     """
-    out = np.empty(len(values), dtype="datetime64[s]")
-    for i, raw in enumerate(values):
-        text = (raw or "").strip()
-        try:
-            if fmt is None:
-                parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            else:
-                parsed = datetime.strptime(text, fmt)
-        except ValueError as exc:
-            expected = fmt or "ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
-            raise InputError(
-                f"Row {i + 2}: the time {text!r} does not match {expected}; "
-                "give the format with --time-format."
-            ) from exc
-        if parsed.tzinfo is not None:
-            offset = parsed.utcoffset()
-            parsed = parsed.replace(tzinfo=None) - (offset if offset is not None else 0)  # type: ignore[operator]
-        out[i] = np.datetime64(parsed.replace(microsecond=0), "s")
-    return out
+    return parse_times_detailed(values, fmt)[0]
 
 
 def apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
@@ -195,6 +286,22 @@ def apply_filters(frame: pl.DataFrame, filters: list[str]) -> pl.DataFrame:
     return frame
 
 
+def _time_column(
+    frame: pl.DataFrame, time: str | None, time_format: str | None
+) -> tuple[str | None, str | None]:
+    if time is None:
+        lower = {c.lower(): c for c in frame.columns}
+        time = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
+        if time is None:
+            return None, time_format
+    elif time not in frame.columns:
+        raise InputError(f"The time column {time!r} is not in the file; it has {frame.columns}.")
+    if time_format is None and time == "date_single":
+        # The Chicago and Near Repeat Calculator files write dd/mm/yyyy in this column.
+        time_format = "%d/%m/%Y"
+    return time, time_format
+
+
 def read_times(
     frame: pl.DataFrame, time: str | None = None, time_format: str | None = None
 ) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
@@ -206,17 +313,54 @@ def read_times(
     >>> col, str(t[0])
     ('date_single', '2024-01-05T00:00:00')
     """
-    if time is None:
-        lower = {c.lower(): c for c in frame.columns}
-        time = next((lower[c] for c in _TIME_CANDIDATES if c in lower), None)
-        if time is None:
-            return None, None
-    elif time not in frame.columns:
-        raise InputError(f"The time column {time!r} is not in the file; it has {frame.columns}.")
-    if time_format is None and time == "date_single":
-        # The Chicago and Near Repeat Calculator files write dd/mm/yyyy in this column.
-        time_format = "%d/%m/%Y"
-    return time, parse_times(frame.get_column(time).to_list(), time_format)
+    column, fmt = _time_column(frame, time, time_format)
+    if column is None:
+        return None, None
+    return column, parse_times_detailed(frame.get_column(column), fmt)[0]
+
+
+def checked_times(
+    frame: pl.DataFrame,
+    rows: npt.NDArray[np.int64],
+    report: InputReport,
+    *,
+    time: str | None = None,
+    time_format: str | None = None,
+    allow_future: bool = False,
+) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
+    """:func:`read_times` that refuses future times and mixed offsets, naming the file row.
+
+    ``rows`` are the file rows of ``frame`` (header = row 1); different UTC offsets are noted
+    in ``report``.
+    """
+    column, fmt = _time_column(frame, time, time_format)
+    if column is None:
+        return None, None
+    series = frame.get_column(column)
+    times, has_offset, offsets = parse_times_detailed(series, fmt, rows)
+    report.notes += check_offsets(has_offset, offsets, rows, series.to_list())
+    if not allow_future:
+        now = np.datetime64(datetime.now(UTC).replace(tzinfo=None, microsecond=0), "s")
+        future = times > now + np.timedelta64(1, "D")
+        if future.any():
+            i = int(np.flatnonzero(future)[0])
+            more = int(future.sum()) - 1
+            raise InputError(
+                f"Row {int(rows[i])}: the time {times[i]} lies in the future"
+                f"{f' (and {more} more rows)' if more else ''}; check the date format "
+                "(--time-format) and the year."
+            )
+    return column, times
+
+
+def _outside_reason(lon: float, lat: float, swapped: bool, lonlat: bool, boundary: bool) -> str:
+    if lonlat and swapped:
+        return "longitude and latitude swapped"
+    if lon == 0 and lat == 0:
+        return "0,0"
+    if lonlat and abs(lat) >= 89.9:
+        return f"latitude {lat:g}"
+    return "outside the boundary" if boundary else "far from the other events"
 
 
 def read_events(
@@ -230,8 +374,11 @@ def read_events(
     filters: list[str] | None = None,
     require_time: bool = False,
     allow_future: bool = False,
+    outside: str = "exclude",
+    boundary: Any = None,
+    drop_duplicates: bool = False,
 ) -> Events:
-    """Read events from a CSV or Parquet file.
+    """Read events from a CSV or Parquet file, checked and limited to a study area.
 
     Parameters
     ----------
@@ -250,53 +397,157 @@ def read_events(
         Raise when no time column is found.
     allow_future : bool
         Accept times after now (forecast scenarios); refused by default.
+    outside : {"exclude", "refuse"}
+        What to do with events outside the study area: leave them out and count them in
+        ``Events.report`` (default), or raise naming the first row.
+    boundary : shapely geometry, optional
+        The study area in EPSG:4326 (e.g. a municipality); it also masks grids. Without it the
+        study area is the data's robust extent (:func:`~samtrygg.analysis.studyarea.robust_extent`).
+    drop_duplicates : bool
+        Leave out rows that repeat an earlier row exactly (same x, y and time); they are counted
+        in ``Events.report`` either way.
 
     Returns
     -------
     Events
+
+    Raises
+    ------
+    InputError
+        Naming the file row (the header is row 1): unusable coordinates or times, future times,
+        times with and without UTC offsets, degree values with a metric CRS, swapped lon/lat
+        columns, and (with ``outside="refuse"``) events outside the study area.
     """
-    frame = apply_filters(read_table(path), filters or [])
+    if outside not in ("exclude", "refuse"):
+        raise InputError(f"outside must be 'exclude' or 'refuse', got {outside!r}.")
+    frame = apply_filters(read_table(path).with_row_index(_ROW, offset=2), filters or [])
     if frame.height == 0:
         raise InputError(f"The file {str(path)!r} has no events (after filters).")
+    rows = frame.get_column(_ROW).to_numpy().astype(np.int64)
+    frame = frame.drop(_ROW)
+    report = InputReport(n_rows=frame.height)
     cx, cy = detect_xy(frame.columns, x, y)
-    xs, ys = _to_float(frame, cx), _to_float(frame, cy)
+    xs, ys = _to_float(frame, cx, rows), _to_float(frame, cy, rows)
     finite = np.isfinite(xs) & np.isfinite(ys)
     if not finite.all():
-        row = int(np.flatnonzero(~finite)[0])
+        i = int(np.flatnonzero(~finite)[0])
         raise InputError(
-            f"Row {row + 2} has no usable coordinates ({cx}={frame[cx][row]!r}, "
-            f"{cy}={frame[cy][row]!r}); fix or remove it."
+            f"Row {int(rows[i])} has no usable coordinates ({cx}={frame[cx][i]!r}, "
+            f"{cy}={frame[cy][i]!r}); fix or remove it."
         )
     is_lonlat = cx.lower() in _LONLAT_NAMES
+    if crs is not None and str(crs).upper().replace("EPSG:", "") == str(WGS84):
+        crs, is_lonlat = None, True
     if crs is None and not is_lonlat:
+        check_not_degrees(xs, ys, rows, (cx, cy), "no --crs (metres assumed)")
         raise InputError(
             f"The columns {cx!r}/{cy!r} are not lon/lat; give their coordinate system with --crs "
-            "(for example EPSG:3006)."
+            "(for example EPSG:3006 for SWEREF 99 TM)."
         )
-    if crs is not None and str(crs).upper().replace("EPSG:", "") == str(WGS84):
-        crs = None
-        is_lonlat = True
-    if is_lonlat and crs is None:
-        if np.any(np.abs(xs) > 180) or np.any(np.abs(ys) > 90):
+    if is_lonlat:
+        bad = (np.abs(xs) > 180) | (np.abs(ys) > 90)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"The columns {cx!r}/{cy!r} hold values outside longitude/latitude ranges; "
-                "give their coordinate system with --crs."
+                f"Row {int(rows[i])}: {cx}={xs[i]:g}, {cy}={ys[i]:g} lie outside longitude/"
+                "latitude ranges; fix the row, or give the coordinate system with --crs."
             )
-        xs, ys, epsg = to_metric(xs, ys)
+        check_not_swapped(xs, ys, rows, (cx, cy))
+    else:
+        check_not_degrees(xs, ys, rows, (cx, cy), crs)
+    _column, times = checked_times(
+        frame, rows, report, time=time, time_format=time_format, allow_future=allow_future
+    )
+    if times is None and require_time:
+        raise InputError(f"No time column found among {frame.columns}; name it with --time.")
+    dup = duplicate_rows(xs, ys, times)
+    report.duplicate_rows = rows[dup].tolist()
+    report.duplicates_dropped = bool(drop_duplicates)
+    keep = ~dup if drop_duplicates else np.ones(xs.size, dtype=bool)
+    if is_lonlat:
+        px, py, epsg, degree_box = _project(xs, ys, keep, boundary)
     else:
         epsg = check_metric_crs(crs if crs is not None else "")
-    _column, times = read_times(frame, time, time_format)
-    if times is not None:
-        if not allow_future:
-            now = np.datetime64(datetime.utcnow().replace(microsecond=0), "s")
-            future = times > now + np.timedelta64(1, "D")
-            if future.any():
-                row = int(np.flatnonzero(future)[0])
-                raise InputError(
-                    f"Row {row + 2}: the time {times[row]} lies in the future; check the date "
-                    "format (--time-format)."
-                )
-    elif require_time:
-        raise InputError(f"No time column found among {frame.columns}; name it with --time.")
-    keep = [c for c in frame.columns if c not in (cx, cy)]
-    return Events(x=xs, y=ys, crs=epsg, times=times, frame=frame.select(keep))
+        px, py, degree_box = xs, ys, None
+    if boundary is not None:
+        area = StudyArea.from_boundary(_boundary_in(boundary, epsg), epsg)
+    else:
+        ok = keep & np.isfinite(px) & np.isfinite(py)
+        area = StudyArea.from_points(px[ok], py[ok], epsg)
+    report.study_area = area.describe()
+    inside = np.isfinite(px) & np.isfinite(py)
+    inside[inside] = area.contains(px[inside], py[inside])
+    out = keep & ~inside
+    if out.any():
+        swapped = (
+            swapped_rows(xs, ys, inside, degree_box)
+            if degree_box is not None
+            else np.zeros(xs.size, dtype=bool)
+        )
+        idx = np.flatnonzero(out)
+        reasons = [
+            _outside_reason(float(xs[i]), float(ys[i]), bool(swapped[i]), is_lonlat,
+                            boundary is not None)
+            for i in idx[:MAX_ROWS_NAMED]
+        ]  # fmt: skip
+        if outside == "refuse":
+            i = int(idx[0])
+            more = f", as do {idx.size - 1} more rows" if idx.size > 1 else ""
+            raise InputError(
+                f"Row {int(rows[i])} ({cx}={xs[i]:g}, {cy}={ys[i]:g}; {reasons[0]}) lies outside "
+                f"the study area ({area.source}){more}. "
+                "Fix or remove it, or use --outside exclude to leave such rows out."
+            )
+        report.outside_rows = rows[idx].tolist()
+        report.outside_reasons = reasons
+        keep &= inside
+    if not keep.any():
+        raise InputError(f"No event of {str(path)!r} lies in the study area ({area.source}).")
+    report.n_used = int(keep.sum())
+    kept_times = times[keep] if times is not None else None
+    columns = [c for c in frame.columns if c not in (cx, cy)]
+    return Events(
+        x=px[keep], y=py[keep], crs=epsg, times=kept_times,
+        frame=frame.filter(pl.Series(keep)).select(columns), rows=rows[keep], report=report,
+        study_area=area,
+    )  # fmt: skip
+
+
+def _project(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    keep: npt.NDArray[np.bool_],
+    boundary: Any,
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], int, tuple[float, float, float, float]
+]:
+    """Project lon/lat to a metric CRS chosen from the points inside the robust extent.
+
+    The CRS is chosen from the bulk of the points so that one row at 0,0 cannot move the zone.
+    """
+    if boundary is not None:
+        box = tuple(float(v) for v in boundary.bounds)
+    else:
+        box = robust_extent(lon[keep], lat[keep], min_margin=0.05)
+    xmin, ymin, xmax, ymax = box
+    bulk = keep & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
+    if not bulk.any():
+        bulk = keep
+    epsg = auto_metric_crs(lon[bulk], lat[bulk])
+    with np.errstate(all="ignore"):
+        px, py, epsg = to_metric(lon, lat, epsg)
+    return px, py, epsg, (xmin, ymin, xmax, ymax)
+
+
+def _boundary_in(geometry: Any, epsg: int) -> Any:
+    """The boundary (EPSG:4326) in the metric CRS ``epsg``."""
+    import shapely
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs(WGS84, epsg, always_xy=True)
+
+    def move(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, move)
