@@ -37,6 +37,7 @@ __all__ = [
     "parse_times",
     "parse_times_detailed",
     "read_events",
+    "read_rows",
     "read_table",
     "read_times",
 ]
@@ -302,6 +303,27 @@ def _time_column(
     return time, time_format
 
 
+def read_rows(
+    path: str | Path, filters: list[str] | None = None
+) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
+    """The rows of a file that pass ``filters``, and their row numbers in the file (header = 1).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "e.csv")
+    >>> _ = open(p, "w").write("x,k\\n1,a\\n2,b\\n3,a\\n")
+    >>> frame, rows = read_rows(p, ["k=a"])
+    >>> frame.get_column("x").to_list(), rows.tolist()
+    (['1', '3'], [2, 4])
+    """
+    frame = apply_filters(read_table(path).with_row_index(_ROW, offset=2), filters or [])
+    if frame.height == 0:
+        raise InputError(f"The file {str(path)!r} has no events (after filters).")
+    rows = frame.get_column(_ROW).to_numpy().astype(np.int64)
+    return frame.drop(_ROW), rows
+
+
 def read_times(
     frame: pl.DataFrame, time: str | None = None, time_format: str | None = None
 ) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
@@ -420,11 +442,7 @@ def read_events(
     """
     if outside not in ("exclude", "refuse"):
         raise InputError(f"outside must be 'exclude' or 'refuse', got {outside!r}.")
-    frame = apply_filters(read_table(path).with_row_index(_ROW, offset=2), filters or [])
-    if frame.height == 0:
-        raise InputError(f"The file {str(path)!r} has no events (after filters).")
-    rows = frame.get_column(_ROW).to_numpy().astype(np.int64)
-    frame = frame.drop(_ROW)
+    frame, rows = read_rows(path, filters)
     report = InputReport(n_rows=frame.height)
     cx, cy = detect_xy(frame.columns, x, y)
     xs, ys = _to_float(frame, cx, rows), _to_float(frame, cy, rows)
