@@ -456,6 +456,9 @@ def read_events(
     is_lonlat = cx.lower() in _LONLAT_NAMES
     if crs is not None and str(crs).upper().replace("EPSG:", "") == str(WGS84):
         crs, is_lonlat = None, True
+    elif crs is not None:
+        # A named CRS wins over the column names; it must be metric (checked below).
+        is_lonlat = False
     if crs is None and not is_lonlat:
         check_not_degrees(xs, ys, rows, (cx, cy), "no --crs (metres assumed)")
         raise InputError(
