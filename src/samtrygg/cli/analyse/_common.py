@@ -190,14 +190,16 @@ def emit(
     csv_rows: Callable[[], tuple[Sequence[str], Iterable[Sequence[Any]]]],
     *,
     report: InputReport | None = None,
-    stream: tuple[str, Callable[[], Iterable[dict[str, Any]]]] | None = None,
+    stream: tuple[str, Callable[[], Iterable[str]]] | None = None,
+    csv_chunks: Callable[[], Iterable[str]] | None = None,
 ) -> int:
     """Write the result in the chosen format to --output or stdout; return the exit code 0.
 
     ``report`` (what was noticed about the input) goes into the JSON as ``"input"``, before the
     text output as "Input:" lines, and to stderr with CSV. ``stream = (key, items)`` writes the
-    JSON list ``key`` item by item, so that a large list (a grid's cells) is never held in
-    memory as JSON.
+    JSON list ``key`` from ``items()``, JSON texts of one item each, so that a large list (a
+    grid's cells) is never held in memory; ``csv_chunks()``, when given, yields the CSV text
+    (header first) in pieces instead of ``csv_rows``.
     """
     lines = report.lines() if report is not None else []
     if report is not None:
@@ -208,11 +210,15 @@ def emit(
         elif args.format == "csv":
             for line in lines:
                 print(f"samtrygg: {line}", file=sys.stderr)
-            header, rows = csv_rows()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(jsonable(list(row)))
+            if csv_chunks is not None:
+                for chunk in csv_chunks():
+                    out.write(chunk)
+            else:
+                header, rows = csv_rows()
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(header)
+                for row in rows:
+                    writer.writerow(jsonable(list(row)))
         else:
             prefix = "".join(f"Input: {line}\n" for line in lines)
             out.write(prefix + (("\n" if prefix else "") + text()).rstrip("\n") + "\n")
@@ -222,7 +228,7 @@ def emit(
 def _write_json(
     out: IO[str],
     payload: dict[str, Any],
-    stream: tuple[str, Callable[[], Iterable[dict[str, Any]]]] | None,
+    stream: tuple[str, Callable[[], Iterable[str]]] | None,
 ) -> None:
     if stream is None:
         out.write(json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n")
@@ -236,8 +242,6 @@ def _write_json(
     out.write(head[:cut])
     first = True
     for item in items():
-        out.write(
-            ("\n    " if first else ",\n    ") + json.dumps(jsonable(item), ensure_ascii=False)
-        )
+        out.write(("\n    " if first else ",\n    ") + item)
         first = False
     out.write(("\n  " if not first else "") + head[cut:] + "\n")

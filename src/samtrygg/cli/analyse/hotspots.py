@@ -119,30 +119,47 @@ def run(args: argparse.Namespace) -> int:
         args,
         payload,
         lambda: _text(payload, grid, result, sites, centres),
-        lambda: (
-            CELL_KEYS,
-            ([c[k] for k in CELL_KEYS] for c in _cells(grid, result, sites, centres)),
-        ),
+        lambda: (CELL_KEYS, ()),
         report=events.report,
-        stream=("cells", lambda: _cells(grid, result, sites, centres)),
+        stream=("cells", lambda: _cell_json(_cell_frames(grid, result, sites, centres))),
+        csv_chunks=lambda: _cell_csv(_cell_frames(grid, result, sites, centres)),
     )
 
 
-def _cells(
+# Cells per piece written: bounds the memory of the output whatever the grid's size.
+CHUNK = 65_536
+
+
+def _cell_frames(
     grid: Grid,
     result: GiStarResult,
     sites: npt.NDArray[np.int64],
     centres: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
-) -> Iterator[dict[str, Any]]:
-    """One dict per analysed cell, made as they are written (never all at once)."""
-    rows, cols = divmod(sites, grid.n_cols)
-    columns = (
-        rows.tolist(), cols.tolist(), centres[0].tolist(), centres[1].tolist(),
-        result.values.astype(int).tolist(), result.z_scores.tolist(), result.p_norm.tolist(),
-        result.p_sim.tolist(), result.p_adjusted.tolist(), result.classes.tolist(),
-    )  # fmt: skip
-    for values in zip(*columns, strict=True):
-        yield dict(zip(CELL_KEYS, values, strict=True))
+) -> Iterator[Any]:
+    """The analysed cells as polars DataFrames of at most CHUNK rows, in CELL_KEYS order."""
+    import numpy as np
+    import polars as pl
+
+    for lo in range(0, sites.size, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        rows, cols = np.divmod(sites[part], grid.n_cols)
+        columns = (
+            rows, cols, centres[0][part], centres[1][part], result.values[part].astype(np.int64),
+            result.z_scores[part], result.p_norm[part], result.p_sim[part],
+            result.p_adjusted[part], result.classes[part].astype(str),
+        )  # fmt: skip
+        yield pl.DataFrame(dict(zip(CELL_KEYS, columns, strict=True)))
+
+
+def _cell_json(frames: Iterator[Any]) -> Iterator[str]:
+    """One JSON object per cell (non-finite numbers become null), written by polars."""
+    for frame in frames:
+        yield from frame.write_ndjson().splitlines()
+
+
+def _cell_csv(frames: Iterator[Any]) -> Iterator[str]:
+    for i, frame in enumerate(frames):
+        yield frame.write_csv(include_header=i == 0)
 
 
 def _payload(
