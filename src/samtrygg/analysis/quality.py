@@ -175,10 +175,11 @@ def check_not_degrees(
     if degrees.size and degrees.mean() > 0.5:
         i = int(np.flatnonzero(degrees)[0])
         cx, cy = columns
+        given = f"but {crs} measures metres" if crs is not None else "and no --crs is given"
         raise InputError(
             f"Row {int(rows[i])}: {cx}={xs[i]:g}, {cy}={ys[i]:g} look like degrees "
-            f"(longitude/latitude), but {crs} measures metres. If they are degrees, use "
-            "--crs EPSG:4326; they are then projected to a metric system for you."
+            f"(longitude/latitude), {given}. If they are degrees, use --crs EPSG:4326; they "
+            "are then projected to a metric system for you."
         )
 
 
