@@ -196,10 +196,10 @@ def emit(
     """Write the result in the chosen format to --output or stdout; return the exit code 0.
 
     ``report`` (what was noticed about the input) goes into the JSON as ``"input"``, before the
-    text output as "Input:" lines, and to stderr with CSV. ``stream = (key, items)`` writes the
-    JSON list ``key`` from ``items()``, JSON texts of one item each, so that a large list (a
-    grid's cells) is never held in memory; ``csv_chunks()``, when given, yields the CSV text
-    (header first) in pieces instead of ``csv_rows``.
+    text output as "Input:" lines, and to stderr with CSV. ``stream = (key, chunks)`` writes the
+    JSON list ``key`` from ``chunks()``, newline-delimited JSON texts (one item per line), so
+    that a large list (a grid's cells) is never held in memory; ``csv_chunks()``, when given,
+    yields the CSV text (header first) in pieces instead of ``csv_rows``.
     """
     lines = report.lines() if report is not None else []
     if report is not None:
@@ -233,15 +233,19 @@ def _write_json(
     if stream is None:
         out.write(json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n")
         return
-    key, items = stream
+    key, chunks = stream
     rest = {k: v for k, v in payload.items() if k != key}
     head = json.dumps(jsonable({**rest, key: []}), ensure_ascii=False, indent=2)
-    # The list is the last member: write everything before its "[]", then the items one by one.
+    # The list is the last member: write everything before its "[]", then the items chunk by
+    # chunk (one write per chunk, not per item).
     marker = f"{json.dumps(key)}: []"
     cut = head.rindex(marker) + len(marker) - 1
     out.write(head[:cut])
     first = True
-    for item in items():
-        out.write(("\n    " if first else ",\n    ") + item)
+    for chunk in chunks():
+        body = chunk.strip("\n")
+        if not body:
+            continue
+        out.write(("\n    " if first else ",\n    ") + body.replace("\n", ",\n    "))
         first = False
     out.write(("\n  " if not first else "") + head[cut:] + "\n")

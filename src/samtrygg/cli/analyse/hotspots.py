@@ -152,9 +152,9 @@ def _cell_frames(
 
 
 def _cell_json(frames: Iterator[Any]) -> Iterator[str]:
-    """One JSON object per cell (non-finite numbers become null), written by polars."""
+    """The cells as newline-delimited JSON, one chunk at a time (polars writes NaN as null)."""
     for frame in frames:
-        yield from frame.write_ndjson().splitlines()
+        yield frame.write_ndjson()
 
 
 def _cell_csv(frames: Iterator[Any]) -> Iterator[str]:
