@@ -103,6 +103,19 @@ def parse_times(values: list[str | None], fmt: str | None = None) -> npt.NDArray
 
     Timezone offsets are converted to UTC and dropped, so all times compare on one clock.
 
+    Parameters
+    ----------
+    values : list of str or None
+        The texts, one per data row; a missing or unreadable one is refused with its row number
+        (the header being row 1).
+    fmt : str, optional
+        A ``strptime`` format; ISO 8601 when omitted.
+
+    Returns
+    -------
+    ndarray of datetime64[s]
+        Naive UTC times.
+
     Examples
     --------
     >>> parse_times(["2024-01-05", "2024-01-05T10:00:00+01:00"]).tolist()
@@ -133,6 +146,21 @@ def read_times(
     frame: pl.DataFrame, time: str | None = None, time_format: str | None = None
 ) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
     """The time column (given, or found among common names) and its parsed times, if any.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The table from :func:`~samtrygg.analysis.io.read_table`.
+    time : str, optional
+        The time column; common names are tried when omitted.
+    time_format : str, optional
+        A ``strptime`` format; ISO 8601 when omitted.
+
+    Returns
+    -------
+    column : str or None
+        The time column used, or None when there is none.
+    times : ndarray of datetime64 or None
 
     Examples
     --------
