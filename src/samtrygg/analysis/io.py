@@ -197,6 +197,20 @@ def read_rows(
 ) -> tuple[pl.DataFrame, npt.NDArray[np.int64]]:
     """The rows of a file that pass ``filters``, and their row numbers in the file (header = 1).
 
+    Parameters
+    ----------
+    path : str or Path
+        CSV or Parquet (see :func:`read_table`).
+    filters : list of str, optional
+        ``COLUMN=VALUE`` conditions; all must hold.
+
+    Returns
+    -------
+    frame : polars.DataFrame
+        The kept rows, every column as text.
+    rows : ndarray of int
+        The file row of each kept row.
+
     Examples
     --------
     >>> import tempfile, os

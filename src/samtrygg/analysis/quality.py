@@ -135,6 +135,18 @@ def duplicate_rows(
 ) -> BoolArray:
     """Mark each row that repeats an earlier row exactly (same x, y and, if given, time).
 
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates as read (before any projection).
+    times : array_like of datetime64, optional
+        Times; without them only the place is compared.
+
+    Returns
+    -------
+    ndarray of bool
+        True for every row but the first of each group of equal rows (in file order).
+
     Examples
     --------
     >>> duplicate_rows([1.0, 2.0, 1.0, 1.0], [5.0, 5.0, 5.0, 5.0], [0, 0, 0, 1]).tolist()
@@ -162,6 +174,17 @@ def check_not_degrees(
     xs: FloatArray, ys: FloatArray, rows: IntArray, columns: tuple[str, str], crs: object
 ) -> None:
     """Refuse a metric CRS for values that look like degrees (most rows within ±180/±90).
+
+    Parameters
+    ----------
+    xs, ys : ndarray
+        The coordinates as read.
+    rows : ndarray of int
+        The file row of each value, named in the error.
+    columns : tuple of str
+        The x and y column names, named in the error.
+    crs : object or None
+        The CRS given (None when none was).
 
     Examples
     --------
@@ -192,6 +215,17 @@ def check_not_swapped(
 ) -> None:
     """Refuse lon/lat columns that hold Swedish latitudes and longitudes the other way round.
 
+    Most rows must look swapped; a single swapped row is an outlier (see :func:`swapped_rows`).
+
+    Parameters
+    ----------
+    lon, lat : ndarray
+        The values of the longitude and latitude columns.
+    rows : ndarray of int
+        The file row of each value, named in the error.
+    columns : tuple of str
+        The longitude and latitude column names, named in the error and the advice.
+
     Examples
     --------
     >>> check_not_swapped(np.array([59.3, 59.4]), np.array([14.5, 15.0]), np.array([2, 3]),
@@ -216,6 +250,19 @@ def swapped_rows(
 ) -> BoolArray:
     """Rows outside the study area whose lon/lat, swapped, would lie inside its box (in degrees).
 
+    Parameters
+    ----------
+    lon, lat : ndarray
+        Degrees as read.
+    inside : ndarray of bool
+        Whether each row lies in the study area.
+    box : tuple of float
+        The study area's box in degrees ``(west, south, east, north)``.
+
+    Returns
+    -------
+    ndarray of bool
+
     Examples
     --------
     >>> swapped_rows(np.array([15.0, 59.3]), np.array([59.3, 15.0]), np.array([True, False]),
@@ -230,6 +277,17 @@ def check_offsets(
     has_offset: BoolArray, offsets: IntArray, rows: IntArray, texts: list[str | None]
 ) -> list[str]:
     """Refuse times with and without a UTC offset in one file; note different offsets.
+
+    Parameters
+    ----------
+    has_offset : ndarray of bool
+        Whether each time carried an offset.
+    offsets : ndarray of int
+        The offsets in minutes.
+    rows : ndarray of int
+        The file row of each time, named in messages.
+    texts : list of str or None
+        The times as written, quoted in the error.
 
     Returns
     -------

@@ -92,6 +92,15 @@ def robust_extent(
 def check_cell_count(n_cols: int, n_rows: int, cell_size: float, max_cells: int | None) -> None:
     """Refuse a grid of more than ``max_cells`` cells before any memory is allocated.
 
+    Parameters
+    ----------
+    n_cols, n_rows : int
+        The grid's shape.
+    cell_size : float
+        The cell side in metres, named in the message.
+    max_cells : int or None
+        The limit; None for none.
+
     Examples
     --------
     >>> check_cell_count(10, 10, 100.0, 1000)

@@ -46,6 +46,24 @@ def parse_times_detailed(
     errors (default: position + 2, the header being row 1). Plain ISO dates and times and
     ``strftime`` formats without ``%z`` are parsed vectorised; the rest one by one.
 
+    Parameters
+    ----------
+    values : list of str or None, or polars.Series
+        The texts, one per data row.
+    fmt : str, optional
+        A ``strptime`` format; ISO 8601 when omitted.
+    rows : array_like of int, optional
+        The file row of each value, for error messages.
+
+    Returns
+    -------
+    times : ndarray of datetime64[s]
+        Naive UTC times.
+    has_offset : ndarray of bool
+        Whether each text carried a UTC offset.
+    offsets : ndarray of int
+        The offset in minutes (0 where there was none).
+
     Examples
     --------
     >>> t, has, off = parse_times_detailed(["2024-01-05", "2024-01-05T10:00:00+01:00"])
@@ -185,8 +203,24 @@ def checked_times(
 ) -> tuple[str | None, npt.NDArray[np.datetime64] | None]:
     """:func:`read_times` that refuses future times and mixed offsets, naming the file row.
 
-    ``rows`` are the file rows of ``frame`` (header = row 1); different UTC offsets are noted
-    in ``report``.
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The rows read (see :func:`~samtrygg.analysis.io.read_rows`).
+    rows : ndarray of int
+        The file row of each row of ``frame`` (header = row 1), named in errors.
+    report : InputReport
+        Receives a note when the times carry different UTC offsets.
+    time, time_format : str, optional
+        As for :func:`read_times`.
+    allow_future : bool
+        Accept times more than a day after now; refused by default.
+
+    Returns
+    -------
+    column : str or None
+        The time column used, or None when there is none.
+    times : ndarray of datetime64[s] or None
     """
     column, fmt = _time_column(frame, time, time_format)
     if column is None:
