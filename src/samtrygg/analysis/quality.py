@@ -118,16 +118,18 @@ class InputReport:
 
 
 def _name_rows(rows: list[int], reasons: list[str] | None = None) -> str:
+    """``row 9 (0,0); rows 143, 182 (far from the other events) and 3 more``."""
     shown = rows[:MAX_ROWS_NAMED]
-    if reasons:
-        parts = [
-            f"row {r} ({why})" if why else f"row {r}"
-            for r, why in zip(shown, reasons, strict=False)
-        ]
-    else:
-        parts = [f"row {r}" for r in shown]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(shown):
+        why = reasons[i] if reasons and i < len(reasons) else ""
+        groups.setdefault(why, []).append(row)
+    parts = []
+    for why, members in groups.items():
+        label = f"row {members[0]}" if len(members) == 1 else "rows " + ", ".join(map(str, members))
+        parts.append(f"{label} ({why})" if why else label)
     more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
-    return ", ".join(parts) + more
+    return "; ".join(parts) + more
 
 
 def duplicate_rows(
