@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from pyproj import CRS, Transformer
 
 from samtrygg.analysis.errors import InputError
+from samtrygg.analysis.studyarea import DEFAULT_MAX_CELLS, check_cell_count
 
 __all__ = [
     "CELL_SIZE",
@@ -110,6 +110,8 @@ def check_metric_crs(crs: int | str) -> int:
     >>> check_metric_crs("EPSG:3006")
     3006
     """
+    from pyproj import CRS  # imported here: pyproj costs start-up time of commands without it
+
     try:
         parsed = CRS.from_user_input(crs)
     except Exception as exc:  # pyproj raises its own CRSError; say it plainly.
@@ -159,6 +161,8 @@ def to_metric(
     lon_a = np.asarray(lon, dtype=float)
     lat_a = np.asarray(lat, dtype=float)
     target = auto_metric_crs(lon_a, lat_a) if crs is None else check_metric_crs(crs)
+    from pyproj import Transformer
+
     transformer = Transformer.from_crs(WGS84, target, always_xy=True)
     x, y = transformer.transform(lon_a, lat_a)
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float), target
@@ -186,6 +190,8 @@ def to_lonlat(
     >>> round(float(lon[0]), 6)
     15.0
     """
+    from pyproj import Transformer
+
     transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
     lon, lat = transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
@@ -256,11 +262,14 @@ class Grid:
         *,
         origin: str = "nested",
         crs: int = SWEREF99TM,
+        max_cells: int | None = DEFAULT_MAX_CELLS,
     ) -> Grid:
         """The smallest grid that covers the points.
 
         ``origin="nested"`` puts the origin on a multiple of the cell size so that grids nest
-        across runs; ``origin="bbox"`` starts at the points' minimum (sfhotspot mode).
+        across runs; ``origin="bbox"`` starts at the points' minimum (sfhotspot mode). A grid of
+        more than ``max_cells`` cells is refused before it is allocated (one far-away point
+        would otherwise stretch it over a continent); ``None`` lifts the limit.
         """
         xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if xa.size == 0:
@@ -278,6 +287,7 @@ class Grid:
             raise InputError(f"origin must be 'nested' or 'bbox', got {origin!r}.")
         n_cols = int(math.floor((xa.max() - x0) / c)) + 1
         n_rows = int(math.floor((ya.max() - y0) / c)) + 1
+        check_cell_count(n_cols, n_rows, c, max_cells)
         return cls(float(x0), float(y0), c, n_cols, n_rows, crs)
 
     @property

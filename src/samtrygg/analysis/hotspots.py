@@ -30,7 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+# ndtr(-|z|) is scipy.stats.norm.sf(|z|) bit for bit, without importing scipy.stats (~0.3 s).
+from scipy.special import ndtr
 
 from samtrygg.analysis._permutation import (
     _STAT_GI,
@@ -410,7 +412,7 @@ def gi_star(
         expected_variance *= 1 / big_n**2
         expected_variance *= empirical_variance / (empirical_mean**2)
         z_scores = (statistic - expected_value) / np.sqrt(expected_variance)
-    p_norm = stats.norm.sf(np.abs(z_scores))
+    p_norm = ndtr(-np.abs(z_scores))
     if opts.permutations:
         sim = _simulate(
             _STAT_GI_STAR if star else _STAT_GI, values, w, statistic,
@@ -432,7 +434,7 @@ def gi_star(
         expected_g=expected_value, variance_g=expected_variance, z_scores=z_scores,
         p_norm=p_norm, p_sim=sim.p, p_adjusted=p_adjusted, classes=classes, n_ge=sim.n_ge,
         n_le=sim.n_le, expected_sim=sim.mean, sd_sim=sim.sd, z_sim=z_sim,
-        p_z_sim=stats.norm.sf(np.abs(z_sim)), permutations=sim.permutations,
+        p_z_sim=ndtr(-np.abs(z_sim)), permutations=sim.permutations,
         alternative=opts.alternative, correction=opts.correction, alpha=opts.alpha,
         p_exact=p_exact, p_source=p_source_used, method=sim.method, seed=opts.seed,
     )  # fmt: skip
@@ -554,7 +556,7 @@ def local_moran(
     v_total -= (-wi / n1) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         z_scores = (z * lag / m2 - e_total) / np.sqrt(v_total)
-    p_norm = stats.norm.sf(np.abs(z_scores))
+    p_norm = ndtr(-np.abs(z_scores))
     if opts.permutations:
         sim = _simulate(
             _STAT_MORAN, values, w, local_i, permutations=opts.permutations, code=opts.code,
@@ -575,7 +577,7 @@ def local_moran(
         expected_i_conditional=e_cond, variance_i_conditional=v_cond, z_scores=z_scores,
         p_norm=p_norm, p_sim=sim.p, p_adjusted=p_adjusted, classes=classes, n_ge=sim.n_ge,
         n_le=sim.n_le, expected_sim=sim.mean, sd_sim=sim.sd, z_sim=z_sim,
-        p_z_sim=stats.norm.sf(np.abs(z_sim)), permutations=sim.permutations,
+        p_z_sim=ndtr(-np.abs(z_sim)), permutations=sim.permutations,
         alternative=opts.alternative, correction=opts.correction, alpha=opts.alpha,
         p_exact=p_exact, p_source=p_source_used, method=sim.method, seed=opts.seed,
     )  # fmt: skip

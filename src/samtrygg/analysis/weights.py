@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.spatial import cKDTree
 
 from samtrygg.analysis.errors import InputError
 
@@ -105,6 +104,8 @@ def distance_weights(
     >>> w.toarray().tolist()
     [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
+    from scipy.spatial import cKDTree  # only here: scipy.spatial costs start-up time
+
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if xa.shape != ya.shape or xa.ndim != 1:
         raise InputError(f"x and y must be 1-D of equal length; got {xa.shape} and {ya.shape}.")

@@ -13,21 +13,21 @@ import argparse
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from samtrygg.analysis.backtest import (
-    METHODS,
-    BacktestResult,
-    OffsetSensitivity,
-    grid_offset_sensitivity,
-    rolling_origin_backtest,
-)
 from samtrygg.analysis.errors import InputError
 from samtrygg.cli.analyse import _common
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from samtrygg.analysis.backtest import BacktestResult, OffsetSensitivity
+
 __all__ = ["register", "run"]
+
+# samtrygg.analysis.backtest.METHODS (a test keeps them equal); named here so that building the
+# parser does not import the forecasting stack.
+METHODS = ("naive", "kde", "prospective", "sepp")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     _common.add_input_arguments(parser)
+    _common.add_grid_arguments(parser)
     parser.add_argument(
         "--methods",
         default=",".join(METHODS),
@@ -74,6 +75,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _parse_date(text: str, name: str) -> np.datetime64:
+    import numpy as np
+
     try:
         return np.datetime64(date.fromisoformat(text.strip()), "D")
     except ValueError as exc:
@@ -106,6 +109,12 @@ def _parse_methods(text: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the backtest and print the table (or JSON/CSV)."""
+    import numpy as np
+
+    from samtrygg.analysis.backtest import grid_offset_sensitivity, rolling_origin_backtest
+    from samtrygg.analysis.geo import Grid
+
+    max_cells = _common.check_max_cells(args)
     methods = _parse_methods(args.methods)
     coverages = _parse_coverage(args.coverage)
     start = _parse_date(args.start, "--start")
@@ -120,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--bootstrap must be 0 or more, got {args.bootstrap}.")
     events = _common.load_events(args, require_time=True)
     assert events.times is not None  # require_time guarantees it
+    # Built here to refuse an oversized grid with the user's --max-cells before any work.
+    grid = Grid.covering(events.x, events.y, args.cell_size, crs=events.crs, max_cells=max_cells)
     options: dict[str, Any] = {
         "start": start,
         "end": end,
@@ -132,7 +143,13 @@ def run(args: argparse.Namespace) -> int:
         "seed": args.seed,
     }
     result = rolling_origin_backtest(
-        events.x, events.y, events.times, cell_size=args.cell_size, n_boot=args.bootstrap, **options
+        events.x,
+        events.y,
+        events.times,
+        cell_size=args.cell_size,
+        grid=grid,
+        n_boot=args.bootstrap,
+        **options,
     )
     sensitivity = (
         grid_offset_sensitivity(
@@ -151,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
         payload,
         lambda: _text(result, sensitivity),
         lambda: _csv(result),
+        report=events.report,
     )
 
 
@@ -182,6 +200,8 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def _text(result: BacktestResult, sensitivity: OffsetSensitivity | None) -> str:
+    import numpy as np
+
     s = result.settings
     first = str(np.datetime64(int(result.origins[0]), "D"))
     last = str(np.datetime64(int(result.origins[-1]), "D"))

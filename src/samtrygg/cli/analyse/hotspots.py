@@ -8,16 +8,18 @@ with y the counts flattened row-major (row = y index, col = x index).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-import numpy as np
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from samtrygg.analysis.errors import InputError
-from samtrygg.analysis.geo import Grid, auto_cell_size
-from samtrygg.analysis.hotspots import GiStarResult, gi_star
-from samtrygg.analysis.multiple_testing import DEFAULT_ALTERNATIVE, bh_floor
 from samtrygg.cli.analyse import _common
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from samtrygg.analysis.geo import Grid
+    from samtrygg.analysis.hotspots import GiStarResult
 
 CELL_KEYS = (
     "row", "col", "x", "y", "count", "gi_star_z", "p_norm", "p_sim", "p_adjusted", "class",
@@ -37,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     _common.add_input_arguments(parser)
+    _common.add_grid_arguments(parser)
     parser.add_argument(
         "--cell-size", type=float, default=None, help="cell side in metres (default: automatic)"
     )
@@ -59,61 +62,114 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Compute Gi* for the events in ``args.file`` and print the result."""
-    events = _common.load_events(args)
+    import numpy as np
+
+    from samtrygg.analysis.geo import Grid, auto_cell_size
+    from samtrygg.analysis.hotspots import gi_star, grid_weights
+
+    max_cells = _common.check_max_cells(args)
     if args.cell_size is not None and not args.cell_size > 0:
         raise InputError(f"--cell-size must be a positive number of metres; got {args.cell_size}.")
+    events = _common.load_events(args)
+    area = events.study_area
     cell_size = auto_cell_size(events.x, events.y) if args.cell_size is None else args.cell_size
-    grid = Grid.covering(events.x, events.y, cell_size, crs=events.crs)
-    counts = np.asarray(grid.counts(events.x, events.y), dtype=float)
-    if grid.n_rows * grid.n_cols < 3:
+    if area is not None and area.mask is not None:
+        # The whole boundary is gridded: its empty cells are part of the study area too.
+        xmin, ymin, xmax, ymax = area.bounds
+        grid = Grid.covering(
+            [xmin, xmax], [ymin, ymax], cell_size, crs=events.crs, max_cells=max_cells
+        )
+    else:
+        grid = Grid.covering(events.x, events.y, cell_size, crs=events.crs, max_cells=max_cells)
+    counts = np.asarray(grid.counts(events.x, events.y), dtype=float).ravel()
+    cx, cy = grid.centres()
+    inside = np.ones(counts.size, dtype=bool)
+    if area is not None and area.mask is not None:
+        inside = area.cells_inside(cx, cy).ravel()
+    sites = np.flatnonzero(inside)
+    if sites.size < 3:
         raise InputError(
-            f"The events cover only {grid.n_rows * grid.n_cols} cell(s) of {cell_size:g} m; "
+            f"The study area covers only {sites.size} cell(s) of {cell_size:g} m; "
             "choose a smaller --cell-size."
         )
-    if not np.ptp(counts) > 0:
+    values = counts[sites]
+    if not np.ptp(values) > 0:
         raise InputError(
             "Every cell holds the same number of events, so there are no hot- or coldspots to "
             "find; choose another --cell-size."
         )
-    result = gi_star(
-        counts,
-        neighbourhood=args.neighbourhood,
-        permutations=args.permutations,
-        correction=args.correction,
-        alpha=args.alpha,
-        p_source=args.p_source,
-        seed=args.seed,
-    )
+    options: dict[str, Any] = {
+        "neighbourhood": args.neighbourhood,
+        "permutations": args.permutations,
+        "correction": args.correction,
+        "alpha": args.alpha,
+        "p_source": args.p_source,
+        "seed": args.seed,
+    }
+    if sites.size == counts.size:
+        result = gi_star(counts.reshape(grid.shape), **options)
+    else:
+        # Masked cells (water, land outside the boundary) are neither sites nor neighbours.
+        w = grid_weights(grid.n_rows, grid.n_cols, args.neighbourhood, include_self=True)
+        result = gi_star(values, w[sites][:, sites], **options)
     payload = _payload(args, grid, result, len(events), automatic=args.cell_size is None)
+    payload["masked_cells"] = int(counts.size - sites.size)
+    centres = (cx.ravel()[sites], cy.ravel()[sites])
     return _common.emit(
         args,
         payload,
-        lambda: _text(payload),
-        lambda: _csv(payload["cells"]),
+        lambda: _text(payload, grid, result, sites, centres),
+        lambda: (CELL_KEYS, ()),
+        report=events.report,
+        stream=("cells", lambda: _cell_json(_cell_frames(grid, result, sites, centres))),
+        csv_chunks=lambda: _cell_csv(_cell_frames(grid, result, sites, centres)),
     )
+
+
+# Cells per piece written: bounds the memory of the output whatever the grid's size.
+CHUNK = 65_536
+
+
+def _cell_frames(
+    grid: Grid,
+    result: GiStarResult,
+    sites: npt.NDArray[np.int64],
+    centres: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> Iterator[Any]:
+    """The analysed cells as polars DataFrames of at most CHUNK rows, in CELL_KEYS order."""
+    import numpy as np
+    import polars as pl
+
+    for lo in range(0, sites.size, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        rows, cols = np.divmod(sites[part], grid.n_cols)
+        columns = (
+            rows, cols, centres[0][part], centres[1][part], result.values[part].astype(np.int64),
+            result.z_scores[part], result.p_norm[part], result.p_sim[part],
+            result.p_adjusted[part], result.classes[part].astype(str),
+        )  # fmt: skip
+        yield pl.DataFrame(dict(zip(CELL_KEYS, columns, strict=True)))
+
+
+def _cell_json(frames: Iterator[Any]) -> Iterator[str]:
+    """The cells as newline-delimited JSON, one chunk at a time (polars writes NaN as null)."""
+    for frame in frames:
+        yield frame.write_ndjson()
+
+
+def _cell_csv(frames: Iterator[Any]) -> Iterator[str]:
+    for i, frame in enumerate(frames):
+        yield frame.write_csv(include_header=i == 0)
 
 
 def _payload(
     args: argparse.Namespace, grid: Grid, result: GiStarResult, n_events: int, *, automatic: bool
 ) -> dict[str, Any]:
-    cx, cy = grid.centres()
-    rows, cols = np.divmod(np.arange(grid.n_rows * grid.n_cols), grid.n_cols)
-    cells = [
-        {
-            "row": int(r),
-            "col": int(c),
-            "x": float(cx[r, c]),
-            "y": float(cy[r, c]),
-            "count": int(result.values[i]),
-            "gi_star_z": float(result.z_scores[i]),
-            "p_norm": float(result.p_norm[i]),
-            "p_sim": float(result.p_sim[i]),
-            "p_adjusted": float(result.p_adjusted[i]),
-            "class": str(result.classes[i]),
-        }
-        for i, (r, c) in enumerate(zip(rows, cols, strict=True))
-    ]
-    m = len(cells)
+    import numpy as np
+
+    from samtrygg.analysis.multiple_testing import DEFAULT_ALTERNATIVE, bh_floor
+
+    m = int(result.values.size)
     note = None
     if result.p_source == "permutation" and args.correction == "fdr":
         needed = bh_floor(m, result.permutations, args.alpha)
@@ -143,50 +199,54 @@ def _payload(
         "n_hot": int(np.sum(result.classes == "hot")),
         "n_cold": int(np.sum(result.classes == "cold")),
         "note": note,
-        "cells": cells,
     }
 
 
-def _text(payload: dict[str, Any]) -> str:
-    cells = payload["cells"]
-    significant = sorted(
-        (c for c in cells if c["class"] != "none"), key=lambda c: -abs(c["gi_star_z"])
-    )
+def _text(
+    payload: dict[str, Any],
+    grid: Grid,
+    result: GiStarResult,
+    sites: npt.NDArray[np.int64],
+    centres: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> str:
+    import numpy as np
+
+    significant = np.flatnonzero(result.classes != "none")
+    order = significant[np.argsort(-np.abs(result.z_scores[significant]), kind="stable")]
+    masked = payload["masked_cells"]
     lines = [
         f"Gi* hotspots: {payload['n_events']} events in {payload['n_rows']} × {payload['n_cols']} "
         f"cells of {payload['cell_size']:g} m ({payload['crs']}"
-        f"{', cell size chosen automatically' if payload['cell_size_automatic'] else ''}).",
+        f"{', cell size chosen automatically' if payload['cell_size_automatic'] else ''})"
+        f"{f'; {masked} cells outside the boundary left out' if masked else ''}.",
         f"{payload['n_hot']} hot and {payload['n_cold']} cold cells at alpha {payload['alpha']:g} "
         f"({payload['correction']} correction of the {payload['p_source']} p, "
         f"{payload['permutations']} permutations, {payload['neighbourhood']} neighbours).",
     ]
     if payload["note"]:
         lines.append(f"Note: {payload['note']}")
-    if significant:
-        shown = significant[:TEXT_ROWS]
+    if order.size:
+        shown = order[:TEXT_ROWS]
+        rows, cols = divmod(sites[shown], grid.n_cols)
         lines.append("")
         lines.append(
             _common.format_table(
                 ["class", "row", "col", "x", "y", "count", "z", "p_adjusted"],
                 (
                     [
-                        c["class"],
-                        c["row"],
-                        c["col"],
-                        round(c["x"]),
-                        round(c["y"]),
-                        c["count"],
-                        round(c["gi_star_z"], 2),
-                        c["p_adjusted"],
+                        str(result.classes[i]),
+                        int(r),
+                        int(c),
+                        round(float(centres[0][i])),
+                        round(float(centres[1][i])),
+                        int(result.values[i]),
+                        round(float(result.z_scores[i]), 2),
+                        float(result.p_adjusted[i]),
                     ]
-                    for c in shown
+                    for i, r, c in zip(shown, rows, cols, strict=True)
                 ),
             )  # fmt: skip
         )
-        if len(significant) > TEXT_ROWS:
-            lines.append(f"… and {len(significant) - TEXT_ROWS} more; use --format json or csv.")
+        if order.size > TEXT_ROWS:
+            lines.append(f"… and {order.size - TEXT_ROWS} more; use --format json or csv.")
     return "\n".join(lines)
-
-
-def _csv(cells: Sequence[dict[str, Any]]) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-    return CELL_KEYS, ([c[k] for k in CELL_KEYS] for c in cells)

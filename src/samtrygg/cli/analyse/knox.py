@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         payload,
         lambda: _text(result, events.crs, payload["summary"]),
         lambda: _csv(result),
+        report=events.report,
     )
 
 

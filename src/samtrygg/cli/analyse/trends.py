@@ -8,20 +8,21 @@ cannot explain are flagged.
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from samtrygg.analysis.errors import InputError
-from samtrygg.analysis.io import apply_filters, read_table, read_times
-from samtrygg.analysis.trends import (
-    CountComparison,
-    CountSeries,
-    compare_periods,
-    count_series,
-    to_local_time,
+from samtrygg.cli.analyse._common import (
+    add_check_arguments,
+    add_input_arguments,
+    emit,
+    format_table,
 )
-from samtrygg.cli.analyse._common import add_input_arguments, emit, format_table
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from samtrygg.analysis.quality import InputReport
+    from samtrygg.analysis.trends import CountSeries
 
 DESCRIPTION = """\
 Count events per week (Monday to Sunday) or calendar month for each value of --by, with
@@ -29,7 +30,10 @@ periods without events shown as 0. The last complete period is compared with the
 period and with the same period a year earlier (12 months or 52 weeks); a change is flagged
 only when its p-value is below --alpha.
 
-Only the time column (and --by) is read; coordinates are not needed.
+Only the time column (and --by) is analysed; coordinates are not needed. Times in the future
+and times with and without UTC offsets are refused (naming the row); rows that repeat an
+earlier row exactly (same coordinates, if there are any, time and --by value) are counted and,
+with --drop-duplicates, left out.
 
 JSON output: {"period", "by", "method", "alpha", "first_day", "last_day",
 "series": [{"group", "periods", "counts"}],
@@ -47,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_input_arguments(parser)
+    add_input_arguments(parser, with_file=True, checks=False)
+    add_check_arguments(parser, study_area=False)
     parser.add_argument("--by", help="column whose values each get a series (default: one series)")
     parser.add_argument("--period", choices=("week", "month"), default="month")
     parser.add_argument("--alpha", type=float, default=0.05, help="flag p-values below this")
@@ -64,26 +69,45 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def _load(args: argparse.Namespace) -> tuple[np.ndarray[Any, Any], list[str] | None]:
-    frame = apply_filters(read_table(args.file), args.filter)
-    if frame.height == 0:
-        raise InputError(f"The file {args.file!r} has no events (after filters).")
-    tcol, times = read_times(frame, args.time, args.time_format)
+def _load(
+    args: argparse.Namespace,
+) -> tuple[np.ndarray[Any, Any], list[str] | None, InputReport]:
+    import polars as pl
+
+    from samtrygg.analysis.io import checked_times, detect_xy, read_rows
+    from samtrygg.analysis.quality import InputReport
+    from samtrygg.analysis.trends import to_local_time
+
+    frame, rows = read_rows(args.file, args.filter)
+    report = InputReport(n_rows=frame.height)
+    tcol, times = checked_times(frame, rows, report, time=args.time, time_format=args.time_format)
     if tcol is None or times is None:
         raise InputError(f"No time column found among {frame.columns}; name it with --time.")
+    if args.by is not None and args.by not in frame.columns:
+        raise InputError(f"The --by column {args.by!r} is not in the file; it has {frame.columns}.")
+    key = [tcol] + ([args.by] if args.by is not None else [])
+    try:
+        key += list(detect_xy(frame.columns, args.x, args.y))
+    except InputError:
+        if args.x is not None or args.y is not None:
+            raise
+    repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series().to_numpy()
+    report.duplicate_rows = rows[repeated].tolist()
+    report.duplicates_dropped = bool(args.drop_duplicates)
+    if args.drop_duplicates and repeated.any():
+        frame, times = frame.filter(pl.Series(~repeated)), times[~repeated]
+    report.n_used = frame.height
     if args.timezone:
         times = to_local_time(times, args.timezone)
     groups = None
     if args.by is not None:
-        if args.by not in frame.columns:
-            raise InputError(
-                f"The --by column {args.by!r} is not in the file; it has {frame.columns}."
-            )
         groups = [str(v) if v is not None else "" for v in frame.get_column(args.by).to_list()]
-    return times, groups
+    return times, groups, report
 
 
 def _changes(series: CountSeries, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from samtrygg.analysis.trends import CountComparison, compare_periods
+
     if series.last_complete() is None:
         return []
     ch = compare_periods(series, alpha=args.alpha, method=args.method)
@@ -118,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``samtrygg analyse trends``."""
     if not 0.0 < args.alpha < 1.0:
         raise InputError(f"--alpha must lie strictly between 0 and 1, got {args.alpha}.")
-    times, groups = _load(args)
+    from samtrygg.analysis.trends import count_series
+
+    times, groups, report = _load(args)
     series = count_series(times, groups, period=args.period)
     labels = series.labels()
     changes = _changes(series, args)
@@ -175,4 +201,4 @@ def run(args: argparse.Namespace) -> int:
         ]
         return ["group", "period", "count"], rows
 
-    return emit(args, payload, text, csv_rows)
+    return emit(args, payload, text, csv_rows, report=report)

@@ -6,8 +6,6 @@ import argparse
 from typing import Any
 
 from samtrygg.analysis.errors import InputError
-from samtrygg.analysis.interventions import wdd
-from samtrygg.analysis.io import read_table
 from samtrygg.cli.analyse._common import add_input_arguments, emit, format_table
 
 _AREAS = ("treated", "control", "displacement", "displacement_control")
@@ -76,6 +74,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _read_counts(path: str) -> dict[str, float]:
+    from samtrygg.analysis.io import read_table
+
     frame = read_table(path)
     columns = {c.strip().lower(): c for c in frame.columns}
     missing = [c for c in ("area", "period", "count") if c not in columns]
@@ -125,6 +125,8 @@ def _area_weights(text: str | None) -> tuple[float, ...]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``samtrygg analyse wdd``."""
+    from samtrygg.analysis.interventions import wdd
+
     counts = _read_counts(args.counts) if args.counts else {}
     for area in _AREAS:
         for period in _PERIODS:
