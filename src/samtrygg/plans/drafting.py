@@ -26,6 +26,7 @@ from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.analysis.multiple_testing import holm
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.partnerships.models import Partnership
 from samtrygg.plans import findings, maps
 from samtrygg.plans.models import Lagesbild, SourceEntry
@@ -34,7 +35,6 @@ from samtrygg.reference import services as reference
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ALPHA = 0.05
-K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (DOMAIN.md §11)
 
 
 def default_period(year: int) -> tuple[date, date]:
@@ -195,8 +195,9 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
 
 
 def _count(n: int) -> str:
-    if 0 < n < K:
-        return _("fewer than %(k)s") % {"k": K}
+    k = public_k()  # counts 1..k-1 are written "fewer than k" (DOMAIN.md §11)
+    if 0 < n < k:
+        return _("fewer than %(k)s") % {"k": k}
     return str(n)
 
 

@@ -25,9 +25,9 @@ from shapely.geometry.base import BaseGeometry
 
 from samtrygg.analysis import geo, svgmap
 from samtrygg.areas.models import Area
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.partnerships.models import Partnership
 
-K = 5  # counts 1..K-1 are shown as "fewer than 5" to readers without exact access
 CRS = geo.SWEREF99TM
 MARGIN = 0.04
 # ColorBrewer Oranges (colour-blind safe, prints in grey); the first class (no incidents) is grey.
@@ -113,8 +113,9 @@ def stored_maps(
 def _count_text(n: int, exact: bool) -> str:
     if n == 0:
         return _("no incidents")
-    if 0 < n < K and not exact:
-        return _("fewer than %(k)s incidents") % {"k": K}
+    k = public_k()  # counts 1..k-1 are "fewer than k" to readers without exact access
+    if 0 < n < k and not exact:
+        return _("fewer than %(k)s incidents") % {"k": k}
     return ngettext("%(n)s incident", "%(n)s incidents", n) % {"n": n}
 
 
@@ -129,7 +130,7 @@ def _choropleth(data: dict[str, Any], exact: bool, period: str) -> str | None:
     if not rows:
         return None
     counts = [int(r["count"]) for r in rows]
-    breaks = svgmap.count_breaks(counts, n_classes=len(PALETTE), small=K)
+    breaks = svgmap.count_breaks(counts, n_classes=len(PALETTE), small=public_k())
     classes = svgmap.classify(counts, breaks)
     geoms = [shapely.from_wkt(r["wkt"]) for r in rows]
     # Large areas first so that smaller ones lying inside them stay visible.
@@ -221,7 +222,7 @@ def _extent(data: dict[str, Any]) -> svgmap.MapExtent | None:
 def render_maps(fig: dict[str, Any], exact: bool) -> dict[str, SafeString]:
     """The stored maps of a lägesbild as SVG ready to inline; empty for older documents.
 
-    ``exact`` is whether the reader may see counts below K (``Access.sees_all_data``).
+    ``exact`` is whether the reader may see counts below k (``Access.sees_all_data``).
     """
     data = fig.get("maps")
     if not isinstance(data, dict):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.partnerships.models import Role
 from samtrygg.plans import deletion, drafting, maps, services
 from samtrygg.plans.forms import (
@@ -58,7 +59,6 @@ COORDINATOR = [Role.COORDINATOR]
 STAFF = [Role.COORDINATOR, Role.ANALYST]
 READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
 PUBLISHED = (DocumentStatus.ADOPTED, DocumentStatus.SUPERSEDED)
-K = drafting.K
 
 
 # --------------------------------------------------------------------------- helpers
@@ -190,9 +190,10 @@ def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]
         return rows
     shown = []
     for r in rows:
-        small = 0 < r["current"] < K or 0 < r["previous"] < K
+        k = public_k()
+        small = 0 < r["current"] < k or 0 < r["previous"] < k
         shown.append(
-            {**r, "current": f"<{K}", "previous": f"<{K}", "verdict": _("hidden")} if small else r
+            {**r, "current": f"<{k}", "previous": f"<{k}", "verdict": _("hidden")} if small else r
         )
     return shown
 
