@@ -197,3 +197,63 @@ def test_a_small_part_outside_a_nested_area_is_not_revealed(world: Any) -> None:
     lo_centre, hi_centre = feasible_counts(counts["Centrum"])
     outside = range(max(0, lo_town - hi_centre), hi_town - lo_centre + 1)
     assert not (min(outside) >= 1 and max(outside) <= 4)
+
+
+def test_an_anonymous_request_costs_a_lookup_once_computed(
+    published: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samtrygg.incidents.models import Incident
+
+    def page() -> str:
+        html = _get(Client(), "public-page").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    first = page()
+    # Cached: only the partnership is looked up by its slug.
+    with django_assert_max_num_queries(1):
+        assert page() == first
+    # A saved (here: back-dated) report renews the content at once ...
+    late = Incident.objects.filter(category__name="brand").first()
+    assert late is not None
+    late.pk = None
+    late.save()
+    with CaptureQueriesContext(connection) as recomputed:
+        page()
+    assert len(recomputed.captured_queries) > 3
+    # ... and then it is a lookup again.
+    with django_assert_max_num_queries(1):
+        page()
+
+
+def test_a_saved_incident_bumps_the_data_version(published: Any, world: Any) -> None:
+    from samtrygg.incidents.models import Incident
+    from samtrygg.public.published import data_version
+
+    before = data_version(world.a.pk)
+    incident = Incident.objects.first()
+    assert incident is not None
+    incident.save()
+    assert data_version(world.a.pk) != before
+
+
+def test_anonymous_clients_are_rate_limited_and_health_stays_open(
+    published: Any, world: Any, settings: Any, client_for: Any
+) -> None:
+    settings.SAMTRYGG_PUBLIC_RATE = 3
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    client.cookies["django_language"] = "en"
+    assert [_get(client, "public-page").status_code for _i in range(3)] == [200] * 3
+    refused = _get(client, "public-map-data")
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 60
+    sv = Client(REMOTE_ADDR="203.0.113.7")
+    assert "För många förfrågningar" in _get(sv, "public-page").content.decode()
+    # Another client is not affected, nor is the health check, nor signed-in staff.
+    assert _get(Client(REMOTE_ADDR="203.0.113.8"), "public-page").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    staff = client_for("coordinator")
+    assert [_get(staff, "public-page").status_code for _i in range(5)] == [200] * 5
