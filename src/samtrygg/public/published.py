@@ -1,8 +1,10 @@
 """What the public page shows, computed once per data version and kept in the shared cache.
 
-An anonymous request costs a cache lookup, not a count over every incident: the page's content
-(agreement, promises, history, statistics) and its map are stored under a key made of the
-partnership, its **data version**, the language and the last complete quarter. The data version
+An anonymous request costs a cache lookup, not a count over every incident: the page's rendered
+content (agreement, promises, history, statistics; a template fragment), two flags for the
+page's head, and the map are stored under a key made of the partnership, its **data version**,
+the language and the last complete quarter. The content's objects are loaded (and computed when
+missing) only when the fragment has to be rendered. The data version
 is a random token in the cache, replaced whenever something the page shows is saved (signals in
 :mod:`samtrygg.public.apps`: incidents, categories, areas, agreements, promises, activities,
 signatures). Bulk writes (imports, retention) send no signals, so every entry also expires after
@@ -51,6 +53,32 @@ def _key(kind: str, partnership: Partnership, today: date) -> str:
 
 def _seconds() -> int:
     return int(settings.SAMTRYGG_PUBLIC_CACHE_SECONDS)
+
+
+def content_key(partnership: Partnership, today: date | None = None) -> str:
+    """The key of the page's cached content (for the template fragment cache)."""
+    return _key("page", partnership, today or timezone.localdate())
+
+
+def cache_seconds() -> int:
+    """How long cached content is kept at most."""
+    return _seconds()
+
+
+def page_flags(partnership: Partnership, today: date | None = None) -> dict[str, bool]:
+    """Whether the page has an agreement and a map (for its head and scripts)."""
+    day = today or timezone.localdate()
+    key = _key("flags", partnership, day)
+    flags = cache.get(key)
+    if flags is None:
+        content = page_content(partnership, day)
+        statistics_ = content.get("statistics")
+        flags = {
+            "agreement": content["agreement"] is not None,
+            "map": bool(content["agreement"] is not None and statistics_ and statistics_.areas),
+        }
+        cache.set(key, flags, _seconds())
+    return dict(flags)
 
 
 def page_content(partnership: Partnership, today: date | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -66,8 +67,14 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @rate_limited
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(Partnership, slug=slug)
-    context: dict[str, Any] = {"partnership": partnership}
-    context.update(published.page_content(partnership))
+    context: dict[str, Any] = {
+        "partnership": partnership,
+        # Loaded only if the rendered fragment is not in the cache.
+        "page": SimpleLazyObject(lambda: published.page_content(partnership)),
+        "flags": published.page_flags(partnership),
+        "content_key": published.content_key(partnership),
+        "cache_seconds": published.cache_seconds(),
+    }
     return render(request, "public/public_page.html", context)
 
 
