@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/public_load.py --database-url postgresql://postgres@127.0.0.1:5432/samtrygg_bench_public \
+    .venv/bin/python benchmarks/public_load.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/samtrygg_bench_public \
         [--incidents 1000000] [--areas 400] [--workers 4] [--clients 50] [--requests 40]
 
 The script
