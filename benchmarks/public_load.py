@@ -30,6 +30,7 @@ on the same machine, so they compete with the server for the cores.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import socket
@@ -64,6 +65,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=40, help="per client")
+    parser.add_argument("--threads", type=int, default=1, help="per gunicorn worker (gthread)")
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
@@ -150,7 +152,7 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, workdir: Path, workers: int, rate: int, port: int
+    url: str, workdir: Path, workers: int, rate: int, port: int, threads: int = 1
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -167,6 +169,7 @@ def start_server(
             str(gunicorn),
             "samtrygg.web.wsgi:application",
             f"--workers={workers}",
+            f"--threads={threads}",
             f"--bind=127.0.0.1:{port}",
             "--timeout=120",
             "--log-level=warning",
@@ -183,35 +186,49 @@ def start_server(
     raise SystemExit("gunicorn did not answer /healthz within a minute")
 
 
-def load(base: str, slug: str, clients: int, requests: int) -> None:
-    page = f"{base}/p/{slug}/"
+def _client_process(page: str, threads: int, requests: int) -> list[tuple[int, float]]:
+    """One load process: ``threads`` clients, each making ``requests`` requests."""
     results: list[tuple[int, float]] = []
-    health: list[float] = []
     lock = threading.Lock()
-    stop = threading.Event()
 
     def client() -> None:
         mine = [fetch(page) for _i in range(requests)]
         with lock:
             results.extend(mine)
 
-    def prober() -> None:
-        while not stop.is_set():
-            status, seconds = fetch(f"{base}/healthz")
-            health.append(seconds if status == 200 else float("inf"))
-            time.sleep(0.1)
-
-    probe = threading.Thread(target=prober)
-    probe.start()
-    threads = [threading.Thread(target=client) for _i in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
+    workers = [threading.Thread(target=client) for _i in range(threads)]
+    for t in workers:
         t.start()
-    for t in threads:
+    for t in workers:
         t.join()
+    return results
+
+
+def _probe_process(url: str, stop: Any, out: Any) -> None:
+    """The health check every 100 ms, in a process of its own (no lock shared with clients)."""
+    while not stop.is_set():
+        status, seconds = fetch(url)
+        out.put(seconds if status == 200 else float("inf"))
+        time.sleep(0.1)
+
+
+def load(base: str, slug: str, clients: int, requests: int, processes: int = 5) -> None:
+    page = f"{base}/p/{slug}/"
+    ctx = multiprocessing.get_context("fork")
+    stop, health_queue = ctx.Event(), ctx.Queue()
+    probe = ctx.Process(target=_probe_process, args=(f"{base}/healthz", stop, health_queue))
+    probe.start()
+    shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+    began = time.perf_counter()
+    with ctx.Pool(processes) as pool:
+        parts = pool.starmap(_client_process, [(page, n, requests) for n in shares if n])
     elapsed = time.perf_counter() - began
     stop.set()
     probe.join()
+    results = [r for part in parts for r in part]
+    health: list[float] = []
+    while not health_queue.empty():
+        health.append(health_queue.get())
     ok = [s for status, s in results if status == 200]
     errors = len(results) - len(ok)
     if not ok:
@@ -240,6 +257,7 @@ def main() -> None:
         began = time.perf_counter()
         slug = build(args.incidents, args.areas, np.random.default_rng(args.seed))
         print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads; "
             f"built {args.incidents:,} incidents and {args.areas} areas "
             f"in {time.perf_counter() - began:.0f} s"
         )
@@ -248,7 +266,7 @@ def main() -> None:
         connections.close_all()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(url, workdir, args.workers, rate=0, port=port)
+        server = start_server(url, workdir, args.workers, rate=0, port=port, threads=args.threads)
         status, first = fetch(f"{base}/p/{slug}/")
         status_map, first_map = fetch(f"{base}/p/{slug}/map.geojson")
         print(
