@@ -31,7 +31,8 @@ def test_anonymous_resident_reads_the_public_page(page: Any, bworld: Any) -> Non
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Our promises to residents").is_visible()
-    assert page.get_by_role("heading", name="How the numbers protect the people involved").is_visible()
+    heading = "How the numbers protect the people involved"
+    assert page.get_by_role("heading", name=heading).is_visible()
     assert page.get_by_text(PROMISE_TEXT).is_visible()
     page.locator("#public-map[data-loaded='1']").wait_for()
     check_accessibility(page)
