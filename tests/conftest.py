@@ -122,10 +122,12 @@ def client_for(client: Any, world: World) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Each test starts with an empty cache: ids are reused after a rolled-back test."""
+def _fresh_cache(settings: Any) -> None:
+    """Each test starts with an empty cache of its own process: ids are reused after a
+    rolled-back test, and parallel workers must not share the data directory's file cache."""
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
 

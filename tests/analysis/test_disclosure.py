@@ -17,6 +17,7 @@ from samtrygg.analysis.disclosure import (
     aggregate_to_areas,
     aggregate_to_grid,
     snap_to_grid,
+    suppress_overlapping_areas,
     suppress_series,
     suppress_table,
 )
@@ -207,3 +208,57 @@ def test_aggregate_to_areas_shows_empty_areas_as_zero():
     a = aggregate_to_areas(["A"] * 7 + ["C"] * 9, all_areas=["A", "B", "C"])
     assert a.areas == ("A", "B", "C")
     assert a.series.values == (7, 0, 9) and a.series.total == 16
+
+
+atoms_strategy = st.integers(1, 4).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.dictionaries(
+            st.frozensets(st.integers(0, n - 1), min_size=1),
+            st.integers(0, 12),
+            min_size=1,
+            max_size=6,
+        ),
+        st.one_of(st.none(), st.integers(0, 6)),
+    )
+)
+
+
+def _pinned(target: np.ndarray, a_eq: object, b_eq: object, k: int) -> bool:
+    ends = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * target, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+        ends.append(np.inf if res.status == 3 else sign * res.fun)
+    return bool(ends[0] >= 1 - 1e-6 and ends[1] <= k - 1 + 1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=atoms_strategy, k=st.sampled_from([3, 5]))
+def test_overlapping_areas_cannot_be_subtracted_to_a_small_count(case: tuple, k: int) -> None:
+    """Areas nest and overlap; no part of an area (an atom of the overlaps) can be pinned to
+    1..k−1 from the published areas and the grand total, and no area below k is shown."""
+    n, atoms, outside = case
+    sets, values = list(atoms), list(atoms.values())
+    total = None if outside is None else sum(values) + outside
+    published = suppress_overlapping_areas(n, sets, values, total, k)
+    true = [sum(v for m, v in atoms.items() if i in m) for i in range(n)]
+    for value, count in zip(published, true, strict=True):
+        assert value is None or (value == count and value >= k)
+    # The intruder's unknowns: each atom, and the incidents in no area when the total is known.
+    all_sets = [*sets, frozenset()] if total is not None else sets
+    all_values = [*values, outside] if total is not None else values
+    rows = [
+        [1.0 if i in m else 0.0 for m in all_sets] for i in range(n) if published[i] is not None
+    ]
+    rhs = [float(published[i]) for i in range(n) if published[i] is not None]
+    if total is not None:
+        rows.append([1.0] * len(all_sets))
+        rhs.append(float(total))
+    a_eq, b_eq = (np.array(rows), np.array(rhs)) if rows else (None, None)
+    for j, v in enumerate(all_values):
+        if 1 <= v <= k - 1:
+            assert not _pinned(np.eye(len(all_sets))[j], a_eq, b_eq, k), f"atom {all_sets[j]}"
+    for i in range(n):
+        if published[i] is None and 1 <= true[i] <= k - 1:
+            area = np.array([1.0 if i in m else 0.0 for m in all_sets])
+            assert not _pinned(area, a_eq, b_eq, k), f"area {i}"

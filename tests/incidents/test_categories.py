@@ -114,3 +114,30 @@ def test_other_partnerships_category_is_not_found(world: Any, client_for: Any) -
     assert client_for("coordinator").get(url).status_code == 404
     retire = reverse("category-retire", args=[world.a.slug, foreign.pk])
     assert client_for("coordinator").post(retire).status_code == 404
+
+
+def test_a_sensitive_category_is_public_only_by_an_explicit_choice(
+    world: Any, client_for: Any, categories: dict[str, Category]
+) -> None:
+    client = client_for("coordinator")
+    client.cookies["django_language"] = "en"
+    url = reverse("category-create", args=[world.a.slug])
+    fields = {"name": "Hot mot personal", "is_sensitive": "on", "is_public": "on"}
+    refused = client.post(url, fields)
+    assert refused.status_code == 200
+    assert "This category is sensitive" in str(refused.context["form"].errors["is_public"])
+    assert not Category.objects.filter(name="Hot mot personal").exists()
+    # Not public: saved without a question.
+    assert client.post(url, {**fields, "is_public": ""}).status_code == 302
+    category = Category.objects.get(name="Hot mot personal")
+    assert not category.is_public
+    # Public by choice, with the warning acknowledged; the choice stays ticked afterwards.
+    edit = reverse("category-edit", args=[world.a.slug, category.pk])
+    assert client.post(edit, {**fields, "publish_sensitive": "on"}).status_code == 302
+    category.refresh_from_db()
+    assert category.is_public
+    assert client.get(edit).context["form"]["publish_sensitive"].value()
+    # Swedish, as everything else.
+    client.cookies["django_language"] = "sv"
+    refused = client.post(url, {**fields, "name": "Annat hot"})
+    assert "Kategorin är känslig" in str(refused.context["form"].errors["is_public"])

@@ -148,3 +148,30 @@ def test_other_partnerships_incident_is_not_found_through_this_partnership(
         occurred_to=when,
     )
     assert client_for("coordinator").get(detail(world, foreign)).status_code == 404
+
+
+def test_a_reporter_sees_their_own_sensitive_reports_but_not_a_colleagues(
+    world: Any, client_for: Any, categories: Any
+) -> None:
+    """README: sensitive details are for analysts, coordinators and the reporter who filed them;
+    a colleague in the same organisation gets them only as protected counts."""
+    from samtrygg.partnerships.models import Membership, Role
+    from tests.conftest import make_user
+
+    sensitive = categories["våld/hot"]
+    sensitive.is_sensitive = True
+    sensitive.save()
+    own = report_via_form(world, client_for, sensitive, Sharing.ORGANISATION)
+    colleague = make_user("kollega@alfa.test")
+    Membership.objects.create(
+        user=colleague, partnership=world.a, role=Role.REPORTER, organisation=world.school
+    )
+    client = client_for("reporter")
+    assert client.get(detail(world, own)).status_code == 200
+    client.force_login(colleague, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(detail(world, own)).status_code == 404
+    assert own not in client.get(listing(world)).context["page"].object_list
+    # An ordinary incident of the organisation stays visible to the colleague.
+    ordinary = report_via_form(world, client_for, categories["nedskräpning"], Sharing.ORGANISATION)
+    client.force_login(colleague, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(detail(world, ordinary)).status_code == 200

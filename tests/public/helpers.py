@@ -53,7 +53,7 @@ def add_incidents(
 ) -> None:
     """``counts[(category name, quarter index)]`` incidents in the last complete quarters."""
     from samtrygg.incidents.models import Category, Incident, IncidentArea
-    from samtrygg.public.services import last_quarters
+    from samtrygg.public.statistics import last_quarters
 
     quarters = last_quarters(_today())
     rows = []
@@ -86,3 +86,25 @@ def _today() -> Any:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def published_value(incidents: Any) -> int:
+    """What the installation's rule publishes for exactly this set of incidents."""
+    from samtrygg.partnerships.disclosure import disclosure_rule
+
+    ids = [i.pk for i in incidents]
+    return int(disclosure_rule().publish(ids, [0] * len(ids), 1)[0])
+
+
+def quarter_incidents(world: Any, q: int, **filters: Any) -> Any:
+    """The partnership's incidents in quarter ``q`` of the public table."""
+    from samtrygg.incidents.models import Incident
+    from samtrygg.public.statistics import last_quarters
+
+    quarter = last_quarters(_today())[q]
+    return Incident.objects.filter(
+        partnership=world.a,
+        occurred_from__gte=quarter.start,
+        occurred_from__lt=quarter.end,
+        **filters,
+    )

@@ -1,194 +1,307 @@
-"""Property tests: the public numbers never show 1..k−1, and hidden cells cannot be worked out.
+"""Property tests that play the attacker against what the application publishes.
 
-The intruder's view is rebuilt here independently of the disclosure module: every hidden entry of
-the published table (cells, row and column totals, grand total) is a non-negative unknown, every
-row and column of the extended table must add up, and scipy's linprog finds each hidden entry's
-smallest and largest possible value.
+Incidents are created in the database; the public page, the viewer's picture and the viewer's
+export are computed as the web application computes them; an attacker who knows the published
+rule (not the secret) collects every number of two periods, two versions (before and after a
+single back-dated report), a filter and no filter, a total and its parts, and solves integer
+programs (:class:`tests.analysis.test_cell_key.Attacker`) for each set of incidents they want to
+learn. No count from 1 to k − 1 may come out pinned, and no published number may lie in 1 … k − 1.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
 
-from samtrygg.public.services import protect_areas, suppressed_table
+from tests.analysis.test_cell_key import Attacker
 
+K = 5
+STHLM = ZoneInfo("Europe/Stockholm")
+MONDAY = datetime(2025, 3, 10, tzinfo=STHLM)  # week 11 of 2025
+CATEGORIES = ("brand", "inbrott")
+IN_AREA = (14.515, 59.33)  # inside the drawn area "Centrum"
+OUTSIDE = (14.70, 59.45)
 
-def _extended(table: Any) -> list[list[int | None]]:
-    rows = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
-    return [*rows, [*table.column_totals, table.grand_total]]
-
-
-def intruder_bounds(
-    published: list[list[int | None]],
-) -> dict[tuple[int, int], tuple[float, float]]:
-    """Feasible [min, max] of each hidden entry given the published entries and the sums."""
-    n_r, n_c = len(published), len(published[0])
-    hidden = [(i, j) for i in range(n_r) for j in range(n_c) if published[i][j] is None]
-    if not hidden:
-        return {}
-    pos = {cell: n for n, cell in enumerate(hidden)}
-    a_eq, b_eq = [], []
-    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)]
-    lines += [[(i, j) for i in range(n_r)] for j in range(n_c)]
-    for line in lines:  # members[:-1] add up to members[-1]
-        coef, const = np.zeros(len(hidden)), 0.0
-        for m, cell in enumerate(line):
-            sign = -1.0 if m == len(line) - 1 else 1.0
-            value = published[cell[0]][cell[1]]
-            if value is None:
-                coef[pos[cell]] += sign
-            else:
-                const += sign * value
-        if coef.any():
-            a_eq.append(coef)
-            b_eq.append(-const)
-    bounds = {}
-    for cell, n in pos.items():
-        ends = []
-        for sign in (1.0, -1.0):
-            c = np.zeros(len(hidden))
-            c[n] = sign
-            res = linprog(
-                c, A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None, bounds=(0, None)
-            )
-            ends.append(np.inf if res.status == 3 else sign * res.fun)
-        bounds[cell] = (round(ends[0], 6), round(ends[1], 6))
-    return bounds
-
-
-tables = st.integers(1, 4).flatmap(
-    lambda n_rows: st.lists(
-        st.lists(st.one_of(st.integers(0, 4), st.integers(0, 30)), min_size=4, max_size=4),
-        min_size=n_rows,
-        max_size=n_rows,
-    )
-)
-
-
-@settings(max_examples=60, deadline=None)
-@given(counts=tables, k=st.sampled_from([3, 5]))
-def test_no_small_number_is_published_and_none_can_be_recomputed(
-    counts: list[list[int]], k: int
-) -> None:
-    published = _extended(suppressed_table(counts, k))
-    true = np.zeros((len(counts) + 1, 5), dtype=int)
-    true[:-1, :-1] = counts
-    true[:-1, -1] = true[:-1, :-1].sum(axis=1)
-    true[-1, :] = true[:-1, :].sum(axis=0)
-    for i, row in enumerate(published):
-        for j, value in enumerate(row):
-            if value is not None:
-                assert value == true[i, j]
-                assert not 1 <= value <= k - 1, f"published {value} < k={k}"
-    for (i, j), (lo, hi) in intruder_bounds(published).items():
-        assert lo <= true[i, j] <= hi
-        assert lo < hi, f"hidden cell {(i, j)} = {true[i, j]} can be recomputed"
-        assert not (lo >= 1 and hi <= k - 1), f"hidden cell {(i, j)} pinned to 1..{k - 1}"
-
-
-atoms_strategy = st.integers(1, 4).flatmap(
-    lambda n: st.tuples(
-        st.just(n),
-        st.dictionaries(
-            st.frozensets(st.integers(0, n - 1), min_size=1),
-            st.integers(0, 12),
-            min_size=1,
-            max_size=6,
-        ),
-        st.one_of(st.none(), st.integers(0, 6)),
-    )
-)
-
-
-def _pinned(target: np.ndarray, a_eq: Any, b_eq: Any, k: int) -> bool:
-    ends = []
-    for sign in (1.0, -1.0):
-        res = linprog(sign * target, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
-        ends.append(np.inf if res.status == 3 else sign * res.fun)
-    return bool(ends[0] >= 1 - 1e-6 and ends[1] <= k - 1 + 1e-6)
-
-
-@settings(max_examples=60, deadline=None)
-@given(case=atoms_strategy, k=st.sampled_from([3, 5]))
-def test_overlapping_areas_cannot_be_subtracted_to_a_small_count(case: Any, k: int) -> None:
-    """Areas nest and overlap; no part of an area (an atom of the overlaps) can be pinned to
-    1..k−1 from the published areas and the grand total, and no area below k is shown."""
-    n, atoms, outside = case
-    sets, values = list(atoms), list(atoms.values())
-    total = None if outside is None else sum(values) + outside
-    published = protect_areas(n, sets, values, total, k)
-    true = [sum(v for m, v in atoms.items() if i in m) for i in range(n)]
-    for value, count in zip(published, true, strict=True):
-        assert value is None or (value == count and value >= k)
-    # The intruder's unknowns: each atom, and the incidents in no area when the total is known.
-    all_sets = [*sets, frozenset()] if total is not None else sets
-    all_values = [*values, outside] if total is not None else values
-    rows = [
-        [1.0 if i in m else 0.0 for m in all_sets] for i in range(n) if published[i] is not None
-    ]
-    rhs = [float(published[i]) for i in range(n) if published[i] is not None]
-    if total is not None:
-        rows.append([1.0] * len(all_sets))
-        rhs.append(float(total))
-    a_eq, b_eq = (np.array(rows), np.array(rhs)) if rows else (None, None)
-    for j, v in enumerate(all_values):
-        if 1 <= v <= k - 1:
-            assert not _pinned(np.eye(len(all_sets))[j], a_eq, b_eq, k), f"atom {all_sets[j]}"
-    for i in range(n):
-        if published[i] is None and 1 <= true[i] <= k - 1:
-            area = np.array([1.0 if i in m else 0.0 for m in all_sets])
-            assert not _pinned(area, a_eq, b_eq, k), f"area {i}"
-
-
-@pytest.mark.django_db
-@settings(
-    max_examples=12,
+DB_SETTINGS = settings(
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    counts=st.dictionaries(
-        st.tuples(st.sampled_from(["brand", "inbrott", "klotter"]), st.integers(0, 3)),
-        st.integers(0, 9),
-        max_size=8,
+counts = st.one_of(st.integers(0, 7), st.integers(0, 30))
+
+
+class RollbackError(Exception):
+    pass
+
+
+def _small(value: int) -> bool:
+    return 1 <= value <= K - 1
+
+
+def _make(world: Any, category: str, when: datetime, lonlat: tuple[float, float], n: int) -> None:
+    from samtrygg.incidents.importing import assign_areas
+    from samtrygg.incidents.models import Category, Incident
+
+    cat, _ = Category.objects.get_or_create(partnership=world.a, name=category)
+    made = Incident.objects.bulk_create(
+        [
+            Incident(
+                partnership=world.a,
+                organisation=world.kommun,
+                category=cat,
+                occurred_from=when + timedelta(minutes=i),
+                occurred_to=when + timedelta(minutes=i),
+                lon=lonlat[0] + 0.00001 * i,
+                lat=lonlat[1],
+                place="Torget",
+            )
+            for i in range(n)
+        ]
     )
-)
-def test_statistics_from_the_database_hide_small_counts(
-    world: Any, counts: dict[tuple[str, int], int]
-) -> None:
-    """Incidents created in the database come out of the public statistics protected."""
-    from django.db import transaction
+    assign_areas(world.a, made)
 
+
+# --------------------------------------------------------------------------- the viewer's picture
+
+# Atoms: (category, week 0 or 1, inside Centrum or not); the late report is atom 8.
+ATOMS = [(c, w, a) for c in CATEGORIES for w in (0, 1) for a in (True, False)]
+
+
+def _atoms(category: str | None, weeks: tuple[int, ...], area: bool | None) -> list[int]:
+    return [
+        i
+        for i, (c, w, a) in enumerate(ATOMS)
+        if (category is None or c == category) and w in weeks and (area is None or a == area)
+    ]
+
+
+def _pictures(world: Any, centrum: Any) -> dict[str, Any]:
+    """Every picture the viewer asks for: week 0, weeks 0–1 (custom, whole weeks), and week 0
+    filtered by each category and by the area."""
+    from samtrygg.partnerships.access import access_for
+    from samtrygg.periods import make_period
+    from samtrygg.picture.services import Filters, build_picture
+
+    viewer = world.users["viewer"]
+    access = access_for(viewer, world.a)
+    assert access is not None and not access.sees_all_data
+    today = date(2025, 4, 30)
+    week = make_period("week", at=MONDAY.date(), today=today)
+    two = make_period(
+        "custom",
+        at=MONDAY.date(),
+        today=today,
+        start=MONDAY.date(),
+        end=MONDAY.date() + timedelta(days=13),
+    )
     from samtrygg.incidents.models import Category
-    from samtrygg.public.services import public_statistics
-    from tests.public.helpers import add_incidents
 
-    class RollbackError(Exception):
-        pass
+    cats = {c.name: c for c in Category.objects.filter(partnership=world.a)}
+    pictures = {
+        "week": build_picture(viewer, access, Filters(week)),
+        "two": build_picture(viewer, access, Filters(two)),
+        "area": build_picture(viewer, access, Filters(week, area=centrum)),
+    }
+    for name in CATEGORIES:
+        pictures[name] = build_picture(viewer, access, Filters(week, category=cats[name]))
+    return pictures
+
+
+def _observations(pictures: dict[str, Any], late: int | None) -> list[tuple[list[int], int]]:
+    """(atoms, published value) for every number the attacker reads; ``late`` is the atom the
+    late report went into (its set then also holds atom 8)."""
+
+    def with_late(atoms: list[int]) -> list[int]:
+        return [*atoms, 8] if late is not None and late in atoms else atoms
+
+    seen: list[tuple[list[int], int]] = []
+    cat = {name: {r.label: r.count for r in p.by_category.rows} for name, p in pictures.items()}
+    for name in CATEGORIES:
+        seen.append((with_late(_atoms(name, (0,), None)), cat["week"][name]))
+        seen.append((with_late(_atoms(name, (0, 1), None)), cat["two"][name]))
+        seen.append((with_late(_atoms(name, (0,), True)), cat["area"][name]))
+    areas = {r.label: r.count for r in pictures["week"].by_area.rows}
+    seen.append((with_late(_atoms(None, (0,), True)), areas["Centrum"]))
+    return seen
+
+
+def _every_number(pic: Any) -> list[int]:
+    values = [r.count for t in (pic.by_category, pic.by_area, pic.by_organisation) for r in t.rows]
+    values += [t.total.count for t in (pic.by_category, pic.by_area, pic.by_organisation)]
+    values += [pic.total]
+    values += [v for c in pic.changes for r in c.rows for v in (r.current, r.baseline)]
+    values += [int(cell.text) for h in pic.heat_maps for _label, cells in h.rows for cell in cells]
+    values += [int(p.count) for p in pic.places] + [int(p.hidden) for p in pic.places if p.hidden]
+    return values
+
+
+def _check_export(pic: Any) -> None:
+    """Every count in the viewer's export (CSV and Excel share these rows) is published."""
+    from samtrygg.picture.exports import aggregate_rows
+
+    for _table, _label, text in aggregate_rows(pic)[1:]:
+        for part in str(text).replace(":", " ").replace("/", " ").split():
+            if part.isdigit():
+                assert not _small(int(part)), f"export shows {part}"
+
+
+@pytest.mark.django_db
+@DB_SETTINGS
+@given(
+    sizes=st.lists(counts, min_size=len(ATOMS), max_size=len(ATOMS)),
+    late=st.integers(0, len(ATOMS) - 1),
+)
+def test_viewer_picture_and_export_hold_across_periods_filters_and_a_late_report(
+    world: Any, sizes: list[int], late: int
+) -> None:
+    with pytest.raises(RollbackError), transaction.atomic():
+        for (category, week, inside), n in zip(ATOMS, sizes, strict=True):
+            when = MONDAY + timedelta(days=7 * week + 2, hours=10)
+            _make(world, category, when, IN_AREA if inside else OUTSIDE, n)
+        before = _pictures(world, world.drawn_area)
+        # One back-dated report into atom ``late``.
+        category, week, inside = ATOMS[late]
+        _make(
+            world,
+            category,
+            MONDAY + timedelta(days=7 * week + 3),
+            IN_AREA if inside else OUTSIDE,
+            1,
+        )
+        after = _pictures(world, world.drawn_area)
+
+        for pictures in (before, after):
+            for pic in pictures.values():
+                assert not any(_small(v) for v in _every_number(pic)), pic.filters
+                # Totals are the sums of what is shown.
+                assert pic.by_category.total.count == sum(r.count for r in pic.by_category.rows)
+                _check_export(pic)
+            # The same set of incidents has the same number wherever it appears.
+            week_row = {r.label: r.count for r in pictures["week"].by_category.rows}
+            for name in CATEGORIES:
+                only = {r.label: r.count for r in pictures[name].by_category.rows}
+                assert only[name] == week_row[name]
+
+        att = Attacker(len(ATOMS) + 1)
+        for atoms, value in _observations(before, None) + _observations(after, late):
+            att.saw(atoms, value, K)
+        true = [*sizes, 1]
+        for j, n in enumerate(true):
+            att.assert_not_recovered(np.eye(len(true))[j], n, K, f"atom {j}")
+        # The complement of a filter: outside Centrum in week 0, per category.
+        for name in CATEGORIES:
+            target = np.zeros(len(true))
+            target[_atoms(name, (0,), False)] = 1
+            n = int(sum(true[i] for i in _atoms(name, (0,), False)))
+            att.assert_not_recovered(target, n, K, f"{name} outside Centrum")
+        raise RollbackError
+
+
+def test_viewer_csv_export_is_the_published_tables(world: Any, client_for: Any) -> None:
+    from django.urls import reverse
+
+    _make(world, "brand", MONDAY + timedelta(days=1), IN_AREA, 3)
+    _make(world, "inbrott", MONDAY + timedelta(days=1), IN_AREA, 12)
+    client = client_for("viewer")
+    params = {"period": "week", "at": "2025-03-12"}
+    pic = client.get(reverse("picture", kwargs={"slug": world.a.slug}), params).context["pic"]
+    url = reverse("picture-export", kwargs={"slug": world.a.slug})
+    text = client.get(url, {**params, "format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    by_category = {r[1]: r[2] for r in rows if r[0] == pic.by_category.caption}
+    assert by_category == {r.label: str(r.count) for r in pic.by_category.rows} | {
+        pic.by_category.total.label: str(pic.by_category.total.count)
+    }
+    assert not any(_small(int(v)) for v in by_category.values())
+
+
+def test_viewers_may_choose_only_whole_weeks_or_months(world: Any, client_for: Any) -> None:
+    from django.urls import reverse
+
+    url = reverse("picture", kwargs={"slug": world.a.slug})
+    one_day_longer = {"period": "custom", "start": "2025-03-10", "end": "2025-03-17"}
+    client = client_for("viewer")
+    client.cookies["django_language"] = "en"
+    form = client.get(url, one_day_longer).context["form"]
+    assert "whole weeks" in str(form.non_field_errors())
+    for whole in (
+        {"period": "custom", "start": "2025-03-10", "end": "2025-03-23"},  # two ISO weeks
+        {"period": "custom", "start": "2025-02-01", "end": "2025-03-31"},  # two months
+    ):
+        assert client.get(url, whole).context["form"].is_valid()
+    # Coordinators see every incident anyway: any days.
+    assert client_for("coordinator").get(url, one_day_longer).context["form"].is_valid()
+
+
+# --------------------------------------------------------------------------- the public page
+
+
+@pytest.mark.django_db
+@DB_SETTINGS
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from(CATEGORIES), st.integers(0, 3)), counts, max_size=8
+    ),
+    late=st.tuples(st.sampled_from(CATEGORIES), st.integers(0, 3)),
+)
+def test_public_page_holds_across_versions_releases_and_a_late_report(
+    world: Any, cells: dict[tuple[str, int], int], late: tuple[str, int]
+) -> None:
+    from samtrygg.public.statistics import public_statistics
+    from tests.public.helpers import _today, add_incidents
+
+    def table(stats: Any) -> dict[tuple[str, int], int]:
+        return {(r.label, q): v for r in stats.rows for q, v in enumerate(r.cells)}
 
     with pytest.raises(RollbackError), transaction.atomic():
-        for name in ("brand", "inbrott", "klotter"):
-            Category.objects.create(partnership=world.a, name=name)
-        add_incidents(world, counts)
-        stats = public_statistics(world.a, k=5)
-        assert stats is not None
-        names = [r.label for r in stats.rows]
-        grid: list[list[int | None]] = [[c.value for c in [*r.cells, r.total]] for r in stats.rows]
-        grid.append([c.value for c in [*stats.column_totals, stats.grand_total]])
-        for (name, q), n in counts.items():
-            value = grid[names.index(name)][q]
-            assert value is None or value == n
-        for row in grid:
-            assert not any(v is not None and 1 <= v <= 4 for v in row)
-        for lo, hi in intruder_bounds(grid).values():
-            assert lo < hi and not (lo >= 1 and hi <= 4)
-        total = sum(counts.values())
-        area = stats.areas[0].count.value
-        assert area == (total if total >= 5 else None)
+        add_incidents(world, {(c, q): 0 for c in CATEGORIES for q in range(4)})
+        add_incidents(world, cells)
+        today = _today()
+        v1 = public_statistics(world.a, today)
+        add_incidents(world, {late: 1})
+        v2 = public_statistics(world.a, today)
+        # The next quarter's release: three of its four quarters are this release's last three.
+        next_release = public_statistics(world.a, today + timedelta(days=92))
+        assert v1 is not None and v2 is not None and next_release is not None
+        for stats in (v1, v2, next_release):
+            numbers = [v for r in stats.rows for v in [*r.cells, r.total]]
+            numbers += [*stats.column_totals, stats.grand_total, *(a.count for a in stats.areas)]
+            assert not any(_small(v) for v in numbers)
+            for r in stats.rows:
+                assert r.total == sum(r.cells)
+            assert stats.grand_total == sum(stats.column_totals) == sum(r.total for r in stats.rows)
+        t1, t2, tn = table(v1), table(v2), table(next_release)
+        if next_release.quarters[0].start == v1.quarters[1].start:
+            for c in CATEGORIES:
+                for q in range(3):
+                    assert tn[(c, q)] == t2[(c, q + 1)]  # the same quarter, the same number
+        for key in t1:
+            if key != late:
+                assert t1[key] == t2[key]  # untouched cells do not move
+        # The attacker: the late cell before (atom 0) and the late report (atom 1).
+        n = cells.get(late, 0)
+        att = Attacker(2)
+        att.saw([0], t1[late], K)
+        att.saw([0, 1], t2[late], K)
+        att.assert_not_recovered([0, 1], 1, K, "the late report")
+        att.assert_not_recovered([1, 0], n, K, "the cell before")
+        att.knows([1], 1, 1)  # even knowing exactly one report was added
+        att.assert_not_recovered([1, 0], n, K, "the cell before, late known")
+        # The area (every incident lies in Centrum) before and after.
+        area1, area2 = v1.areas[0].count, v2.areas[0].count
+        total = sum(cells.values())
+        att = Attacker(2)
+        att.saw([0], area1, K)
+        att.saw([0, 1], area2, K)
+        att.assert_not_recovered([1, 0], total, K, "the area before")
+        att.assert_not_recovered([0, 1], 1, K, "the late report in the area")
         raise RollbackError

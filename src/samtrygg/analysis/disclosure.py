@@ -1,11 +1,39 @@
-"""Statistical disclosure control for public numbers: small-count suppression and safe locations.
+"""Statistical disclosure control for public numbers: cell-key perturbation, small-count
+suppression and safe locations.
 
 Public pages and cross-organisation exports never show a count n with 0 < n < k, nor a number
-from which such a count can be worked out, nor raw coordinates. See docs/methods-reference.md §10
-and docs/domain.md §11.
+from which such a count can be worked out, nor raw coordinates. See docs/methods-reference.md §10,
+docs/domain.md §11 and docs/privacy.md.
 
-Decisions
----------
+Cell-key perturbation (what the web application publishes)
+-----------------------------------------------------------
+Suppression protects one table; it does not protect a *series* of tables (two periods, two
+versions, a filter and its complement): subtracting one from another recovers hidden cells. The
+rule the application uses everywhere is therefore the table-builder method of the Australian
+Bureau of Statistics and the ONS (Fraser & Wooton 2005; Thompson, Broadfoot & Elazar 2013):
+
+1. Every record gets a fixed random **record key** in [0, 2⁶⁴): a keyed BLAKE2b hash of its id
+   with a per-installation secret (:func:`record_keys`). Nobody without the secret can compute it.
+2. A cell's **cell key** is the sum of its records' keys modulo 2⁶⁴, read as a number in [0, 1)
+   (:func:`cell_keys`). The same set of records always has the same cell key, whatever the query
+   that counts it, so asking again, or in another table, returns the same number and repeated or
+   overlapping queries cannot average the noise away; a set that differs by one record has an
+   unrelated cell key.
+3. A fixed **perturbation table** (:func:`perturb`) maps (count n, cell key u) to the published
+   value: 0 stays 0; otherwise v = n + d(u) with d in {−D, …, D} drawn by u from the triangular
+   weights D + 1 − |d|, and v < k is published as **0**. A number from 1 to k − 1 is never
+   published. ``D = max(2, ⌈(k − 1) / 2⌉)`` (:func:`noise_bound`; 2 for k = 5).
+4. **Totals are the sums of their published parts** (:func:`additive_total`), so they add no
+   information and every table adds up.
+
+What an intruder who knows this rule (not the secret) can infer from one published value p is
+:func:`feasible_counts`: p = 0 means 0 … k − 1 + D, p ≥ k means p − D … p + D. Both ranges hold
+at least k whole numbers, so even knowing an exact part of the cell (their own reports), a
+second cell's value or that exactly one report was added since the last look, the intruder
+cannot narrow a count to 1 … k − 1 (tests/analysis/test_cell_key.py plays these attacks).
+
+Suppression (library functions for single tables)
+-------------------------------------------------
 * **Zeros are published** (``publish_zero=True``). docs/domain.md §11 suppresses 0 < n < k; a zero
   names nobody. A zero may still be hidden as a *secondary* suppression, so an intruder cannot
   assume that a hidden cell holds at least 1.
@@ -20,6 +48,7 @@ Decisions
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,12 +62,20 @@ from samtrygg.analysis.geo import CELL_SIZE
 
 __all__ = [
     "AreaCounts",
+    "CellKeyRule",
     "GridCounts",
     "SuppressedSeries",
     "SuppressedTable",
     "aggregate_to_areas",
     "aggregate_to_grid",
+    "additive_total",
+    "cell_keys",
+    "feasible_counts",
+    "noise_bound",
+    "perturb",
+    "record_keys",
     "snap_to_grid",
+    "suppress_overlapping_areas",
     "suppress_series",
     "suppress_table",
 ]
@@ -510,3 +547,382 @@ def aggregate_to_areas(
     pos = {n: i for i, n in enumerate(names)}
     counts = np.bincount([pos[a] for a in ids], minlength=len(names))
     return AreaCounts(tuple(names), suppress_series(counts, k=k, with_total=with_total))
+
+
+# --------------------------------------------------------------------------- overlapping areas
+
+
+def _lp_range(
+    target: npt.NDArray[np.float64],
+    a_eq: npt.NDArray[np.float64] | None,
+    b_eq: npt.NDArray[np.float64] | None,
+) -> tuple[float, float]:
+    """The smallest and largest value of target · x over x ≥ 0 with a_eq x = b_eq."""
+    ends = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * target, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        ends.append(math.inf if res.status == 3 else round(float(sign * res.fun), 6))
+    return ends[0], ends[1]
+
+
+def suppress_overlapping_areas(
+    n_areas: int,
+    atoms: Sequence[frozenset[int]],
+    atom_counts: Sequence[int],
+    total: int | None,
+    k: int,
+) -> list[int | None]:
+    """Exact area counts safe to publish side by side, for areas that overlap or nest.
+
+    Parameters
+    ----------
+    n_areas : int
+        How many areas there are (positions 0 … n_areas − 1).
+    atoms : sequence of frozenset of int
+        Each distinct set of areas that some records lie in (positions into the areas).
+    atom_counts : sequence of int
+        How many records share each atom.
+    total : int or None
+        An exact total published beside the areas (counting the records in no area too), or
+        None when there is none.
+    k : int
+        Threshold: no area or part of an area may be pinned to 1 … k − 1.
+
+    Returns
+    -------
+    list of int or None
+        The count of each area, None where it is hidden.
+
+    Notes
+    -----
+    Subtracting one published area from another (or from the total) can give a small count for
+    the part of an area outside another. Each atom (and the records in no area, when ``total``
+    is given) is an unknown ≥ 0 to the intruder; every published area is an equation. An area
+    below k is hidden (zeros too); then, while an atom or a hidden area holding 1 … k − 1 can be
+    pinned inside [1, k − 1] by linear programming, the smallest published area overlapping it
+    is hidden. This protects one release of *exact* counts; the web application publishes
+    perturbed counts instead (:func:`perturb`), which also hold across releases.
+
+    Examples
+    --------
+    >>> suppress_overlapping_areas(2, [frozenset({0, 1}), frozenset({0})], [20, 3], None, 5)
+    [23, None]
+    >>> suppress_overlapping_areas(2, [frozenset({0, 1}), frozenset({0})], [20, 9], None, 5)
+    [29, 20]
+    """
+    kk = _check_k(k)
+    if len(atoms) != len(atom_counts):
+        raise InputError(
+            f"atoms has {len(atoms)} entries but atom_counts {len(atom_counts)}; give one count "
+            "per atom."
+        )
+    counts = [0] * n_areas
+    for members, n in zip(atoms, atom_counts, strict=True):
+        for i in members:
+            if not 0 <= i < n_areas:
+                raise InputError(f"Atom {sorted(members)} names area {i}, beyond {n_areas}.")
+            counts[i] += n
+    # The records in no area are one more atom (only the total includes them).
+    outside = None if total is None else total - sum(atom_counts)
+    if outside is not None and outside < 0:
+        raise InputError(f"total {total} is smaller than the records in areas {sum(atom_counts)}.")
+    all_atoms = [*atoms, frozenset()] if outside is not None else list(atoms)
+    values = [*atom_counts, outside] if outside is not None else list(atom_counts)
+    hidden = [c < kk for c in counts]
+    area_rows = [np.array([1.0 if i in m else 0.0 for m in all_atoms]) for i in range(n_areas)]
+
+    def pinned(target: npt.NDArray[np.float64], hide: list[bool]) -> bool:
+        rows = [area_rows[i] for i in range(n_areas) if not hide[i]]
+        rhs = [float(counts[i]) for i in range(n_areas) if not hide[i]]
+        if total is not None:
+            rows.append(np.ones(len(all_atoms)))
+            rhs.append(float(total))
+        if not rows:
+            return False
+        lo, hi = _lp_range(target, np.array(rows), np.array(rhs))
+        return lo >= 1 and hi <= kk - 1
+
+    while True:
+        # What must not be pinned inside [1, k - 1]: the small atoms and the small hidden areas.
+        checks = [
+            (np.eye(len(all_atoms))[j], all_atoms[j])
+            for j, v in enumerate(values)
+            if v is not None and 1 <= v <= kk - 1
+        ]
+        checks += [
+            (area_rows[i], frozenset({i}))
+            for i in range(n_areas)
+            if hidden[i] and 1 <= counts[i] <= kk - 1
+        ]
+        bad = next(((t, m) for t, m in checks if pinned(t, hidden)), None)
+        if bad is None:
+            return [None if h else c for h, c in zip(hidden, counts, strict=True)]
+        target, members = bad
+        near = {i for m in all_atoms if m & members or not members for i in m} | set(members)
+        pool = sorted(
+            (i for i in range(n_areas) if not hidden[i] and i in near), key=lambda i: counts[i]
+        ) or sorted((i for i in range(n_areas) if not hidden[i]), key=lambda i: counts[i])
+        if not pool:  # pragma: no cover - with no area published only the total binds
+            return [None] * n_areas
+        # The smallest area whose hiding frees the pinned part, else the smallest one.
+        choice = next(
+            (i for i in pool if not pinned(target, [h or j == i for j, h in enumerate(hidden)])),
+            pool[0],
+        )
+        hidden[choice] = True
+
+
+# --------------------------------------------------------------------------- cell-key perturbation
+
+_KEY_SPACE = float(2**64)
+
+
+def noise_bound(k: int) -> int:
+    """The largest perturbation D for threshold k: ``max(2, ceil((k - 1) / 2))``.
+
+    Parameters
+    ----------
+    k : int
+        The small-count threshold.
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    D ≥ (k − 1) / 2 makes every published value stand for at least k consecutive counts, so an
+    intruder who knows an exact part of a cell cannot narrow the rest to 1 … k − 1; D ≥ 2 keeps
+    a count that grows by one report from being pinned (module docstring).
+
+    Examples
+    --------
+    >>> noise_bound(5), noise_bound(3), noise_bound(10)
+    (2, 2, 5)
+    """
+    return max(2, math.ceil((_check_k(k) - 1) / 2))
+
+
+def record_keys(ids: npt.ArrayLike, secret: bytes) -> npt.NDArray[np.uint64]:
+    """A fixed random 64-bit key per record: the keyed BLAKE2b hash of its id.
+
+    Parameters
+    ----------
+    ids : array_like of int
+        The records' ids (stable for the life of the record).
+    secret : bytes
+        The installation's secret (16 to 64 bytes). Keep it stable: a new secret gives every
+        cell new noise, and two versions with unrelated noise can be averaged.
+
+    Returns
+    -------
+    ndarray of uint64
+
+    Examples
+    --------
+    >>> a = record_keys([1, 2, 3], b"0123456789abcdef")
+    >>> bool((a == record_keys([1, 2, 3], b"0123456789abcdef")).all()), a.dtype.name
+    (True, 'uint64')
+    """
+    if not isinstance(secret, bytes) or not 16 <= len(secret) <= 64:
+        raise InputError("The disclosure secret must be 16 to 64 bytes.")
+    arr = np.asarray(ids)
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise InputError("Record ids must be whole numbers.")
+    flat = arr.astype(np.int64).ravel()
+    out = np.fromiter(
+        (
+            int.from_bytes(
+                hashlib.blake2b(
+                    int(i).to_bytes(8, "little", signed=True), key=secret, digest_size=8
+                ).digest(),
+                "little",
+            )
+            for i in flat
+        ),
+        dtype=np.uint64,
+        count=flat.size,
+    )
+    return out.reshape(arr.shape)
+
+
+def cell_keys(
+    groups: npt.ArrayLike, keys: npt.ArrayLike, n_groups: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Counts and cell keys of records grouped into cells.
+
+    Parameters
+    ----------
+    groups : array_like of int
+        The cell (0 … n_groups − 1) of each record.
+    keys : array_like of uint64
+        Each record's key (:func:`record_keys`).
+    n_groups : int
+        How many cells there are (cells without records get count 0).
+
+    Returns
+    -------
+    counts : ndarray of int64
+    cell_keys : ndarray of float64
+        The sum of the records' keys modulo 2⁶⁴, divided by 2⁶⁴: in [0, 1), the same for the
+        same set of records in any order.
+
+    Examples
+    --------
+    >>> n, u = cell_keys([0, 0, 1], np.array([2**63, 2**63, 2**62], dtype=np.uint64), 3)
+    >>> n.tolist(), u.tolist()
+    ([2, 1, 0], [0.0, 0.25, 0.0])
+    """
+    g = np.asarray(groups, dtype=np.int64).ravel()
+    kk = np.asarray(keys, dtype=np.uint64).ravel()
+    if g.size != kk.size:
+        raise InputError(f"groups has {g.size} values but keys {kk.size}; give one key per record.")
+    if g.size and (g.min() < 0 or g.max() >= n_groups):
+        raise InputError(f"Every group must lie in 0 … {n_groups - 1}.")
+    counts = np.bincount(g, minlength=n_groups).astype(np.int64)
+    sums = np.zeros(n_groups, dtype=np.uint64)
+    # Unsigned integers wrap: the sum is exact modulo 2**64, whatever the order of the records.
+    np.add.at(sums, g, kk)
+    return counts, sums.astype(np.float64) / _KEY_SPACE
+
+
+def _noise_quantiles(d: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    offsets = np.arange(-d, d + 1)
+    weights = (d + 1 - np.abs(offsets)).astype(float)
+    return offsets, np.cumsum(weights) / weights.sum()
+
+
+def perturb(counts: npt.ArrayLike, keys: npt.ArrayLike, *, k: int = 5) -> npt.NDArray[np.int64]:
+    """The published value of each cell under the perturbation table.
+
+    Parameters
+    ----------
+    counts : array_like of int
+        The true counts (≥ 0).
+    keys : array_like of float
+        The cells' keys in [0, 1) (:func:`cell_keys`).
+    k : int
+        Threshold: no value from 1 to k − 1 is published.
+
+    Returns
+    -------
+    ndarray of int64
+        0 for 0; else n + d with d in −D … D (triangular weights D + 1 − |d|, D =
+        :func:`noise_bound`), and 0 where that falls below k.
+
+    Examples
+    --------
+    >>> perturb([0, 3, 3, 40, 40], [0.5, 0.01, 0.99, 0.01, 0.99], k=5).tolist()
+    [0, 0, 5, 38, 42]
+    """
+    kk = _check_k(k)
+    n = _as_count_array(np.atleast_1d(counts), "counts", 1) if np.size(counts) else np.zeros(0)
+    u = np.asarray(keys, dtype=float).ravel()
+    if u.size != n.size:
+        raise InputError(f"counts has {n.size} values but keys {u.size}; give one key per cell.")
+    if u.size and (not np.isfinite(u).all() or u.min() < 0 or u.max() >= 1):
+        raise InputError("Cell keys must lie in [0, 1).")
+    offsets, cumulative = _noise_quantiles(noise_bound(kk))
+    d = offsets[np.minimum(np.searchsorted(cumulative, u, side="right"), offsets.size - 1)]
+    v = n.astype(np.int64) + d
+    return np.where((n == 0) | (v < kk), 0, v).astype(np.int64).reshape(np.shape(counts))
+
+
+def feasible_counts(published: int, k: int = 5) -> tuple[int, int]:
+    """The true counts an intruder who knows the rule (not the secret) finds possible.
+
+    Parameters
+    ----------
+    published : int
+        A value published by :func:`perturb`.
+    k : int
+
+    Returns
+    -------
+    (int, int)
+        The smallest and largest true count that can be published as ``published``.
+
+    Examples
+    --------
+    >>> feasible_counts(0), feasible_counts(5), feasible_counts(40)
+    ((0, 6), (3, 7), (38, 42))
+    """
+    kk = _check_k(k)
+    d = noise_bound(kk)
+    if published == 0:
+        return 0, kk - 1 + d
+    if published < kk:
+        raise InputError(f"{published} cannot be published with k = {kk}.")
+    return max(1, published - d), published + d
+
+
+def additive_total(published: Sequence[int]) -> int:
+    """A total published as the sum of its published parts (so it adds no information).
+
+    Parameters
+    ----------
+    published : sequence of int
+        The published values of the parts.
+
+    Returns
+    -------
+    int
+        Their sum.
+
+    Examples
+    --------
+    >>> additive_total([0, 7, 12])
+    19
+    """
+    return int(sum(int(v) for v in published))
+
+
+@dataclass(frozen=True)
+class CellKeyRule:
+    """The installation's disclosure rule: threshold k and the secret of the record keys.
+
+    Attributes
+    ----------
+    k : int
+    secret : bytes
+
+    Examples
+    --------
+    >>> rule = CellKeyRule(5, b"0123456789abcdef")
+    >>> values = rule.publish([11, 12, 13, 14, 15, 16, 17], [0, 0, 0, 0, 0, 0, 1], 3)
+    >>> int(values[1]), int(values[2]), bool(values[0] >= 5)
+    (0, 0, True)
+    """
+
+    k: int
+    secret: bytes
+
+    def __post_init__(self) -> None:
+        _check_k(self.k)
+
+    @property
+    def noise(self) -> int:
+        """D, the largest change the noise makes to a count."""
+        return noise_bound(self.k)
+
+    def publish(
+        self, ids: npt.ArrayLike, groups: npt.ArrayLike, n_groups: int
+    ) -> npt.NDArray[np.int64]:
+        """Count records (``ids``, each in cell ``groups``) per cell and perturb the counts.
+
+        Parameters
+        ----------
+        ids : array_like of int
+            The records' ids (their record keys are derived from them).
+        groups : array_like of int
+            Each record's cell, 0 … ``n_groups`` − 1.
+        n_groups : int
+            Number of cells.
+
+        Returns
+        -------
+        ndarray of int64
+            The published value of every cell: 0 or at least k.
+        """
+        counts, keys = cell_keys(groups, record_keys(ids, self.secret), n_groups)
+        return perturb(counts, keys, k=self.k)

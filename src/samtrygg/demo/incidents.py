@@ -49,9 +49,12 @@ def load_demo_incidents(
     categories = {c.name: c for c in seed_categories(partnership) if c.retired_at is None}
     # The demo shows how sensitive categories are protected (docs/domain.md §11): the details of
     # violence and threats only for analysts and coordinators, every look logged, and the
-    # details anonymised after three years.
+    # details anonymised after three years, and no counts on the public page.
     Category.objects.filter(pk=categories["våld/hot"].pk).update(
-        is_sensitive=True, retention_months=36, retention_action=RetentionAction.ANONYMISE
+        is_sensitive=True,
+        is_public=False,
+        retention_months=36,
+        retention_action=RetentionAction.ANONYMISE,
     )
     organisations = {
         o.slug: o

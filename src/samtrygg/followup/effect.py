@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from samtrygg.analysis.interventions import WddResult, wdd
 from samtrygg.incidents.models import Category, Incident
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.plans.models import Indicator, Measure
 
 MAX_DAYS = 365
 MIN_DAYS = 28  # fewer days than this say too little to follow up
-K = 5  # the small-count threshold (docs/domain.md §11)
 
 
 @dataclass
@@ -127,12 +127,13 @@ def effect_follow_up(measure: Measure, today: date, exact: bool = True) -> Effec
         for c in (out.treated_before, out.treated_after, out.control_before, out.control_after)
         if c is not None
     ]
-    if not exact and any(0 < c < K for c in counts):
+    k = public_k()  # the small-count threshold (docs/domain.md §11)
+    if not exact and any(0 < c < k for c in counts):
         out.hidden = True
         out.treated_before = out.treated_after = out.control_before = out.control_after = None
         out.message = _(
             "Counts below %(k)s are not shown to your role, and the comparison with them."
-        ) % {"k": K}
+        ) % {"k": k}
         return out
     if out.control_before is None or out.control_after is None:
         out.message = _("Give the measure a comparison area to test the change with WDD.")

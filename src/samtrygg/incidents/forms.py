@@ -291,6 +291,15 @@ def error_summary(report_form: ReportForm, formset: BaseEventFormSet) -> list[tu
 
 
 class CategoryForm(forms.ModelForm[Category]):
+    publish_sensitive = forms.BooleanField(
+        label=_("Count this sensitive category on the public page anyway"),
+        required=False,
+        help_text=_(
+            "Warning: even protected counts tell residents that incidents of this kind happen "
+            "in an area. Sensitive categories are left off the public page unless you tick this."
+        ),
+    )
+
     class Meta:
         model = Category
         fields = [
@@ -306,6 +315,24 @@ class CategoryForm(forms.ModelForm[Category]):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["retention_action"].required = False
+        # An existing choice to publish a sensitive category stays ticked.
+        self.fields["publish_sensitive"].initial = bool(
+            self.instance.pk and self.instance.is_sensitive and self.instance.is_public
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_sensitive") and data.get("is_public") and not data.get("publish_sensitive"):
+            # Sensitive categories are not public unless a coordinator says so explicitly.
+            self.add_error(
+                "is_public",
+                _(
+                    "This category is sensitive. Untick “counted on the public page”, or tick "
+                    "“Count this sensitive category on the public page anyway” to publish its "
+                    "counts."
+                ),
+            )
+        return data
 
     def clean_name(self) -> str:
         name = (self.cleaned_data.get("name") or "").strip()

@@ -1,8 +1,10 @@
 """Incidents reported by the partners (EST), imports, and police events.
 
 Access follows docs/domain.md §11: coordinators and analysts see every incident of their
-partnership; a reporter sees their own organisation's incidents and those other organisations share
-with the partnership (never details of sensitive categories); viewers see aggregates only.
+partnership; a reporter sees their own reports in full, their organisation's other incidents and
+those other organisations share with the partnership, except that the details of sensitive
+categories are theirs only for their own reports (anyone else's sensitive incidents reach them
+as aggregates); viewers see aggregates only.
 """
 
 from __future__ import annotations
@@ -154,8 +156,12 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
             if m.role in (Role.COORDINATOR, Role.ANALYST):
                 condition |= models.Q(partnership_id=m.partnership_id)
             elif m.role == Role.REPORTER:
+                # Their own reports in full, sensitive or not.
+                condition |= models.Q(partnership_id=m.partnership_id, created_by=user)
                 condition |= models.Q(
-                    partnership_id=m.partnership_id, organisation_id=m.organisation_id
+                    partnership_id=m.partnership_id,
+                    organisation_id=m.organisation_id,
+                    category__is_sensitive=False,
                 )
                 condition |= models.Q(
                     partnership_id=m.partnership_id,

@@ -28,11 +28,10 @@ from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.lagesbild import findings, maps
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.partnerships.models import Partnership
 from samtrygg.periods import lagesbild_year, local_day_bounds
 from samtrygg.reference import services as reference
-
-K = 5  # counts 1..K-1 are written "fewer than 5" in the drafted text (docs/domain.md §11)
 
 
 def _window(first: date, last: date, prefix: str = "") -> Q:
@@ -181,8 +180,9 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
 
 
 def _count(n: int) -> str:
-    if 0 < n < K:
-        return _("fewer than %(k)s") % {"k": K}
+    k = public_k()  # counts 1..k-1 are written "fewer than k" (docs/domain.md §11)
+    if 0 < n < k:
+        return _("fewer than %(k)s") % {"k": k}
     return str(n)
 
 

@@ -26,11 +26,11 @@ from shapely.geometry.base import BaseGeometry
 
 from samtrygg.analysis import geo
 from samtrygg.areas.models import Area
+from samtrygg.partnerships.disclosure import public_k
 from samtrygg.partnerships.models import Partnership
 from samtrygg.rendering import svgmap
 from samtrygg.rendering.maps import MapWords, area_map, hot_cell_map
 
-K = 5  # counts 1..K-1 are shown as "fewer than 5" to readers without exact access
 CRS = geo.SWEREF99TM
 MARGIN = 0.04
 
@@ -113,8 +113,9 @@ def stored_maps(
 def _count_text(n: int, exact: bool) -> str:
     if n == 0:
         return _("no incidents")
-    if 0 < n < K and not exact:
-        return _("fewer than %(k)s incidents") % {"k": K}
+    k = public_k()  # counts 1..k-1 are "fewer than k" to readers without exact access
+    if 0 < n < k and not exact:
+        return _("fewer than %(k)s incidents") % {"k": k}
     return ngettext("%(n)s incident", "%(n)s incidents", n) % {"n": n}
 
 
@@ -152,7 +153,7 @@ def _words(data: dict[str, Any], exact: bool, period: str) -> MapWords:
 def render_maps(fig: dict[str, Any], exact: bool) -> dict[str, SafeString]:
     """The stored maps of a lägesbild as SVG ready to inline; empty for older documents.
 
-    ``exact`` is whether the reader may see counts below K (``Access.sees_all_data``).
+    ``exact`` is whether the reader may see counts below k (``Access.sees_all_data``).
     """
     data = fig.get("maps")
     if not isinstance(data, dict):
@@ -160,7 +161,7 @@ def render_maps(fig: dict[str, Any], exact: bool) -> dict[str, SafeString]:
     period = fig.get("period") or {}
     label = f"{period.get('start', '')}–{period.get('end', '')}"
     words = _words(data, exact, label)
-    drawn = {"areas": area_map(data, words, K), "hotspots": hot_cell_map(data, words)}
+    drawn = {"areas": area_map(data, words, public_k()), "hotspots": hot_cell_map(data, words)}
     # mark_safe is sound here and only here: the markup is made by svgmap.render, which escapes
     # every text it is given (area names come from users) and accepts only checked colours.
     return {key: mark_safe(svg) for key, svg in drawn.items() if svg}

@@ -36,8 +36,7 @@ from samtrygg.lagesbild.forms import LagesbildForm, LagesbildStartForm, SourceEn
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
-
-K = drafting.K
+from samtrygg.partnerships.disclosure import public_k
 
 
 def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
@@ -46,9 +45,10 @@ def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]
         return rows
     shown = []
     for r in rows:
-        small = 0 < r["current"] < K or 0 < r["previous"] < K
+        k = public_k()
+        small = 0 < r["current"] < k or 0 < r["previous"] < k
         shown.append(
-            {**r, "current": f"<{K}", "previous": f"<{K}", "verdict": _("hidden")} if small else r
+            {**r, "current": f"<{k}", "previous": f"<{k}", "verdict": _("hidden")} if small else r
         )
     return shown
 

@@ -4,16 +4,14 @@ Counts are grouped in the database (``values().annotate(Count)``); the annual cy
 column of epoch seconds per incident and hands it to :mod:`samtrygg.analysis.trends`; changes are
 tested with the product's one change test, :func:`samtrygg.analysis.changes.change_test`
 (the Poisson E-test, exposures in days, and Holm's correction over the categories;
-docs/methods-reference.md §5), the same as the lägesbild. People who may not see every
-incident in detail (viewers, reporters) get aggregates under the small-count rule of
-docs/domain.md §11:
-
-* the category, area and organisation tables with their totals go through
-  :func:`samtrygg.analysis.disclosure.suppress_series` (primary and secondary suppression, one
-  neutral marker);
-* map cells and heat-map cells are published without margins, so primary suppression
-  (0 < n < k shown as "<5") is enough: :func:`samtrygg.analysis.disclosure.aggregate_to_grid` for
-  the cells and :func:`primary_suppressed` here for the heat maps.
+docs/methods-reference.md §5), the same as the lägesbild. People who may not see every incident
+in detail (viewers, reporters) get aggregates under the installation's cell-key rule
+(docs/privacy.md, :mod:`samtrygg.partnerships.disclosure`): every count they see that covers
+incidents they may not see in detail (the category, area and organisation tables, the changes,
+the heat maps, the week's places, the map's squares and the exports built from them) is the
+published value of its set of incidents, 0 or at least k, with totals as the sums of the
+published parts. The same set of incidents always gets the same value, so two periods, a filter
+and no filter, or the page before and after a late report cannot be subtracted to a small count.
 """
 
 from __future__ import annotations
@@ -47,17 +45,16 @@ from samtrygg.incidents.models import (
     TimeBand,
 )
 from samtrygg.partnerships.access import Access
+from samtrygg.partnerships.disclosure import disclosure_rule
 from samtrygg.partnerships.models import Organisation, Role
 from samtrygg.periods import Period, cycle_window, week_of
 
 # How long an unchanged annual cycle is reused (a day; new incidents invalidate it at once).
 CYCLE_CACHE_SECONDS = 24 * 3600
 
-K = 5  # the small-count threshold (docs/domain.md §11)
 MAX_POINTS = 5000
 PLACES = 10
 REPORTS_PER_PLACE = 20
-HIDDEN = "<5"
 
 
 class HourText(Func):
@@ -139,20 +136,25 @@ def fmt_p(p: float) -> str:
     return "= " + fmt_number(p, 3)
 
 
-def primary_suppressed(values: npt.ArrayLike, k: int = K) -> list[int | None]:
-    """Counts with 0 < n < k replaced by None (for tables published without margins)."""
-    arr = np.rint(np.asarray(values, dtype=float)).astype(np.int64).ravel()
-    return [None if 0 < n < k else int(n) for n in arr]
+def publish_groups(ids: npt.ArrayLike, groups: npt.ArrayLike, n_groups: int) -> list[int]:
+    """Published counts of records grouped into ``n_groups`` cells (the installation's rule)."""
+    return disclosure_rule().publish(ids, groups, n_groups).tolist()  # type: ignore[no-any-return]
+
+
+def positions(values: Sequence[Any], order: Sequence[Any]) -> npt.NDArray[np.int64]:
+    """The position in ``order`` of each value (for grouping ids by category, area, …)."""
+    where = {v: i for i, v in enumerate(order)}
+    return np.array([where[v] for v in values], dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class CountRow:
     label: str
-    count: int | None  # None: suppressed
+    count: int
 
     @property
     def text(self) -> str:
-        return str(self.count) if self.count is not None else _("hidden")
+        return str(self.count)
 
 
 @dataclass(frozen=True)
@@ -161,23 +163,16 @@ class CountTable:
     heading: str
     rows: list[CountRow]
     total: CountRow
-    suppressed: bool
+    perturbed: bool
 
 
 def count_table(
-    caption: str, heading: str, labels: Sequence[str], counts: Sequence[int], exact: bool
+    caption: str, heading: str, labels: Sequence[str], counts: Sequence[int], perturbed: bool
 ) -> CountTable:
-    """A one-way table with its total; suppressed (primary and secondary) unless ``exact``."""
-    if exact or not labels:
-        values: Sequence[int | None] = list(counts)
-        total: int | None = int(sum(counts))
-    else:
-        s = disclosure.suppress_series(np.asarray(counts, dtype=np.int64), k=K)
-        values, total = s.values, s.total
-    rows = [CountRow(lab, v) for lab, v in zip(labels, values, strict=True)]
-    return CountTable(
-        caption, heading, rows, CountRow(_("Total"), total), suppressed=None in values
-    )
+    """A one-way table with its total (the sum of the rows shown, exact or perturbed)."""
+    rows = [CountRow(lab, int(v)) for lab, v in zip(labels, counts, strict=True)]
+    total = CountRow(_("Total"), disclosure.additive_total(counts))
+    return CountTable(caption, heading, rows, total, perturbed=perturbed)
 
 
 # --------------------------------------------------------------------------- changes
@@ -185,11 +180,11 @@ def count_table(
 
 @dataclass(frozen=True)
 class ChangeRow:
-    """One tested change; the numbers are None where they are hidden or not tested."""
+    """One tested change; the numbers are None where they are not tested."""
 
     label: str
-    current: int | None
-    baseline: int | None
+    current: int
+    baseline: int
     difference: float | None = None
     p: float | None = None
     p_adjusted: float | None = None
@@ -205,8 +200,8 @@ class ChangeRow:
             return "< " + fmt_number(0.001, 3) if p < 0.001 else fmt_number(p, 3)
 
         return {
-            "current": HIDDEN if self.current is None else str(self.current),
-            "baseline": HIDDEN if self.baseline is None else str(self.baseline),
+            "current": str(self.current),
+            "baseline": str(self.baseline),
             "difference": "–" if self.difference is None else _signed(self.difference),
             "p": p_text(self.p),
             "p_adjusted": p_text(self.p_adjusted),
@@ -229,10 +224,6 @@ def verdict(difference: float, p: float, flagged: bool) -> tuple[str, str]:
     return _("decrease, unlikely to be chance (p %(p)s)") % {"p": fmt_p(p)}, "down"
 
 
-def _visible(current: int, baseline: int, exact: bool) -> bool:
-    return exact or (not 0 < current < K and not 0 < baseline < K)
-
-
 def change_table(
     caption: str,
     baseline_label: str,
@@ -241,7 +232,6 @@ def change_table(
     baseline: Sequence[int],
     t_current: int,
     t_baseline: int,
-    exact: bool,
 ) -> ChangeTable:
     """Each category's count against a baseline period.
 
@@ -251,16 +241,15 @@ def change_table(
        :func:`samtrygg.analysis.changes.change_test`, shared with the lägesbild.
     3. A change is called an increase or decrease only when the Holm-adjusted p < 0.05.
     4. The total of all categories is one test of its own, without correction.
-    For people who see aggregates only, a row with a count 0 < n < k shows no numbers.
+    For people who see aggregates only the counts given are the published (perturbed) ones, so
+    the tests, like everything else they see, are computed from published numbers only.
     """
     rows: list[ChangeRow] = []
     if labels:
         result = change_test(current, baseline, t_current, t_baseline, labels=list(labels))
         comp, tested, adjusted = result.comparison, result.tested, result.p_adjusted
         for i, label in enumerate(labels):
-            if not _visible(current[i], baseline[i], exact):
-                rows.append(ChangeRow(label, None, None, verdict=_("hidden")))
-            elif not tested[i]:
+            if not tested[i]:
                 rows.append(ChangeRow(label, 0, 0, 0.0, verdict=_("no incidents")))
             else:
                 flagged = bool(result.changed[i])
@@ -279,7 +268,7 @@ def change_table(
                     )
                 )
     tot_c, tot_b = int(sum(current)), int(sum(baseline))
-    if _visible(tot_c, tot_b, exact):
+    if True:  # the total is always tested (0 against 0 gives p = 1)
         total = change_test(tot_c, tot_b, t_current, t_baseline).comparison
         p = float(total.p_values[0])
         text, direction = verdict(total.difference[0], p, p < ALPHA)
@@ -329,22 +318,20 @@ def heat_map(
     row_labels: Sequence[str],
     col_labels: Sequence[str],
     values: npt.NDArray[np.float64],
-    exact: bool,
     note: str = "",
 ) -> HeatMap:
-    """A table whose cells carry a colour level 0–5 (relative to the largest cell)."""
+    """A table whose cells carry a colour level 0–5 (relative to the largest cell).
+
+    ``values`` are what the reader may see: exact (aoristic) sums or published counts.
+    """
     top = float(values.max()) if values.size else 0.0
-    published = None if exact else primary_suppressed(values)
     rows = []
     for i, label in enumerate(row_labels):
         cells = []
         for j in range(len(col_labels)):
             v = float(values[i, j])
             level = 0 if top <= 0 or v <= 0 else min(5, int(np.ceil(5 * v / top)))
-            if published is not None and published[i * len(col_labels) + j] is None:
-                cells.append(HeatCell(HIDDEN, 1))
-            else:
-                cells.append(HeatCell(fmt_number(v, 0 if v.is_integer() else 1), level))
+            cells.append(HeatCell(fmt_number(v, 0 if v.is_integer() else 1), level))
         rows.append((label, cells))
     return HeatMap(caption, corner, list(col_labels), rows, note)
 
@@ -424,11 +411,10 @@ def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[He
     """Month × weekday (every incident, by its start) and weekday × hour (exact times with a
     window of at most 48 h, spread over the hours by aoristic weights; to the hour)."""
     window = cycle_window(period)
+    if not exact:
+        return published_cycle_maps(in_period(qs, window), window)
     start, end, is_exact, n = cached_hour_groups(in_period(qs, window))
-    weekdays = [str(WEEKDAYS_ABBR[d]) for d in range(7)]
-    months = [str(MONTHS_3[m]) for m in range(1, 13)]
     first, last = window.start.isoformat(), window.last_day.isoformat()
-    span = {"start": first, "end": last}
     month_weekday = np.zeros((12, 7))
     weekday_hour = np.zeros((7, 24))
     total = int(n.sum())
@@ -450,6 +436,24 @@ def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[He
             )
             weekday_hour = hours.weekday_hour
             used = int(round(weekday_hour.sum()))
+    note = _(
+        "Only incidents with an exact time and a window of at most 48 hours; "
+        "%(n)d incidents with an imprecise time are left out. A window is spread over "
+        "its hours (aoristic weights)."
+    ) % {"n": total - used}
+    return cycle_heat_maps(window, month_weekday, weekday_hour, note)
+
+
+def cycle_heat_maps(
+    window: Period,
+    month_weekday: npt.NDArray[np.float64],
+    weekday_hour: npt.NDArray[np.float64],
+    note: str,
+) -> list[HeatMap]:
+    """The two heat maps of the annual cycle (12 × 7 and 7 × 24 values) for ``window``."""
+    weekdays = [str(WEEKDAYS_ABBR[d]) for d in range(7)]
+    months = [str(MONTHS_3[m]) for m in range(1, 13)]
+    span = {"start": window.start.isoformat(), "end": window.last_day.isoformat()}
     return [
         heat_map(
             _("Incidents by month and weekday, %(start)s – %(end)s") % span,
@@ -457,7 +461,6 @@ def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[He
             months,
             weekdays,
             month_weekday,
-            exact,
         ),
         heat_map(
             _("Incidents by weekday and hour, %(start)s – %(end)s") % span,
@@ -465,15 +468,41 @@ def annual_cycle_maps(qs: QuerySet[Any], period: Period, exact: bool) -> list[He
             weekdays,
             [f"{h:02d}" for h in range(24)],
             weekday_hour,
-            exact,
-            note=_(
-                "Only incidents with an exact time and a window of at most 48 hours; "
-                "%(n)d incidents with an imprecise time are left out. A window is spread over "
-                "its hours (aoristic weights)."
-            )
-            % {"n": total - used},
+            note=note,
         ),
     ]
+
+
+def published_cycle_maps(qs: QuerySet[Any], window: Period) -> list[HeatMap]:
+    """The annual cycle for readers of aggregates: published counts of whole incidents.
+
+    Aoristic weights split an incident over hours, and fractions of incidents cannot be given a
+    cell key, so here each incident counts once: by its start for month × weekday, and, if its
+    time is exact with a window of at most 48 hours, in the hour it began for weekday × hour.
+    """
+    rows = list(qs.order_by().values_list("id", "occurred_from", "occurred_to", "time_band"))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    starts = trends.to_local_time(
+        np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
+    )
+    ends = np.array([r[2].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
+    utc_starts = np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
+    short = np.array([r[3] == TimeBand.EXACT for r in rows], dtype=bool) & (
+        (ends >= utc_starts) & (ends - utc_starts <= np.timedelta64(48, "h"))
+    )
+    days = starts.astype("datetime64[D]")
+    month = (starts.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int64)
+    weekday = ((days.astype(np.int64) + 3) % 7).astype(np.int64)  # 1970-01-01 was a Thursday
+    hour = ((starts - days).astype("timedelta64[h]").astype(np.int64)).astype(np.int64)
+    month_weekday = np.asarray(publish_groups(ids, month * 7 + weekday, 84), dtype=float)
+    weekday_hour = np.asarray(
+        publish_groups(ids[short], weekday[short] * 24 + hour[short], 168), dtype=float
+    )
+    note = _(
+        "Only incidents with an exact time and a window of at most 48 hours, each counted "
+        "in the hour it began."
+    )
+    return cycle_heat_maps(window, month_weekday.reshape(12, 7), weekday_hour.reshape(7, 24), note)
 
 
 # --------------------------------------------------------------------------- the week's places
@@ -523,6 +552,10 @@ def weekly_places(user: Any, access: Access, filters: Filters, exact: bool) -> l
     """The 250 m cells with the most incidents in the week, each with the reports the user may
     see in detail (and a count of the others).
 
+    Readers who may not see every incident (``exact`` false) get, per square, the reports they
+    may see and the *published* count of the others (so "total minus what I see" is never an
+    exact small number); squares are ranked by what they are shown.
+
     1. One query pulls (id, lon, lat, place) of the week's located incidents; numpy groups them
        into cells. 2. One query (a subquery, no long id lists) says which of them the user may
        see. 3. One query loads the details of at most ``REPORTS_PER_PLACE`` per top cell.
@@ -540,11 +573,19 @@ def weekly_places(user: Any, access: Access, filters: Filters, exact: bool) -> l
         np.column_stack([cols, rws]), axis=0, return_inverse=True, return_counts=True
     )
     inverse = inverse.ravel()
-    top = np.argsort(-counts, kind="stable")[:PLACES]
     visible = np.zeros(ids.size, dtype=bool)
     if sees_details(access):
         seen_ids = visible_part(week_qs, user, access).order_by().values_list("pk", flat=True)
         visible = np.isin(ids, np.fromiter(seen_ids, dtype=np.int64))
+    seen = np.bincount(inverse[visible], minlength=counts.size)
+    others = counts - seen
+    if not exact:
+        others = np.asarray(publish_groups(ids[~visible], inverse[~visible], counts.size))
+    shown_counts = seen + others
+    top = np.argsort(-shown_counts, kind="stable")[:PLACES]
+    top = top[shown_counts[top] > 0]
+    if top.size == 0:  # every square was published as 0
+        return []
     shown = [ids[(inverse == c) & visible][:REPORTS_PER_PLACE] for c in top]
     details = {
         i.pk: ReportLine.of(i)
@@ -559,8 +600,7 @@ def weekly_places(user: Any, access: Access, filters: Filters, exact: bool) -> l
     places = []
     for rank, c in enumerate(top):
         members = inverse == c
-        n, n_seen = int(counts[c]), int((members & visible).sum())
-        hidden = n - n_seen
+        n, hidden = int(shown_counts[c]), int(others[c])
         label = (
             _most_common(places_text[members & visible])
             or names[rank]
@@ -569,9 +609,9 @@ def weekly_places(user: Any, access: Access, filters: Filters, exact: bool) -> l
         places.append(
             Place(
                 label=label,
-                count=str(n) if exact or n >= K else HIDDEN,
+                count=str(n),
                 reports=[details[i] for i in shown[rank].tolist()],
-                hidden="" if hidden == 0 else (str(hidden) if exact or hidden >= K else HIDDEN),
+                hidden="" if hidden == 0 else str(hidden),
             )
         )
     return places
@@ -653,8 +693,8 @@ class Picture:
     week: Period
     places: list[Place]
     police: PoliceTable
-    k: int = K
-    marker: str = HIDDEN
+    k: int
+    noise: int
     max_points: int = MAX_POINTS
 
 
@@ -669,6 +709,15 @@ def _category_counts(qs: QuerySet[Any], windows: Sequence[Period]) -> dict[int, 
         span |= Q(occurred_from__gte=w.start_utc, occurred_from__lt=w.end_utc)
     grouped = qs.filter(span).order_by().values("category_id").annotate(**aggregates)
     return {g["category_id"]: [g[f"n{i}"] for i in range(len(windows))] for g in grouped}
+
+
+def _published_by(qs: QuerySet[Any], field: str, order: Sequence[int]) -> list[int]:
+    """Published counts of ``qs``'s incidents grouped by ``field`` (a foreign key id) in
+    ``order``; rows whose value is not in ``order`` are left out."""
+    rows = np.array(list(qs.order_by().values_list("id", field)), dtype=np.int64).reshape(-1, 2)
+    keep = np.isin(rows[:, 1], np.asarray(order, dtype=np.int64))
+    rows = rows[keep]
+    return publish_groups(rows[:, 0], positions(rows[:, 1].tolist(), order), len(order))
 
 
 def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
@@ -688,6 +737,13 @@ def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
     prev = [counts.get(c.pk, [0, 0, 0])[1] for c in categories]
     last = [counts.get(c.pk, [0, 0, 0])[2] for c in categories]
     current_qs = in_period(qs, period)
+    if not exact:
+        # What readers of aggregates see, and every number derived from it, is published.
+        cat_ids = [c.pk for c in categories]
+        cur, prev, last = (
+            _published_by(in_period(qs, w), "category_id", cat_ids)
+            for w in (period, previous, last_year)
+        )
     by_area = dict(
         IncidentArea.objects.filter(incident__in=current_qs)
         .order_by()
@@ -701,6 +757,20 @@ def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
         .values_list("organisation_id", "n")
     )  # fmt: skip
     orgs = list(Organisation.objects.filter(partnership=access.partnership))
+    area_counts = [by_area.get(a.pk, 0) for a in areas]
+    org_counts = [by_org.get(o.pk, 0) for o in orgs]
+    if not exact:
+        links = IncidentArea.objects.filter(incident__in=current_qs).values_list(
+            "incident_id", "area_id"
+        )
+        pairs = np.array(list(links), dtype=np.int64).reshape(-1, 2)
+        area_ids = [a.pk for a in areas]
+        pairs = pairs[np.isin(pairs[:, 1], np.asarray(area_ids, dtype=np.int64))]
+        area_counts = publish_groups(
+            pairs[:, 0], positions(pairs[:, 1].tolist(), area_ids), len(area_ids)
+        )
+        org_counts = _published_by(current_qs, "organisation_id", [o.pk for o in orgs])
+    rule = disclosure_rule()
     span = period.span_label()
     return Picture(
         filters=filters,
@@ -719,22 +789,22 @@ def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
             _("Category"),
             names,
             cur,
-            exact,
+            not exact,
         ),
         by_area=count_table(
             _("Incidents by area, %(span)s (an incident counts in every area that contains it)")
             % {"span": span},
             _("Area"),
             [a.name for a in areas],
-            [by_area.get(a.pk, 0) for a in areas],
-            exact,
+            area_counts,
+            not exact,
         ),
         by_organisation=count_table(
             _("Incidents by reporting organisation, %(span)s") % {"span": span},
             _("Organisation"),
             [o.name for o in orgs],
-            [by_org.get(o.pk, 0) for o in orgs],
-            exact,
+            org_counts,
+            not exact,
         ),
         changes=[
             change_table(
@@ -746,7 +816,6 @@ def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
                 prev,
                 period.days,
                 previous.days,
-                exact,
             ),
             change_table(
                 _("Change against the same period last year (%(span)s)")
@@ -757,13 +826,14 @@ def build_picture(user: Any, access: Access, filters: Filters) -> Picture:
                 last,
                 period.days,
                 last_year.days,
-                exact,
             ),
         ],
         heat_maps=annual_cycle_maps(qs, period, exact),
         week=week_of(period),
         places=weekly_places(user, access, filters, exact),
         police=police_table(access, filters),
+        k=rule.k,
+        noise=rule.noise,
     )
 
 
@@ -806,11 +876,14 @@ def map_data(user: Any, access: Access, filters: Filters) -> dict[str, Any]:
         ]
         visible = Incident.objects.visible_to(user, access.partnership).values("pk")
         hidden_qs = period_qs.exclude(pk__in=visible)
-    features += cell_features(list(hidden_qs.order_by().values_list("lon", "lat")), access)
+    rule = disclosure_rule()
+    features += cell_features(
+        list(hidden_qs.order_by().values_list("pk", "lon", "lat")), access.sees_all_data
+    )
     return {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"k": K, "cell_size": CELL, "truncated": truncated},
+        "properties": {"k": rule.k, "noise": rule.noise, "cell_size": CELL, "truncated": truncated},
     }
 
 
@@ -818,16 +891,25 @@ def _local(when: Any) -> Any:
     return timezone.localtime(when)
 
 
-def cell_features(coords: Sequence[tuple[float, float]], access: Access) -> list[dict[str, Any]]:
-    """Counts per 250 m cell as lon/lat polygons; 0 < n < k shown as "<5" (never exact)."""
-    if not coords:
+def cell_features(rows: Sequence[tuple[int, float, float]], exact: bool) -> list[dict[str, Any]]:
+    """Counts of (id, lon, lat) per 250 m cell as lon/lat polygons: exact for readers who see
+    every incident, else the published values (squares published as 0 are left out)."""
+    if not rows:
         return []
-    lon, lat = zip(*coords, strict=True)
+    ids, lon, lat = (np.asarray(c) for c in zip(*rows, strict=True))
     x, y, _crs = to_metric(lon, lat, SWEREF99TM)
-    grid = disclosure.aggregate_to_grid(x, y, CELL, k=K)
+    sx, sy = disclosure.snap_to_grid(x, y, CELL)
+    centres, inverse, true_counts = np.unique(
+        np.column_stack([sx, sy]), axis=0, return_inverse=True, return_counts=True
+    )
+    values = (
+        true_counts if exact else np.asarray(publish_groups(ids, inverse.ravel(), true_counts.size))
+    )
+    keep = values > 0
+    grid_x, grid_y, counts = centres[keep, 0], centres[keep, 1], values[keep].tolist()
     half = CELL / 2
-    xs = np.stack([grid.x - half, grid.x + half, grid.x + half, grid.x - half, grid.x - half], 1)
-    ys = np.stack([grid.y - half, grid.y - half, grid.y + half, grid.y + half, grid.y - half], 1)
+    xs = np.stack([grid_x - half, grid_x + half, grid_x + half, grid_x - half, grid_x - half], 1)
+    ys = np.stack([grid_y - half, grid_y - half, grid_y + half, grid_y + half, grid_y - half], 1)
     clon, clat = to_lonlat(xs.ravel(), ys.ravel(), SWEREF99TM)
     clon, clat = clon.reshape(xs.shape), clat.reshape(ys.shape)
     return [
@@ -842,8 +924,8 @@ def cell_features(coords: Sequence[tuple[float, float]], access: Access) -> list
             "properties": {
                 "kind": "cell",
                 "count": n,
-                "label": str(n) if n is not None else HIDDEN,
+                "label": str(n),
             },
         }
-        for ro, ra, n in zip(clon, clat, grid.counts, strict=True)
+        for ro, ra, n in zip(clon, clat, counts, strict=True)
     ]

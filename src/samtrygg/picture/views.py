@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -28,6 +28,13 @@ PERIOD_CHOICES = [
     ("custom", gettext_lazy("Custom (from – to)")),
 ]
 MAX_CUSTOM_DAYS = 3 * 366
+
+
+def whole_weeks_or_months(start: date, end: date) -> bool:
+    """Whether [start, end] (both inclusive) is a run of whole ISO weeks or whole months."""
+    if start.weekday() == 0 and end.weekday() == 6:
+        return True
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
 
 
 class PictureForm(forms.Form):
@@ -61,6 +68,7 @@ class PictureForm(forms.Form):
 
     def __init__(self, access: Access, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.access = access
         partnership = access.partnership
         self.fields["area"].queryset = Area.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
         self.fields["category"].queryset = Category.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
@@ -77,6 +85,15 @@ class PictureForm(forms.Form):
                 raise forms.ValidationError(_("The last day lies before the first; swap them."))
             if (end - start).days > MAX_CUSTOM_DAYS:
                 raise forms.ValidationError(_("Choose a period of at most three years."))
+            if not self.access.sees_all_data and not whole_weeks_or_months(start, end):
+                # Periods one day apart differ by one day's incidents; fewer, coarser periods
+                # give an intruder fewer sets to compare (docs/privacy.md).
+                raise forms.ValidationError(
+                    _(
+                        "Choose whole weeks (Monday to Sunday) or whole months (the first to the "
+                        "last day of a month) for a custom period."
+                    )
+                )
         return data
 
     def filters(self, today: date) -> services.Filters:

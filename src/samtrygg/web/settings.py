@@ -339,8 +339,36 @@ IMPORT_MAX_CELLS = env_int("SAMTRYGG_IMPORT_MAX_CELLS", 10_000_000)
 AREA_MAX_FEATURES = env_int("SAMTRYGG_AREA_MAX_FEATURES", 10_000)
 # Characters in an incident's description, typed or imported.
 TEXT_MAX_CHARS = env_int("SAMTRYGG_TEXT_MAX_CHARS", 2000)
-# Public statistics: counts below this are suppressed (with secondary suppression).
+# The small-count threshold k of every aggregate (public page, viewers, exports): no count from
+# 1 to k - 1 is published; read through samtrygg.partnerships.disclosure only.
 SAMTRYGG_PUBLIC_K = env_int("SAMTRYGG_PUBLIC_K", 5)
+if SAMTRYGG_PUBLIC_K < 2:
+    raise ImproperlyConfigured("SAMTRYGG_PUBLIC_K must be at least 2.")
+# The secret of the cell-key perturbation (docs/privacy.md); empty: derived from SECRET_KEY.
+# Keep it stable: a new key gives every published number new noise.
+SAMTRYGG_DISCLOSURE_KEY = env_str("SAMTRYGG_DISCLOSURE_KEY", "")
+# Anonymous requests to the public page one client may make per minute (then 429).
+SAMTRYGG_PUBLIC_RATE = env_int("SAMTRYGG_PUBLIC_RATE", 120)
+# Seconds the public page's content is kept at most (saves renew it at once; bulk imports not).
+SAMTRYGG_PUBLIC_CACHE_SECONDS = env_int("SAMTRYGG_PUBLIC_CACHE_SECONDS", 600)
+
+# One cache for every worker process: the public page's numbers (keyed by a data version), the
+# rate-limit counters and the picture's hour groups. Files in the data directory need no set-up;
+# SAMTRYGG_CACHE=locmem keeps it in one process (development, tests).
+_cache_kind = env_str("SAMTRYGG_CACHE", "file")
+if _cache_kind not in ("file", "locmem"):
+    raise ImproperlyConfigured(f"SAMTRYGG_CACHE={_cache_kind!r}: use file or locmem.")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+        if _cache_kind == "file"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LOGGING = {
     "version": 1,

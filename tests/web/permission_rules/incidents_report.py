@@ -20,16 +20,24 @@ def _category(w: World) -> Any:
 
 
 def _school_incident(w: World) -> dict[str, Any]:
-    """An incident of the school (the reporter's organisation) shared only within it."""
+    """A sensitive incident the reporter filed for the school, shared only within it.
+
+    README: the details of sensitive categories are for analysts, coordinators and the reporter
+    who filed the report (a colleague's are not: tests/incidents/test_visibility.py).
+    """
     from django.utils import timezone
 
     from samtrygg.incidents.models import Incident, Sharing
 
+    category = _category(w)
+    category.is_sensitive = True
+    category.save()
     when = timezone.now() - timedelta(days=1)
     incident = Incident.objects.create(
         partnership=w.a,
         organisation=w.school,
-        category=_category(w),
+        created_by=w.users["reporter"],
+        category=category,
         occurred_from=when,
         occurred_to=when,
         lon=14.51,

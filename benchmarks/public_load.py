@@ -1,0 +1,295 @@
+"""Benchmark: the public page under concurrent anonymous load, served by gunicorn.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/public_load.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/samtrygg_bench_public \
+        [--incidents 1000000] [--areas 400] [--workers 4] [--clients 50] [--requests 40]
+
+The script
+
+1. creates the PostgreSQL database when it does not exist (and drops it at the end, only then),
+   migrates it and builds a partnership with ``--incidents`` synthetic incidents over two years
+   (COPY, as ``benchmarks/picture.py`` does), ``--areas`` drawn areas in a grid over the hot spots
+   (each incident linked to the area it lies in) and a published agreement;
+2. starts gunicorn (``--workers`` sync worker processes) on 127.0.0.1 with the file cache in a
+   temporary data directory, and times the first request to ``/p/<slug>/`` (the computation the
+   cache saves) and the map data;
+3. runs ``--clients`` concurrent anonymous clients, each making ``--requests`` requests to the
+   public page (a bounded loop, one connection per request), while one more client asks
+   ``/healthz`` every 100 ms; prints requests/s, median and p95 latency, errors, and the health
+   check's p95 and worst latency;
+4. checks the per-client rate limit: with the default ``SAMTRYGG_PUBLIC_RATE`` a client's
+   requests beyond the limit in a minute are answered 429.
+
+Issue 11's goal (2-core machine, 1,000,000 incidents, 400 areas, 50 clients): at least 200
+requests/s with p95 below 100 ms and no errors. The load clients run in this process's threads
+on the same machine, so they compete with the server for the cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import picture as picture_bench  # noqa: E402  (benchmarks/picture.py: database and rows)
+
+GRID = (14.48, 59.30, 14.57, 59.36)  # the synthetic hot spots lie inside
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--areas", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=40, help="per client")
+    parser.add_argument("--threads", type=int, default=1, help="per gunicorn worker (gthread)")
+    parser.add_argument("--seed", type=int, default=20261205)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return parser.parse_args()
+
+
+def grid_areas(p: Any, n: int) -> list[Any]:
+    """``n`` drawn areas in a square grid over the hot spots (bulk, no per-area linking)."""
+    from shapely.geometry import box, mapping
+
+    from samtrygg.areas.models import Area, AreaKind
+
+    side = int(np.ceil(np.sqrt(n)))
+    x0, y0, x1, y1 = GRID
+    dx, dy = (x1 - x0) / side, (y1 - y0) / side
+    areas = []
+    for i in range(n):
+        cx, cy = x0 + (i % side) * dx, y0 + (i // side) * dy
+        geom = box(cx, cy, cx + dx, cy + dy)
+        areas.append(
+            Area(
+                partnership=p,
+                name=f"Ruta {i + 1}",
+                kind=AreaKind.DRAWN,
+                geometry=mapping(geom),
+                min_lon=cx,
+                min_lat=cy,
+                max_lon=cx + dx,
+                max_lat=cy + dy,
+            )
+        )
+    return Area.objects.bulk_create(areas)
+
+
+def build(n: int, n_areas: int, rng: np.random.Generator) -> str:
+    from django.utils import timezone
+
+    from samtrygg.agreements.models import Agreement
+    from samtrygg.areas import services as area_services
+    from samtrygg.incidents.categories import seed_categories
+    from samtrygg.partnerships.models import Organisation, Partnership
+
+    slug = f"public-{n}"
+    Partnership.objects.filter(slug=slug).delete()
+    p = Partnership.objects.create(name=f"Public {n}", slug=slug)
+    orgs = [
+        Organisation.objects.create(partnership=p, name=f"Org {i}", slug=f"org-{i}", kind=k)
+        for i, k in enumerate(["kommun", "skola", "bostadsbolag", "polis"])
+    ]
+    areas = grid_areas(p, n_areas)
+    categories = seed_categories(p)
+    cols = picture_bench.synthetic_columns(n, rng)
+    hits = area_services.assign_points(areas, cols["lon"], cols["lat"])
+    picture_bench.insert_incidents(p, orgs, categories, cols, hits, rng)
+    today = date.today()
+    Agreement.objects.create(
+        partnership=p,
+        title="Samverkansöverenskommelse",
+        period_start=date(today.year - 1, 1, 1),
+        period_end=date(today.year + 1, 12, 31),
+        status="published",
+        published_at=timezone.now(),
+    )
+    return slug
+
+
+def fetch(url: str) -> tuple[int, float]:
+    began = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    except OSError:
+        status = 0
+    return status, time.perf_counter() - began
+
+
+def free_port() -> int:
+    """A port nobody listens on now (other programs on this machine may use fixed ones)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(
+    url: str, workdir: Path, workers: int, rate: int, port: int, threads: int = 1
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-not-a-secret"),
+        "SAMTRYGG_DATA_DIR": str(workdir),
+        "SAMTRYGG_PUBLIC_RATE": str(rate),
+        "SAMTRYGG_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "samtrygg.web.wsgi:application",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            f"--bind=127.0.0.1:{port}",
+            "--timeout=120",
+            "--log-level=warning",
+        ],
+        env=env,
+    )
+    for _i in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped with exit code {server.returncode}")
+        if fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+            return server
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within a minute")
+
+
+def _client_process(page: str, threads: int, requests: int) -> list[tuple[int, float]]:
+    """One load process: ``threads`` clients, each making ``requests`` requests."""
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        mine = [fetch(page) for _i in range(requests)]
+        with lock:
+            results.extend(mine)
+
+    workers = [threading.Thread(target=client) for _i in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return results
+
+
+def _probe_process(url: str, stop: Any, out: Any) -> None:
+    """The health check every 100 ms, in a process of its own (no lock shared with clients)."""
+    while not stop.is_set():
+        status, seconds = fetch(url)
+        out.put(seconds if status == 200 else float("inf"))
+        time.sleep(0.1)
+
+
+def load(base: str, slug: str, clients: int, requests: int, processes: int = 5) -> None:
+    page = f"{base}/p/{slug}/"
+    ctx = multiprocessing.get_context("fork")
+    stop, health_queue = ctx.Event(), ctx.Queue()
+    probe = ctx.Process(target=_probe_process, args=(f"{base}/healthz", stop, health_queue))
+    probe.start()
+    shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+    began = time.perf_counter()
+    with ctx.Pool(processes) as pool:
+        parts = pool.starmap(_client_process, [(page, n, requests) for n in shares if n])
+    elapsed = time.perf_counter() - began
+    stop.set()
+    probe.join()
+    results = [r for part in parts for r in part]
+    health: list[float] = []
+    while not health_queue.empty():
+        health.append(health_queue.get())
+    ok = [s for status, s in results if status == 200]
+    errors = len(results) - len(ok)
+    if not ok:
+        raise SystemExit(f"every request failed: {sorted({status for status, _s in results})}")
+    p95 = float(np.percentile(ok, 95)) * 1000 if ok else float("nan")
+    print(
+        f"public page: {len(results)} requests by {clients} clients in {elapsed:.1f} s = "
+        f"{len(results) / elapsed:.0f} requests/s; median {statistics.median(ok) * 1000:.0f} ms, "
+        f"p95 {p95:.0f} ms; errors {errors}"
+    )
+    print(
+        f"/healthz during the load: {len(health)} checks, p95 "
+        f"{float(np.percentile(health, 95)) * 1000:.0f} ms, worst {max(health) * 1000:.0f} ms"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Give --database-url postgresql://… (the benchmark is for PostgreSQL).")
+    workdir = Path(tempfile.mkdtemp(prefix="samtrygg-public-load-"))
+    url, created = picture_bench.prepare_database(args.database_url, workdir)
+    server = None
+    try:
+        picture_bench.setup_django(url, workdir)
+        began = time.perf_counter()
+        slug = build(args.incidents, args.areas, np.random.default_rng(args.seed))
+        print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads; "
+            f"built {args.incidents:,} incidents and {args.areas} areas "
+            f"in {time.perf_counter() - began:.0f} s"
+        )
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(url, workdir, args.workers, rate=0, port=port, threads=args.threads)
+        status, first = fetch(f"{base}/p/{slug}/")
+        status_map, first_map = fetch(f"{base}/p/{slug}/map.geojson")
+        print(
+            f"first request (computes and caches): page {first * 1000:.0f} ms ({status}), "
+            f"map {first_map * 1000:.0f} ms ({status_map})"
+        )
+        load(base, slug, args.clients, args.requests)
+        server.terminate()
+        server.wait(30)
+        server = start_server(url, workdir, args.workers, rate=120, port=port)
+        codes = [fetch(f"{base}/p/{slug}/")[0] for _i in range(130)]
+        print(f"rate limit 120/min: {codes.count(200)} answered, {codes.count(429)} refused (429)")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(30)
+        if created and not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            picture_bench.drop_database(url)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

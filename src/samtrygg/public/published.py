@@ -1,0 +1,115 @@
+"""What the public page shows, computed once per data version and kept in the shared cache.
+
+An anonymous request costs a cache lookup, not a count over every incident: the page's rendered
+content (agreement, promises, history, statistics; a template fragment), two flags for the
+page's head, and the map are stored under a key made of the partnership, its **data version**,
+the language and the last complete quarter. The content's objects are loaded (and computed when
+missing) only when the fragment has to be rendered. The data version
+is a random token in the cache, replaced whenever something the page shows is saved (signals in
+:mod:`samtrygg.public.apps`: incidents, categories, areas, agreements, promises, activities,
+signatures). Bulk writes (imports, retention) send no signals, so every entry also expires after
+``SAMTRYGG_PUBLIC_CACHE_SECONDS`` (10 minutes).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from samtrygg.partnerships.models import Partnership
+from samtrygg.public import services, statistics
+
+
+def _version_key(partnership_id: int) -> str:
+    return f"public:version:{partnership_id}"
+
+
+def data_version(partnership_id: int) -> str:
+    """The partnership's current data version (a new one when the cache has none)."""
+    key = _version_key(partnership_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key) or "unversioned"
+    return str(version)
+
+
+def bump(partnership_id: int) -> None:
+    """Mark everything cached for the partnership's public page as out of date."""
+    cache.set(_version_key(partnership_id), uuid.uuid4().hex, None)
+
+
+def _key(kind: str, partnership: Partnership, today: date) -> str:
+    quarter = statistics.last_quarters(today)[-1].end.date().isoformat()
+    version = data_version(partnership.pk)
+    return f"public:{kind}:{partnership.pk}:{version}:{get_language()}:{quarter}"
+
+
+def _seconds() -> int:
+    return int(settings.SAMTRYGG_PUBLIC_CACHE_SECONDS)
+
+
+def content_key(partnership: Partnership, today: date | None = None) -> str:
+    """The key of the page's cached content (for the template fragment cache)."""
+    return _key("page", partnership, today or timezone.localdate())
+
+
+def cache_seconds() -> int:
+    """How long cached content is kept at most."""
+    return _seconds()
+
+
+def page_flags(partnership: Partnership, today: date | None = None) -> dict[str, bool]:
+    """Whether the page has an agreement and a map (for its head and scripts)."""
+    day = today or timezone.localdate()
+    key = _key("flags", partnership, day)
+    flags = cache.get(key)
+    if flags is None:
+        content = page_content(partnership, day)
+        statistics_ = content.get("statistics")
+        flags = {
+            "agreement": content["agreement"] is not None,
+            "map": bool(content["agreement"] is not None and statistics_ and statistics_.areas),
+        }
+        cache.set(key, flags, _seconds())
+    return dict(flags)
+
+
+def page_content(partnership: Partnership, today: date | None = None) -> dict[str, Any]:
+    """The public page's context (without the partnership), from the cache when current."""
+    day = today or timezone.localdate()
+    key = _key("page", partnership, day)
+    content = cache.get(key)
+    if content is None:
+        agreement = services.published_agreement(partnership)
+        content = {"agreement": None}
+        if agreement is not None:
+            content = {
+                "agreement": services.public_agreement(agreement),
+                "promises": services.public_promises(partnership),
+                "statistics": statistics.public_statistics(partnership, day),
+                "history": services.version_history(partnership),
+            }
+        cache.set(key, content, _seconds())
+    return dict(content)
+
+
+def map_content(partnership: Partnership, today: date | None = None) -> dict[str, Any]:
+    """The public map's GeoJSON, from the cache when current (empty until something is
+    published)."""
+    day = today or timezone.localdate()
+    key = _key("map", partnership, day)
+    content = cache.get(key)
+    if content is None:
+        if services.published_agreement(partnership) is None:
+            content = {"type": "FeatureCollection", "features": []}
+        else:
+            content = statistics.public_map(partnership, day)
+        cache.set(key, content, _seconds())
+    return dict(content)
