@@ -110,6 +110,32 @@ def test_reimporting_the_same_file_adds_nothing(world: Any, tmp_path: Path, caps
     assert ImportBatch.objects.count() == 2
 
 
+def test_each_import_owns_its_rows_and_links_only_them(
+    world: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from samtrygg.incidents.models import IncidentArea
+
+    _run(capsys, _file(tmp_path, GOOD))
+    first = ImportBatch.objects.get()
+    # An incident saved between the imports belongs to neither.
+    other = Incident.objects.create(
+        partnership=world.a, organisation=world.kommun, category=first.incidents.first().category,
+        occurred_from=first.incidents.first().occurred_from,
+        occurred_to=first.incidents.first().occurred_to, lon=14.52, lat=59.33,
+    )  # fmt: skip
+    more = GOOD.replace("1;Brand", "4;Brand").replace("2;Skad", "5;Skad").replace("3;Otr", "6;Otr")
+    _run(capsys, _file(tmp_path, more, "logg2.csv"))
+    second = ImportBatch.objects.exclude(pk=first.pk).get()
+    assert sorted(first.incidents.values_list("source_id", flat=True)) == ["1", "2", "3"]
+    assert sorted(second.incidents.values_list("source_id", flat=True)) == ["4", "5", "6"]
+    assert second.created == 3
+    linked = set(IncidentArea.objects.values_list("incident_id", flat=True))
+    assert linked == set(
+        Incident.objects.filter(import_batch__isnull=False).values_list("pk", flat=True)
+    )
+    assert other.pk not in linked  # never linked by an import; its own saving would link it
+
+
 def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     world: Any, tmp_path: Path, capsys: Any
 ) -> None:

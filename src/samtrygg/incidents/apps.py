@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "samtrygg.incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        # Areas announce their changes; the incidents app links its incidents to them.
+        from samtrygg.areas.signals import areas_changed
+        from samtrygg.incidents.linking import link_changed_areas
+
+        areas_changed.connect(link_changed_areas, dispatch_uid="incidents-link-areas")

@@ -12,19 +12,16 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-import numpy as np
 import polars as pl
 from django.db import transaction
-from django.db.models import Max
 
 from samtrygg.areas.models import Area
-from samtrygg.areas.services import assign_points
 from samtrygg.incidents import bulk, retention
 from samtrygg.incidents.categories import seed_categories
+from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import (
     ImportBatch,
     Incident,
-    IncidentArea,
     PoliceEvent,
     RetentionAction,
     Sharing,
@@ -87,25 +84,6 @@ def partnership_bbox(partnership: Partnership) -> tuple[float, float, float, flo
         max(a.max_lon for a in municipalities),
         max(a.max_lat for a in municipalities),
     )
-
-
-def assign_areas(partnership: Partnership, incidents: list[Incident]) -> None:
-    """Link incidents with coordinates to every area of the partnership that contains them."""
-    located = [i for i in incidents if i.lon is not None and i.lat is not None]
-    if not located:
-        return
-    areas = list(Area.objects.filter(partnership=partnership))
-    hits = assign_points(
-        areas,
-        np.array([i.lon for i in located], dtype=float),
-        np.array([i.lat for i in located], dtype=float),
-    )
-    links = [
-        IncidentArea(incident_id=inc.pk, area_id=area_id)
-        for inc, ids in zip(located, hits, strict=True)
-        for area_id in ids
-    ]
-    IncidentArea.objects.bulk_create(links, batch_size=BATCH)
 
 
 def _existing_source_ids(organisation: Organisation, ids: list[str]) -> set[str]:
@@ -192,7 +170,17 @@ def import_incidents(
     creator = actor.pk if getattr(actor, "is_authenticated", False) else None
     n = columns.height
     with transaction.atomic():
-        last_before = Incident.objects.aggregate(m=Max("pk"))["m"] or 0
+        batch = ImportBatch.objects.create(
+            partnership=partnership,
+            organisation=organisation,
+            kind=ImportBatch.Kind.INCIDENTS,
+            filename=filename[:300],
+            created=n,
+            unchanged=summary.unchanged,
+            skipped=summary.skipped,
+            details={"columns": table.columns},
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         bulk.insert_incidents(
             columns.with_columns(
                 pl.lit(partnership.pk).alias("partnership_id"),
@@ -201,40 +189,16 @@ def import_incidents(
                 pl.lit(Source.IMPORT.value).alias("source"),
                 pl.lit(False).alias("is_synthetic"),
                 pl.lit(creator, dtype=pl.Int64).alias("created_by_id"),
+                pl.lit(batch.pk, dtype=pl.Int64).alias("import_batch_id"),
             )
         )
         if progress:
             progress(n, n)
-        created = Incident.objects.filter(
-            organisation=organisation, source=Source.IMPORT, pk__gt=last_before
-        ).values_list("pk", "lon", "lat")
-        ids, lon, lat = _as_arrays(list(created))
-        bulk.link_areas(partnership.pk, ids, lon, lat)
+        link_incidents(partnership, incidents=Incident.objects.filter(import_batch=batch))
         summary.created = n
         if any(c.retention_months for c in active):
             retention.apply_retention(partnership)
-        ImportBatch.objects.create(
-            partnership=partnership,
-            organisation=organisation,
-            kind=ImportBatch.Kind.INCIDENTS,
-            filename=filename[:300],
-            created=summary.created,
-            unchanged=summary.unchanged,
-            skipped=summary.skipped,
-            details={"columns": table.columns},
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
     return summary
-
-
-def _as_arrays(rows: list[tuple[int, float | None, float | None]]) -> tuple[np.ndarray, ...]:
-    if not rows:
-        empty = np.empty(0)
-        return empty.astype(np.int64), empty, empty
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    lon = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
-    lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
-    return ids, lon, lat
 
 
 def import_polisen(

@@ -195,6 +195,14 @@ class Incident(models.Model):
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
     source_id = models.CharField(max_length=100, blank=True)
+    # The file import that created the row: an import's rows are found by it, never by id ranges.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
     is_synthetic = models.BooleanField(default=False)
     # Set when the category's retention period removed the text and coarsened the point.
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -241,7 +249,11 @@ class Incident(models.Model):
 
 
 class IncidentArea(models.Model):
-    """Which areas an incident lies in (computed once, when it is saved)."""
+    """Which areas an incident's point lies in.
+
+    Written only by :func:`samtrygg.incidents.linking.link_incidents`, whenever incidents or
+    areas change, so an area drawn after its incidents still counts them.
+    """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
     area = models.ForeignKey(Area, on_delete=models.CASCADE)
