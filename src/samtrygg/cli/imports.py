@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="who sees the incidents' details (default: the partnership)",
     )
     inc.add_argument("--format", choices=("text", "json"), default="text")
-    inc.set_defaults(func=_json_on_refusal(_run_incidents))
+    inc.set_defaults(func=_json_on_refusal(_run_incidents, encoding=True))
 
     pol = inner.add_parser("polisen", help="events in the police events API format")
     pol.add_argument(
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
-    pol.set_defaults(func=_json_on_refusal(_run_polisen))
+    pol.set_defaults(func=_json_on_refusal(_run_polisen, encoding=True))
 
     ref = inner.add_parser(
         "reference", help="reference data for the lägesbild: a Kolada JSON answer or a Brå table"
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _json_on_refusal(
-    run: Callable[[argparse.Namespace], int],
+    run: Callable[[argparse.Namespace], int], *, encoding: bool = False
 ) -> Callable[[argparse.Namespace], int]:
     """With ``--format json``, a refused command (no such partnership, file …) prints the JSON
     summary with its message too, so that scripts always read one object; the message still
@@ -74,7 +74,11 @@ def _json_on_refusal(
         except CommandError as exc:
             if args.format == "json":
                 error = {"row": None, "field": None, "message": str(exc)}
-                empty = {"created": 0, "unchanged": 0, "skipped": 0, "skipped_reasons": {}}
+                empty: dict[str, Any] = {
+                    "created": 0, "unchanged": 0, "skipped": 0, "skipped_reasons": {}
+                }  # fmt: skip
+                if encoding:  # the keys of the file imports' summary (ImportSummary.as_dict)
+                    empty["encoding"] = None
                 print(json.dumps({**empty, "errors": [error]}, ensure_ascii=False))
             raise
 

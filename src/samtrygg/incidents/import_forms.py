@@ -39,8 +39,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Incident file"),
         help_text=_(
-            "CSV (comma or semicolon separated, UTF-8) or Excel (.xlsx) with one incident per "
-            "row and the column names in the first row. At most 50 MB."
+            "CSV (comma or semicolon separated; UTF-8, or Windows-1252 as Swedish Excel saves "
+            "it) or Excel (.xlsx) with one incident per row and the column names in the first "
+            "row. At most 50 MB."
         ),
     )
 

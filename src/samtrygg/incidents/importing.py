@@ -45,6 +45,8 @@ class ImportSummary:
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # How a CSV file was decoded ("UTF-8", "Windows-1252" …); None for Excel and police events.
+    encoding: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,12 +55,17 @@ class ImportSummary:
             "skipped": self.skipped,
             "skipped_reasons": dict(self.skipped_reasons),
             "errors": list(self.errors),
+            "encoding": self.encoding,
         }
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
         text = f"{what}: {self.created} created, {self.unchanged} unchanged, {self.skipped} skipped"
-        return text + (f" ({reasons})" if reasons else "")
+        text += f" ({reasons})" if reasons else ""
+        # Plain UTF-8 is the expectation; anything else is worth a glance at the letters.
+        if self.encoding and not self.encoding.startswith("UTF-8"):
+            text += f"; read as {self.encoding}"
+        return text
 
 
 def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
@@ -126,7 +133,7 @@ def import_incidents(
     )
     frame = table.frame
     existing = _existing_source_ids(organisation, frame.get_column("source_id").to_list())
-    summary = ImportSummary(unchanged=len(existing))
+    summary = ImportSummary(unchanged=len(existing), encoding=table.encoding)
     if table.blank_rows:
         summary.skipped = table.blank_rows
         summary.skipped_reasons["blank row"] = table.blank_rows
@@ -178,7 +185,7 @@ def import_incidents(
             created=n,
             unchanged=summary.unchanged,
             skipped=summary.skipped,
-            details={"columns": table.columns},
+            details={"columns": table.columns, "encoding": table.encoding},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         bulk.insert_incidents(

@@ -30,6 +30,7 @@ from typing import Any
 
 import polars as pl
 
+from samtrygg.sources.encoding import decode_text
 from samtrygg.sources.errors import RowError, SourceError
 from samtrygg.sources.personal_data import describe, find_personal_data
 
@@ -118,6 +119,8 @@ class IncidentTable:
     frame: pl.DataFrame
     columns: dict[str, str]
     blank_rows: int
+    # How a CSV file was decoded ("UTF-8", "Windows-1252" …); None for Excel.
+    encoding: str | None = None
 
     def __len__(self) -> int:
         return self.frame.height
@@ -136,31 +139,10 @@ class Preview:
     format: str
     separator: str | None
     suggested: dict[str, str]
+    encoding: str | None = None
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            [
-                RowError(
-                    line,
-                    None,
-                    "The file is not UTF-8 (this row has a character in another "
-                    "encoding, e.g. Å, Ä or Ö from Windows-1252). Save it as UTF-8 ('CSV UTF-8' "
-                    "in Excel) and try again.",
-                )
-            ],
-            summary=f"The file is not UTF-8 (first at row {line}); save it as UTF-8 ('CSV UTF-8' "
-            "in Excel) and try again.",
-        ) from None
 
 
 def _separator(text: str) -> str:
@@ -201,8 +183,9 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str]:
-    text = _decode(data)
+def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str, str]:
+    decoded = decode_text(data)
+    text = decoded.text
     if not text.strip():
         raise SourceError("The file is empty.")
     sep = _separator(text)
@@ -232,7 +215,7 @@ def _read_csv(data: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, str
         frame = frame.with_columns(
             (pl.col(_ROW) + breaks.cum_sum().shift(1, fill_value=0)).alias(_ROW)
         )
-    return frame, sep
+    return frame, sep, decoded.label
 
 
 def _merged_cells(data: bytes, sheet_path: str) -> list[str]:
@@ -326,13 +309,16 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
     return filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
 
 
-def _load(data: bytes, filename: str, n_rows: int | None = None) -> tuple[pl.DataFrame, str | None]:
+def _load(
+    data: bytes, filename: str, n_rows: int | None = None
+) -> tuple[pl.DataFrame, str | None, str | None]:
+    """The file's cells as text, its CSV separator and encoding (both None for Excel)."""
     if not data:
         raise SourceError("The file is empty.")
     if filename.lower().endswith(".xls"):
         raise SourceError("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
     if _is_xlsx(data, filename):
-        return _read_xlsx(data, n_rows), None
+        return _read_xlsx(data, n_rows), None, None
     return _read_csv(data, n_rows)
 
 
@@ -355,7 +341,7 @@ def preview(data: bytes, filename: str, n: int = 5) -> Preview:
     >>> p.headers, p.rows, p.separator, p.suggested["time"]
     (['Kategori', 'Tid', 'Plats'], [['Brand', '2024-03-05 14:30', 'Torget']], ';', 'Tid')
     """
-    frame, sep = _load(data, filename, n_rows=n)
+    frame, sep, encoding = _load(data, filename, n_rows=n)
     headers = [c for c in frame.columns if c != _ROW]
     rows = [[v or "" for v in r] for r in frame.select(headers).head(n).iter_rows()]
     return Preview(
@@ -364,6 +350,7 @@ def preview(data: bytes, filename: str, n: int = 5) -> Preview:
         format="csv" if sep else "xlsx",
         separator=sep,
         suggested=_suggest(headers),
+        encoding=encoding,
     )
 
 
@@ -588,8 +575,9 @@ def read_incidents(
     Parameters
     ----------
     data : bytes
-        The uploaded file: CSV (comma, semicolon or tab; UTF-8 with or without BOM; decimal
-        commas allowed) or Excel .xlsx (first sheet, header in row 1, no merged cells).
+        The uploaded file: CSV (comma, semicolon or tab; UTF-8 with or without BOM, or the
+        encoding :func:`samtrygg.sources.encoding.decode_text` detects; decimal commas allowed)
+        or Excel .xlsx (first sheet, header in row 1, no merged cells).
     filename : str
         Its name (``.xlsx`` or ZIP content is read as Excel).
     categories : iterable of str
@@ -616,8 +604,8 @@ def read_incidents(
     Raises
     ------
     SourceError
-        Listing every problem: missing columns, wrong encoding, unreadable numbers or times,
-        times in the future (more than 5 minutes after ``now``), assessments out of range,
+        Listing every problem: missing columns, an unrecognised encoding, unreadable numbers or
+        times, times in the future (more than 5 minutes after ``now``), assessments out of range,
         unknown categories, missing locations, points outside ``bbox``, duplicate ids and
         personal data in free text.
 
@@ -632,7 +620,7 @@ def read_incidents(
     allowed = {c.strip().casefold(): c for c in categories}
     if not allowed:
         raise ValueError("categories must list at least one allowed category label.")
-    frame, _sep = _load(data, filename)
+    frame, _sep, encoding = _load(data, filename)
     headers = [c for c in frame.columns if c != _ROW]
     errors: list[RowError] = []
     columns = _resolve_columns(headers, mapping, errors)
@@ -757,7 +745,7 @@ def read_incidents(
         if errors:
             raise SourceError(errors)
     out = out.select("row", *_OUT)
-    return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows)
+    return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows, encoding=encoding)
 
 
 def _duplicate_ids(
