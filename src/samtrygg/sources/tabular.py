@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -33,6 +33,7 @@ import polars as pl
 from samtrygg.sources.encoding import decode_text
 from samtrygg.sources.errors import RowError, SourceError
 from samtrygg.sources.personal_data import describe, find_personal_data
+from samtrygg.sources.valuemap import UnmappedValue, apply_mapping, unmapped_values
 
 __all__ = [
     "FIELDS",
@@ -41,6 +42,7 @@ __all__ = [
     "Preview",
     "preview",
     "read_incidents",
+    "values_to_map",
 ]
 
 FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description")
@@ -569,6 +571,7 @@ def read_incidents(
     now: datetime | None = None,
     assessment_range: tuple[int, int] = (1, 4),
     screen_personal_data: bool = True,
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> IncidentTable:
     """Read and validate a partner's incident log (CSV or .xlsx).
 
@@ -595,6 +598,9 @@ def read_incidents(
     screen_personal_data : bool
         Refuse descriptions and places that hold personnummer, phone numbers or e-mail
         addresses.
+    values : mapping of field → {their value: ours}, optional
+        The partner's own words for categories and assessments (keys normalised with
+        :func:`samtrygg.sources.valuemap.normalise`), applied before validation.
 
     Returns
     -------
@@ -632,6 +638,9 @@ def read_incidents(
     frame = frame.select(
         _ROW, *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in used]
     )
+    for field_name, words in (values or {}).items():
+        if field_name in columns:
+            frame = apply_mapping(frame, columns[field_name], words)
     blank = pl.all_horizontal([pl.col(c).is_null() for c in used])
     n_before = frame.height
     frame = frame.filter(~blank)
@@ -649,11 +658,7 @@ def read_incidents(
     c, t = col["category"], col["time"]
     shown = ", ".join(sorted(allowed.values())[:20]).replace("{", "{{").replace("}", "}}")
     check(pl.col(c).is_null(), c, "The category is missing.")
-    check(
-        pl.col(c).is_not_null() & exprs["category"].is_null(),
-        c,
-        f"The category {{value!r}} is not one of the partnership's categories ({shown}).",
-    )
+    errors.extend(_unknown_categories(frame, c, exprs["category"], list(allowed.values()), shown))
     occurred = exprs["occurred_at"]
     present = (now or datetime.now(UTC)).astimezone(UTC)
     check(pl.col(t).is_null(), t, "The time is missing.")
@@ -746,6 +751,86 @@ def read_incidents(
             raise SourceError(errors)
     out = out.select("row", *_OUT)
     return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows, encoding=encoding)
+
+
+def _unknown_categories(
+    frame: pl.DataFrame, column: str, parsed: pl.Expr, choices: list[str], shown: str
+) -> list[RowError]:
+    """One error per row whose category is unknown, naming the likeliest of ours."""
+    bad = frame.filter(pl.col(column).is_not_null() & parsed.is_null())
+    if bad.height == 0:
+        return []
+    found = unmapped_values("category", bad[column], bad[_ROW], choices)
+    errors: list[RowError] = []
+    for u in found:
+        if u.suggestions:
+            hint = "map it to one of them (perhaps " + " or ".join(
+                repr(s.value) for s in u.suggestions
+            ) + ")"
+        else:
+            hint = "map it to one of them (" + shown.replace("{{", "{").replace("}}", "}") + ")"
+        message = f"The category {u.value!r} is not one of the partnership's categories; {hint}."
+        errors.extend(RowError(r, column, message) for r in u.rows)
+    return errors
+
+
+def values_to_map(
+    data: bytes,
+    filename: str,
+    *,
+    mapping: Mapping[str, str] | None,
+    choices: Mapping[str, Sequence[str]],
+    known: Mapping[str, Iterable[str]] | None = None,
+) -> list[UnmappedValue]:
+    """The file's values of ``choices``' fields that are neither ours nor already mapped.
+
+    Parameters
+    ----------
+    data, filename, mapping
+        As for :func:`read_incidents`.
+    choices : mapping of field → our values
+        For ``category`` the partnership's categories, for ``assessment`` the allowed numbers
+        as text (cells that read as numbers need no mapping).
+    known : mapping of field → normalised values, optional
+        Values a saved mapping already covers.
+
+    Returns
+    -------
+    list of UnmappedValue
+        By field, then in order of first appearance, each with its rows and suggestions.
+
+    Examples
+    --------
+    >>> text = "kategori;tid;plats\\nKlotter;2024-03-05;Torget\\nBrand;2024-03-06;Parken\\n"
+    >>> found = values_to_map(text.encode(), "x.csv", mapping=None,
+    ...                       choices={"category": ["skadegörelse/klotter", "brand"]})
+    >>> [(u.field, u.value, u.rows, u.preselected) for u in found]
+    [('category', 'Klotter', (2,), 'skadegörelse/klotter')]
+    """
+    frame, _sep, _encoding = _load(data, filename)
+    headers = [c for c in frame.columns if c != _ROW]
+    errors: list[RowError] = []
+    columns = _resolve_columns(headers, mapping, errors)
+    if errors:
+        raise SourceError(errors)
+    found: list[UnmappedValue] = []
+    for field_name, ours in choices.items():
+        if field_name not in columns:
+            continue
+        column = columns[field_name]
+        cells = frame.select(_ROW, pl.col(column).str.strip_chars().alias("v"))
+        if field_name == "assessment":
+            cells = cells.filter(_number("v").is_null())
+        found.extend(
+            unmapped_values(
+                field_name,
+                cells["v"],
+                cells[_ROW],
+                list(ours),
+                known=(known or {}).get(field_name, ()),
+            )
+        )
+    return found
 
 
 def _duplicate_ids(
