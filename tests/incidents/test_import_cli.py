@@ -20,7 +20,7 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding"}
+KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding", "unmapped"}
 
 
 def _file(tmp_path: Path, content: str | bytes, name: str = "logg.csv") -> str:
@@ -75,6 +75,7 @@ def test_json_summary_has_the_documented_keys(world: Any, tmp_path: Path, capsys
         "skipped_reasons": {"blank row": 1},
         "errors": [],
         "encoding": "UTF-8",
+        "unmapped": [],
     }
 
 
@@ -145,7 +146,7 @@ def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     assert _run(capsys, path)[1]["created"] == 2
     assert _run(capsys, path)[1] == {
         "created": 0, "unchanged": 2, "skipped": 0, "skipped_reasons": {}, "errors": [],
-        "encoding": "UTF-8",
+        "encoding": "UTF-8", "unmapped": [],
     }  # fmt: skip
     ids = list(Incident.objects.values_list("source_id", flat=True))
     assert len(ids) == 2 and all(i.startswith("h:") for i in ids)

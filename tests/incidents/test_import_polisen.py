@@ -69,7 +69,7 @@ def _run(capsys: Any, path: Path | str, *extra: str) -> tuple[int, dict[str, Any
     assert len(lines) == 1, lines
     result = json.loads(lines[0])
     assert set(result) == {
-        "created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding"
+        "created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding", "unmapped"
     }  # fmt: skip
     return code, result
 
@@ -102,6 +102,7 @@ def test_keeps_the_partnerships_municipalities_and_skips_summaries(
         },
         "errors": [],
         "encoding": None,
+        "unmapped": [],
     }
     rows = {e.event_id: e for e in PoliceEvent.objects.filter(partnership=karlskoga_degerfors)}
     assert sorted(rows) == [1, 2]

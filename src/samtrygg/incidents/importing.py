@@ -7,7 +7,7 @@ the same content hash where the file has no ids) are counted as unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -16,7 +16,7 @@ import polars as pl
 from django.db import transaction
 
 from samtrygg.areas.models import Area
-from samtrygg.incidents import bulk, retention
+from samtrygg.incidents import bulk, mappings, retention
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import (
@@ -31,6 +31,7 @@ from samtrygg.incidents.models import (
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import polisen, tabular
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.valuemap import UnmappedValue
 
 BATCH = 5000
 Progress = Callable[[int, int], None]
@@ -47,6 +48,8 @@ class ImportSummary:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # How a CSV file was decoded ("UTF-8", "Windows-1252" …); None for Excel and police events.
     encoding: str | None = None
+    # A refused file's values that match none of ours: field, value, rows, suggestions.
+    unmapped: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,7 +59,21 @@ class ImportSummary:
             "skipped_reasons": dict(self.skipped_reasons),
             "errors": list(self.errors),
             "encoding": self.encoding,
+            "unmapped": list(self.unmapped),
         }
+
+    def unmapped_lines(self) -> list[str]:
+        """One line per unmapped value, for the CLI's text output."""
+        lines = []
+        for u in self.unmapped:
+            rows = ", ".join(str(r) for r in u["rows"][:10])
+            more = len(u["rows"]) - 10
+            rows += f" and {more} more" if more > 0 else ""
+            hint = " or ".join(repr(s) for s in u["suggestions"]) or "no close match"
+            lines.append(
+                f"{u['field']} {u['value']!r} (rows {rows}) is not mapped; suggested: {hint}."
+            )
+        return lines
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
@@ -66,6 +83,19 @@ class ImportSummary:
         if self.encoding and not self.encoding.startswith("UTF-8"):
             text += f"; read as {self.encoding}"
         return text
+
+
+def unmapped_as_dicts(found: Sequence[UnmappedValue]) -> list[dict[str, Any]]:
+    """Unmapped values in the CLI's JSON shape, with suggestions best first."""
+    return [
+        {
+            "field": u.field,
+            "value": u.value,
+            "rows": list(u.rows),
+            "suggestions": [s.value for s in u.suggestions],
+        }
+        for u in found
+    ]
 
 
 def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
@@ -111,13 +141,16 @@ def import_incidents(
     filename: str,
     *,
     mapping: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[str, str]] | None = None,
     sharing: str = Sharing.PARTNERSHIP,
     actor: Any = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Validate and import a partner's CSV/Excel incident log; raise SourceError on any bad row.
 
-    1. Read and validate every row (:func:`samtrygg.sources.tabular.read_incidents`).
+    1. Read and validate every row (:func:`samtrygg.sources.tabular.read_incidents`), with the
+       organisation's saved words for categories and assessments and the newly confirmed
+       ``values`` (field → {their value: ours}).
     2. Leave out rows already imported for the organisation (same source id or content hash).
     3. In one transaction: insert the new rows column-wise (COPY on PostgreSQL), link them to
        the partnership's areas, and record the import.
@@ -130,6 +163,7 @@ def import_incidents(
         categories=[c.name for c in active],
         mapping=mapping,
         bbox=partnership_bbox(partnership),
+        values=mappings.merged_values(organisation, values),
     )
     frame = table.frame
     existing = _existing_source_ids(organisation, frame.get_column("source_id").to_list())

@@ -265,12 +265,18 @@ class IncidentArea(models.Model):
 
 
 class ColumnMapping(models.Model):
-    """An organisation's saved column mapping for its incident files."""
+    """An organisation's saved column mapping for its incident files, and its own words.
+
+    ``values`` maps the partner's values to ours per field, with normalised keys
+    (:func:`samtrygg.sources.valuemap.normalise`): ``{"category": {"klotter": <category id>},
+    "assessment": {"hög": "3"}}``. Categories are kept by id, so a renamed category keeps them.
+    """
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="column_mapping"
     )
     mapping = models.JSONField(default=dict)
+    values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 

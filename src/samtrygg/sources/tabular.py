@@ -764,9 +764,11 @@ def _unknown_categories(
     errors: list[RowError] = []
     for u in found:
         if u.suggestions:
-            hint = "map it to one of them (perhaps " + " or ".join(
-                repr(s.value) for s in u.suggestions
-            ) + ")"
+            hint = (
+                "map it to one of them (perhaps "
+                + " or ".join(repr(s.value) for s in u.suggestions)
+                + ")"
+            )
         else:
             hint = "map it to one of them (" + shown.replace("{{", "{").replace("}}", "}") + ")"
         message = f"The category {u.value!r} is not one of the partnership's categories; {hint}."
