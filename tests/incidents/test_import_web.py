@@ -22,7 +22,8 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-ONE_BAD_ROW = GOOD.replace("3;Otrygg plats", "3;Okänd sak")
+# A category no one can map is a value-step question; a bad time is a problem in the file.
+ONE_BAD_ROW = GOOD.replace("3;Otrygg plats;2024-03-07", "3;Otrygg plats;2024-03-77")
 
 
 @pytest.fixture
@@ -114,11 +115,11 @@ def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_row(
     response = _mapping_post(client, world)
     assert response.status_code == 400
     problems = response.context["problems"]
-    assert [(p.row, p.field) for p in problems] == [(4, "category")]
-    assert "Okänd sak" in problems[0].message
+    assert [(p.row, p.field) for p in problems] == [(4, "time")]
+    assert "2024-03-77" in problems[0].message
     html = response.content.decode()
     assert "Ingenting importerades." in html
-    assert "<td>4</td><td>category</td>" in html
+    assert "<td>4</td><td>time</td>" in html
     assert Incident.objects.count() == 0
     assert ImportBatch.objects.count() == 0
     assert not ColumnMapping.objects.exists()

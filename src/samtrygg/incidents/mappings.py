@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import Category, ColumnMapping
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import tabular
@@ -34,7 +35,9 @@ def saved_columns(organisation: Organisation, headers: Sequence[str]) -> dict[st
 
 def choices(partnership: Partnership) -> dict[str, list[str]]:
     """Our values per mapped field: the active categories and the own assessments."""
-    active = Category.objects.filter(partnership=partnership).active().order_by("order", "name")
+    # The import gives a partnership the seed categories it lacks; offer the same list here.
+    active = [c for c in seed_categories(partnership) if c.retired_at is None]
+    active.sort(key=lambda c: (c.order, c.name))
     return {"category": [c.name for c in active], "assessment": list(ASSESSMENTS)}
 
 
