@@ -155,7 +155,7 @@ def test_the_saved_mapping_is_offered_for_the_next_file(
     assert Incident.objects.get().sharing == "organisation"
     assert ColumnMapping.objects.get(organisation=world.school).mapping == {
         "category": "Händelse", "time": "När", "place": "Var", "description": "Anteckning",
-        "id": "", "lon": "", "lat": "", "assessment": "",
+        "id": "", "lon": "", "lat": "", "assessment": "", "sharing": "",
     }  # fmt: skip
     _upload(client, world, text.replace("Torget", "Parken"))
     form = client.get(_url("incident-import-mapping", world)).context["form"]

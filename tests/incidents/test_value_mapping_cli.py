@@ -12,15 +12,19 @@ from samtrygg.incidents.models import ColumnMapping, ImportBatch, Incident
 # A housing company's log as its system exports it and Swedish Excel saves it: Windows-1252,
 # semicolons, CRLF, its own column names and its own words for what happened.
 ALFAHEM = (
-    "Ärendenr;Händelsetyp;Datum;Tid;Adress;Allvarlighet;Notering\r\n"
-    "AH-2025-0113;Klotter;2025-01-13;07:40;Bregårdsvägen 12;Låg;Tags på källardörren\r\n"
-    "AH-2025-0117;Brand i sopkärl;2025-01-17;21:15;Ängsvägen 4;Hög;Räddningstjänsten släckte\r\n"
-    "AH-2025-0121;Klotter;2025-01-21;08:05;Östra torget 2;Låg;Klotter i trapphus B\r\n"
-    "AH-2025-0130;Nedskräpning;2025-01-30;10:30;Bregårdsvägen 14;Medel;Grovsopor i förrådet\r\n"
-    "AH-2025-0202;Mopedåkning;2025-02-02;22:50;Gångvägen vid Åvallen;Medel;Mopeder på gångväg\r\n"
+    "Ärendenr;Händelsetyp;Datum;Tid;Adress;Allvarlighet;Notering;Delas med\r\n"
+    "AH-2025-0113;Klotter;2025-01-13;07:40;Bregårdsvägen 12;Låg;Tags på källardörren;Samverkan\r\n"
+    "AH-2025-0117;Brand i sopkärl;2025-01-17;21:15;Ängsvägen 4;Hög;Räddningstjänsten släckte;"
+    "Internt\r\n"
+    "AH-2025-0121;Klotter;2025-01-21;08:05;Östra torget 2;Låg;Klotter i trapphus B;Samverkan\r\n"
+    "AH-2025-0130;Nedskräpning;2025-01-30;10:30;Bregårdsvägen 14;Medel;Grovsopor i förrådet;"
+    "Samverkan\r\n"
+    "AH-2025-0202;Mopedåkning;2025-02-02;22:50;Gångvägen vid Åvallen;Medel;Mopeder på gångväg;"
+    "Internt\r\n"
 )
 COLUMNS = {"id": "Ärendenr", "category": "Händelsetyp", "time": "Datum", "place": "Adress",
-           "assessment": "Allvarlighet", "description": "Notering"}  # fmt: skip
+           "assessment": "Allvarlighet", "description": "Notering",
+           "sharing": "Delas med"}  # fmt: skip
 
 
 def _write(tmp_path: Path, name: str, content: bytes | str) -> str:
@@ -53,6 +57,7 @@ def test_unmapped_words_are_named_with_their_rows_and_suggestions(
     assert by_value[("category", "Mopedåkning")]["rows"] == [6]
     assert by_value[("assessment", "Låg")]["rows"] == [2, 4]
     assert by_value[("assessment", "Hög")]["suggestions"] == []
+    assert by_value[("sharing", "Internt")]["rows"] == [3, 6]  # "Samverkan" is known
     # Every refused row is named in the errors too, with the suggestion.
     klotter = [e for e in result["errors"] if "'Klotter'" in e["message"]]
     assert [e["row"] for e in klotter] == [2, 4]
@@ -72,6 +77,7 @@ def test_confirmed_words_import_the_file_and_are_applied_next_time(
         "category": {"Klotter": "skadegörelse/klotter", "Brand i sopkärl": "brand",
                      "NEDSKRÄPNING": "nedskräpning", "Mopedåkning": "buskörning"},
         "assessment": {"Låg": "1", "Medel": "2", "Hög": "4"},
+        "sharing": {"Internt": "organisation"},
     }  # fmt: skip
     values = _write(tmp_path, "ord.json", json.dumps(words, ensure_ascii=False))
     code, result = _run(capsys, data, "--mapping", mapping, "--values", values)
@@ -83,6 +89,9 @@ def test_confirmed_words_import_the_file_and_are_applied_next_time(
     assert rows["AH-2025-0117"].assessment == 4
     assert rows["AH-2025-0202"].category.name == "buskörning"
     assert rows["AH-2025-0202"].place == "Gångvägen vid Åvallen"
+    assert (rows["AH-2025-0113"].sharing, rows["AH-2025-0117"].sharing) == (
+        "partnership", "organisation",
+    )  # fmt: skip
     saved = ColumnMapping.objects.get(organisation=world.housing).values
     assert set(saved["category"]) == {"klotter", "brand i sopkärl", "nedskräpning", "mopedåkning"}
 
@@ -101,4 +110,4 @@ def test_a_bad_values_file_is_explained(world: Any, tmp_path: Path, capsys: Any)
     code = main(["import", "incidents", data, "--partnership", "alfa", "--organisation",
                  "alfahem", "--values", bad])  # fmt: skip
     assert code == 2
-    assert "must be among category, assessment" in capsys.readouterr().err
+    assert "must be among category, assessment, sharing" in capsys.readouterr().err

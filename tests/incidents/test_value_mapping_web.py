@@ -136,27 +136,30 @@ def test_an_excel_file_with_own_words_goes_through_the_value_step(
 ) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Nr", "Typ av händelse", "Datum", "Plats"])
-    sheet.append(["V-1", "Skadegorelse", "2025-03-03 02:10", "Skolgården"])
-    sheet.append(["V-2", "Inbrott förråd", "2025-03-04 03:00", "Förrådet"])
+    sheet.append(["Nr", "Typ av händelse", "Datum", "Plats", "Delning"])
+    sheet.append(["V-1", "Skadegorelse", "2025-03-03 02:10", "Skolgården", "Samverkan"])
+    sheet.append(["V-2", "Inbrott förråd", "2025-03-04 03:00", "Förrådet", "Endast vi"])
     out = io.BytesIO()
     book.save(out)
     client = client_for("coordinator")
     _upload(client, world, out.getvalue(), "vaktbolaget.xlsx")
     step = client.post(_url("incident-import-mapping", world), {"sharing": "partnership",
                        "map_id": "Nr", "map_category": "Typ av händelse", "map_time": "Datum",
-                       "map_place": "Plats"})  # fmt: skip
+                       "map_place": "Plats", "map_sharing": "Delning"})  # fmt: skip
     assert step.status_code == 302
     form = client.get(_url("incident-import-values", world)).context["form"]
     keys = _fields_by_value(form)
     # Without Swedish characters, "Skadegorelse" is still recognised; "Inbrott förråd" is close.
     assert form[keys["Skadegorelse"]].initial == "skadegörelse/klotter"
     assert form[keys["Inbrott förråd"]].initial == "inbrott"
-    done = client.post(
-        _url("incident-import-values", world),
-        {k: form[k].initial for k in keys.values()},
-    )
+    # "Samverkan" is a known sharing level; "Endast vi" is the security company's own word.
+    sharing = form.fields[keys["Endast vi"]]
+    assert [label for _v, label in sharing.choices][1:] == ["Egen organisation", "Partnerskapet"]
+    chosen = {k: form[k].initial for k in keys.values()} | {keys["Endast vi"]: "organisation"}
+    done = client.post(_url("incident-import-values", world), chosen)
     assert done.status_code == 200 and done.context["summary"].created == 2
+    assert Incident.objects.get(source_id="V-2").sharing == "organisation"
+    assert Incident.objects.get(source_id="V-1").sharing == "partnership"
     assert done.context["summary"].encoding is None
 
 
@@ -170,7 +173,7 @@ def test_templates_carry_the_organisations_columns_and_the_categories(
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     header = [c.value for c in book["Händelser"][1]]
     assert header == ["Löpnummer", "Kategori", "Tidpunkt", "Longitud", "Latitud", "Plats",
-                      "Bedömning", "Beskrivning"]  # fmt: skip
+                      "Bedömning", "Beskrivning", "Delning"]  # fmt: skip
     listed = [r[0] for r in book["Kategorier"].iter_rows(min_row=2, values_only=True)]
     assert "skadegörelse/klotter" in listed and "övrigt" in listed
     assert book["Händelser"].data_validations.dataValidation[0].sqref is not None

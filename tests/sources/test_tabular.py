@@ -372,3 +372,21 @@ def test_parses_two_hundred_thousand_rows_quickly() -> None:
 def test_dates_are_dates() -> None:
     # A guard for the fixtures above: NOW is after every fixed date used in the tests.
     assert NOW.date() > date(2024, 3, 31)
+
+
+def test_a_sharing_column_gives_each_row_its_level_in_english_or_swedish() -> None:
+    text = (
+        "kategori;tid;plats;delning\n"
+        "Brand;2024-03-05;Torget;Samverkan\n"
+        "Brand;2024-03-06;Torget;egen  organisation\n"
+        "Brand;2024-03-07;Torget;\n"
+        "Brand;2024-03-08;Torget;Intern\n"
+    )
+    assert problems(text) == [(5, "delning")]
+    table = read_incidents(
+        text.encode(), "x.csv", categories=CATEGORIES, now=NOW,
+        values={"sharing": {"intern": "organisation"}},
+    )  # fmt: skip
+    assert table.frame["sharing"].to_list() == [
+        "partnership", "organisation", None, "organisation",
+    ]  # fmt: skip

@@ -26,6 +26,7 @@ FIELD_LABELS: dict[str, Any] = {
     "place": _("Place"),
     "assessment": _("Own assessment (1–4)"),
     "description": _("Description"),
+    "sharing": _("Who may see the details, per incident"),
 }
 REQUIRED_FIELDS = ("category", "time")
 
@@ -138,7 +139,11 @@ class ValueMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.unmapped = {value_key(u): u for u in unmapped}
         for key, u in self.unmapped.items():
-            options = [("", _("– choose –")), *[(c, c) for c in choices[u.field]]]
+            labels = dict(Sharing.choices) if u.field == "sharing" else {}
+            options = [
+                ("", _("– choose –")),
+                *[(c, labels.get(c, c)) for c in choices[u.field]],
+            ]
             rows = ", ".join(str(r) for r in u.rows[:10]) + (" …" if len(u.rows) > 10 else "")
             help_text = _("Rows %(rows)s.") % {"rows": rows}
             if u.suggestions:
@@ -165,6 +170,7 @@ class ValueMappingForm(forms.Form):
 VALUE_LABELS: dict[str, Any] = {
     "category": _("The category “%(value)s” means"),
     "assessment": _("The assessment “%(value)s” means"),
+    "sharing": _("The sharing level “%(value)s” means"),
 }
 
 

@@ -207,6 +207,8 @@ def import_incidents(
         pl.col("assessment"),
         pl.col("description").fill_null(""),
         pl.col("source_id"),
+        # A row's own sharing level from the file, else the one chosen for the import.
+        pl.col("sharing").fill_null(pl.lit(sharing)),
     )
     creator = actor.pk if getattr(actor, "is_authenticated", False) else None
     n = columns.height
@@ -226,7 +228,6 @@ def import_incidents(
             columns.with_columns(
                 pl.lit(partnership.pk).alias("partnership_id"),
                 pl.lit(organisation.pk).alias("organisation_id"),
-                pl.lit(sharing).alias("sharing"),
                 pl.lit(Source.IMPORT.value).alias("source"),
                 pl.lit(False).alias("is_synthetic"),
                 pl.lit(creator, dtype=pl.Int64).alias("created_by_id"),

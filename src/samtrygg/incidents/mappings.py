@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from samtrygg.incidents.categories import seed_categories
-from samtrygg.incidents.models import Category, ColumnMapping
+from samtrygg.incidents.models import Category, ColumnMapping, Sharing
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import tabular
 from samtrygg.sources.valuemap import UnmappedValue, normalise
 
 # The fields whose values are mapped, and the own assessments offered (DOMAIN.md: 1–4).
-MAPPED_FIELDS = ("category", "assessment")
+MAPPED_FIELDS = ("category", "assessment", "sharing")
 ASSESSMENTS = ("1", "2", "3", "4")
+SHARING_LEVELS = tuple(Sharing.values)
 
 
 def saved_columns(organisation: Organisation, headers: Sequence[str]) -> dict[str, str]:
@@ -38,7 +39,11 @@ def choices(partnership: Partnership) -> dict[str, list[str]]:
     # The import gives a partnership the seed categories it lacks; offer the same list here.
     active = [c for c in seed_categories(partnership) if c.retired_at is None]
     active.sort(key=lambda c: (c.order, c.name))
-    return {"category": [c.name for c in active], "assessment": list(ASSESSMENTS)}
+    return {
+        "category": [c.name for c in active],
+        "assessment": list(ASSESSMENTS),
+        "sharing": list(SHARING_LEVELS),
+    }
 
 
 def saved_values(organisation: Organisation) -> dict[str, dict[str, str]]:
@@ -58,9 +63,10 @@ def saved_values(organisation: Organisation) -> dict[str, dict[str, str]]:
     for word, pk in stored.get("category", {}).items():
         if pk in names:
             out.setdefault("category", {})[word] = names[pk]
-    for word, value in stored.get("assessment", {}).items():
-        if value in ASSESSMENTS:
-            out.setdefault("assessment", {})[word] = value
+    for field, allowed in (("assessment", ASSESSMENTS), ("sharing", SHARING_LEVELS)):
+        for word, value in stored.get(field, {}).items():
+            if value in allowed:
+                out.setdefault(field, {})[word] = value
     return out
 
 
@@ -82,7 +88,7 @@ def unmapped(
     filename: str,
     columns: Mapping[str, str] | None,
 ) -> list[UnmappedValue]:
-    """The file's categories and assessments that are neither ours nor saved words."""
+    """The file's categories, assessments and sharing levels that are neither ours nor saved."""
     known = {field: list(words) for field, words in saved_values(organisation).items()}
     return tabular.values_to_map(
         data, filename, mapping=columns, choices=choices(partnership), known=known

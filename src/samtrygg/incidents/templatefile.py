@@ -26,6 +26,7 @@ DEFAULT_HEADERS = {
     "place": "Plats",
     "assessment": "Bedömning",
     "description": "Beskrivning",
+    "sharing": "Delning",
 }
 SHEET = "Händelser"
 CATEGORY_SHEET = "Kategorier"
@@ -34,8 +35,8 @@ CATEGORY_SHEET = "Kategorier"
 def headers(saved: Mapping[str, str]) -> list[str]:
     """The template's columns: the saved mapping's names, in our order; all fields if none.
 
-    A field saved as not in the file is left out, except category and time, which every file
-    needs.
+    A field the saved mapping leaves out or marks as not in the file is left out, except
+    category and time, which every file needs.
     """
     if not saved:
         return [DEFAULT_HEADERS[f] for f in FIELDS]
@@ -44,7 +45,7 @@ def headers(saved: Mapping[str, str]) -> list[str]:
         name = saved.get(field)
         if name:
             out.append(name)
-        elif name is None or field in ("category", "time"):
+        elif field in ("category", "time"):
             out.append(DEFAULT_HEADERS[field])
     return out
 

@@ -45,7 +45,17 @@ __all__ = [
     "values_to_map",
 ]
 
-FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description")
+FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description", "sharing")
+
+# A row's own sharing level, in the words the importer knows without a mapping.
+SHARING_WORDS = {
+    "organisation": "organisation",
+    "egen organisation": "organisation",
+    "partnership": "partnership",
+    "partnerskapet": "partnership",
+    "samverkan": "partnership",
+    "samverkansgruppen": "partnership",
+}
 
 # Column names recognised without a mapping (case-insensitive), in order of preference.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -57,6 +67,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "place": ("place", "plats", "adress", "address"),
     "assessment": ("assessment", "bedömning", "egen bedömning"),
     "description": ("description", "beskrivning", "kommentar", "fritext"),
+    "sharing": ("sharing", "delning", "delas med"),
 }
 
 _ISO = (
@@ -74,7 +85,7 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _ROW = "__row"
 _WORDS = {"lon": "longitude", "lat": "latitude"}
 _OUT = ("source_id", "category", "occurred_at", "has_time", "lon", "lat", "place", "assessment",
-        "description")  # fmt: skip
+        "description", "sharing")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,8 @@ class IncidentRow:
         WGS 84; None when only a place is given.
     place, description : str or None
     assessment : int or None
+    sharing : str or None
+        ``"organisation"`` or ``"partnership"`` when the file gives a row its own sharing level.
     """
 
     row: int
@@ -109,6 +122,7 @@ class IncidentRow:
     place: str | None
     assessment: int | None
     description: str | None
+    sharing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -549,8 +563,14 @@ def _derive(
         if "assessment" in col
         else pl.lit(None, dtype=pl.Int64),
         "description": pl.col(col["description"]) if "description" in col else none_s,
+        "sharing": _sharing(col["sharing"]) if "sharing" in col else none_s,
     }
     return frame, exprs
+
+
+def _sharing(column: str) -> pl.Expr:
+    lowered = pl.col(column).str.to_lowercase().str.replace_all(r"\s+", " ")
+    return lowered.replace_strict(SHARING_WORDS, default=None, return_dtype=pl.String)
 
 
 def _errors_where(
@@ -587,7 +607,8 @@ def read_incidents(
         The allowed category labels; matched case-insensitively, returned as given here.
     mapping : mapping of our field → their column, optional
         For columns not named as ours (``id, category, time, lon, lat, place, assessment,
-        description``; Swedish names such as ``kategori``, ``tid``, ``plats`` are found too).
+        description, sharing``; Swedish names such as ``kategori``, ``tid``, ``plats`` are
+        found too).
         An empty string says the field is not in the file, even if a column has its name.
     bbox : (west, south, east, north), optional
         The partnership's area in lon/lat; points outside it are refused.
@@ -599,7 +620,7 @@ def read_incidents(
         Refuse descriptions and places that hold personnummer, phone numbers or e-mail
         addresses.
     values : mapping of field → {their value: ours}, optional
-        The partner's own words for categories and assessments (keys normalised with
+        The partner's own words for categories, assessments and sharing levels (keys normalised with
         :func:`samtrygg.sources.valuemap.normalise`), applied before validation.
 
     Returns
@@ -711,6 +732,13 @@ def read_incidents(
         col.get("place", "place"),
         "The incident has no location; give lon and lat or a place.",
     )
+    if "sharing" in col:
+        check(
+            pl.col(col["sharing"]).is_not_null() & exprs["sharing"].is_null(),
+            col["sharing"],
+            "The sharing level {value!r} is neither 'organisation' nor 'partnership' (in Swedish "
+            "'egen organisation' or 'samverkan'); map it to one of them.",
+        )
     if "assessment" in col:
         a, num = col["assessment"], pl.col("__assessment")
         lo, hi = assessment_range
@@ -792,7 +820,8 @@ def values_to_map(
         As for :func:`read_incidents`.
     choices : mapping of field → our values
         For ``category`` the partnership's categories, for ``assessment`` the allowed numbers
-        as text (cells that read as numbers need no mapping).
+        as text (cells that read as numbers need no mapping), for ``sharing`` the two levels
+        (cells in :data:`SHARING_WORDS` need no mapping).
     known : mapping of field → normalised values, optional
         Values a saved mapping already covers.
 
@@ -823,6 +852,8 @@ def values_to_map(
         cells = frame.select(_ROW, pl.col(column).str.strip_chars().alias("v"))
         if field_name == "assessment":
             cells = cells.filter(_number("v").is_null())
+        if field_name == "sharing":
+            cells = cells.filter(_sharing("v").is_null())
         found.extend(
             unmapped_values(
                 field_name,
