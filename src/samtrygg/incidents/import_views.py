@@ -166,7 +166,7 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
     """Steps 2 and 3: choose the columns, then import every row or none."""
     access = get_access(request, slug, IMPORTERS)
     pending = _pending(request, access)
-    organisation = _pending_organisation(request, access, pending)
+    organisation = _pending_organisation(access, pending)
     if pending is None or organisation is None:
         messages.info(
             request, _("Upload the file first. Files not imported within an hour are deleted.")
@@ -221,9 +221,7 @@ def _step_context(
     }
 
 
-def _pending_organisation(
-    request: HttpRequest, access: Access, pending: dict[str, Any] | None
-) -> Organisation | None:
+def _pending_organisation(access: Access, pending: dict[str, Any] | None) -> Organisation | None:
     """The organisation the stored upload is for, if the user may still import for it."""
     if pending is None:
         return None

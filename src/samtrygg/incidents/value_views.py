@@ -41,7 +41,7 @@ def values(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 3: confirm what the partner's own words mean, then import every row or none."""
     access = get_access(request, slug, IMPORTERS)
     pending = _pending(request, access)
-    organisation = _pending_organisation(request, access, pending)
+    organisation = _pending_organisation(access, pending)
     if pending is None or organisation is None or "columns" not in pending:
         return redirect("incident-import-mapping", slug=slug)
     data = _path(pending["token"]).read_bytes()
