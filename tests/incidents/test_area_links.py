@@ -194,7 +194,9 @@ def test_links_match_point_in_polygon_computed_one_by_one(world: World) -> None:
         _area(world.a, name, geom)
     # A partnership-wide relink, twice: the second changes nothing.
     first = link_incidents(world.a)
+    rows = set(IncidentArea.objects.values_list("pk", flat=True))
     assert link_incidents(world.a) == first
+    assert set(IncidentArea.objects.values_list("pk", flat=True)) == rows  # nothing rewritten
     expected = set()
     for area in Area.objects.filter(partnership=world.a):
         from shapely.geometry import shape
