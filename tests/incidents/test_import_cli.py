@@ -20,7 +20,7 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors"}
+KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding", "unmapped"}
 
 
 def _file(tmp_path: Path, content: str | bytes, name: str = "logg.csv") -> str:
@@ -74,6 +74,8 @@ def test_json_summary_has_the_documented_keys(world: Any, tmp_path: Path, capsys
         "skipped": 1,
         "skipped_reasons": {"blank row": 1},
         "errors": [],
+        "encoding": "UTF-8",
+        "unmapped": [],
     }
 
 
@@ -110,6 +112,32 @@ def test_reimporting_the_same_file_adds_nothing(world: Any, tmp_path: Path, caps
     assert ImportBatch.objects.count() == 2
 
 
+def test_each_import_owns_its_rows_and_links_only_them(
+    world: Any, tmp_path: Path, capsys: Any
+) -> None:
+    from samtrygg.incidents.models import IncidentArea
+
+    _run(capsys, _file(tmp_path, GOOD))
+    first = ImportBatch.objects.get()
+    # An incident saved between the imports belongs to neither.
+    other = Incident.objects.create(
+        partnership=world.a, organisation=world.kommun, category=first.incidents.first().category,
+        occurred_from=first.incidents.first().occurred_from,
+        occurred_to=first.incidents.first().occurred_to, lon=14.52, lat=59.33,
+    )  # fmt: skip
+    more = GOOD.replace("1;Brand", "4;Brand").replace("2;Skad", "5;Skad").replace("3;Otr", "6;Otr")
+    _run(capsys, _file(tmp_path, more, "logg2.csv"))
+    second = ImportBatch.objects.exclude(pk=first.pk).get()
+    assert sorted(first.incidents.values_list("source_id", flat=True)) == ["1", "2", "3"]
+    assert sorted(second.incidents.values_list("source_id", flat=True)) == ["4", "5", "6"]
+    assert second.created == 3
+    linked = set(IncidentArea.objects.values_list("incident_id", flat=True))
+    assert linked == set(
+        Incident.objects.filter(import_batch__isnull=False).values_list("pk", flat=True)
+    )
+    assert other.pk not in linked  # never linked by an import; its own saving would link it
+
+
 def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     world: Any, tmp_path: Path, capsys: Any
 ) -> None:
@@ -118,6 +146,7 @@ def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     assert _run(capsys, path)[1]["created"] == 2
     assert _run(capsys, path)[1] == {
         "created": 0, "unchanged": 2, "skipped": 0, "skipped_reasons": {}, "errors": [],
+        "encoding": "UTF-8", "unmapped": [],
     }  # fmt: skip
     ids = list(Incident.objects.values_list("source_id", flat=True))
     assert len(ids) == 2 and all(i.startswith("h:") for i in ids)
@@ -168,11 +197,37 @@ def test_bad_values_name_the_row_and_field_and_nothing_is_saved(
     _assert_nothing_saved()
 
 
-def test_a_file_in_another_encoding_names_the_row(world: Any, tmp_path: Path, capsys: Any) -> None:
-    code, result = _run(capsys, _file(tmp_path, GOOD.encode("latin-1")))
+def test_a_windows_1252_file_from_swedish_excel_is_imported(
+    world: Any, tmp_path: Path, capsys: Any
+) -> None:
+    # As "CSV (semikolonavgränsad)" from Excel on a Swedish Windows: Windows-1252, CRLF.
+    text = (
+        "Löpnummer;Kategori;Tidpunkt;Longitud;Latitud;Plats;Beskrivning\r\n"
+        "H-101;Skadegörelse/klotter;2025-02-03 07:45;14,5124;59,3302;Bregården, port 3;"
+        "Klotter på dörren – sanerat\r\n"
+        "H-102;Belysning/mörk plats;2025-02-04 18:20;14,5131;59,3309;Ängsvägen 12;"
+        "Trasig lampa vid gångvägen\r\n"
+        "H-103;Övrigt;2025-02-05;14,5120;59,3315;Östra Torget;Övergiven cykel i förrådet\r\n"
+    )
+    code, out = _run(capsys, _file(tmp_path, text.encode("cp1252")), fmt="text")
+    assert code == 0
+    assert out == "incidents: 3 created, 0 unchanged, 0 skipped; read as Windows-1252\n"
+    rows = {i.source_id: i for i in Incident.objects.filter(organisation=world.school)}
+    assert rows["H-101"].place == "Bregården, port 3"
+    assert rows["H-102"].category.name == "belysning/mörk plats"
+    assert rows["H-103"].description == "Övergiven cykel i förrådet"
+    assert ImportBatch.objects.get().details["encoding"] == "Windows-1252"
+    # The same file saved as "CSV UTF-8" is the same content: nothing new, read as UTF-8.
+    code, result = _run(capsys, _file(tmp_path, "\ufeff" + text, "utf8.csv"))
+    assert (code, result["unchanged"], result["encoding"]) == (0, 3, "UTF-8 (with BOM)")
+
+
+def test_a_file_in_no_known_encoding_names_the_row(world: Any, tmp_path: Path, capsys: Any) -> None:
+    garbled = GOOD.encode() + b"4;Brand;2024-03-08;14,5;59,3;" + bytes(range(128, 256)) * 4
+    code, result = _run(capsys, _file(tmp_path, garbled))
     assert code == 2
     (error,) = result["errors"]
-    assert error["row"] == 3  # "Skadegörelse" is the first non-UTF-8 text
+    assert error["row"] == 5
     assert "UTF-8" in error["message"]
     _assert_nothing_saved()
 

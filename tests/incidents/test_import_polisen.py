@@ -68,7 +68,9 @@ def _run(capsys: Any, path: Path | str, *extra: str) -> tuple[int, dict[str, Any
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1, lines
     result = json.loads(lines[0])
-    assert set(result) == {"created", "unchanged", "skipped", "skipped_reasons", "errors"}
+    assert set(result) == {
+        "created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding", "unmapped"
+    }  # fmt: skip
     return code, result
 
 
@@ -99,6 +101,8 @@ def test_keeps_the_partnerships_municipalities_and_skips_summaries(
             "summary event (Sammanfattning)": 1,
         },
         "errors": [],
+        "encoding": None,
+        "unmapped": [],
     }
     rows = {e.event_id: e for e in PoliceEvent.objects.filter(partnership=karlskoga_degerfors)}
     assert sorted(rows) == [1, 2]

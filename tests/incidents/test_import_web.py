@@ -22,7 +22,8 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-ONE_BAD_ROW = GOOD.replace("3;Otrygg plats", "3;Okänd sak")
+# A category no one can map is a value-step question; a bad time is a problem in the file.
+ONE_BAD_ROW = GOOD.replace("3;Otrygg plats;2024-03-07", "3;Otrygg plats;2024-03-77")
 
 
 @pytest.fixture
@@ -93,6 +94,19 @@ def test_coordinator_uploads_maps_and_imports_a_csv(
     assert client.get(_url("incident-import-mapping", world)).status_code == 302
 
 
+def test_a_windows_1252_csv_is_read_and_the_encoding_is_shown(
+    world: Any, client_for: Any, uploads: Path
+) -> None:
+    client = client_for("coordinator")
+    assert _upload(client, world, GOOD.encode("cp1252")).status_code == 302
+    page = client.get(_url("incident-import-mapping", world)).content.decode()
+    assert "Skolgården" in page and "Windows-1252" in page
+    done = _mapping_post(client, world)
+    assert done.status_code == 200
+    assert "Windows-1252" in done.content.decode()
+    assert Incident.objects.get(source_id="2").place == "Skolgården"
+
+
 def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_row(
     world: Any, client_for: Any, uploads: Path
 ) -> None:
@@ -101,11 +115,11 @@ def test_a_csv_with_one_bad_row_imports_nothing_and_names_the_row(
     response = _mapping_post(client, world)
     assert response.status_code == 400
     problems = response.context["problems"]
-    assert [(p.row, p.field) for p in problems] == [(4, "category")]
-    assert "Okänd sak" in problems[0].message
+    assert [(p.row, p.field) for p in problems] == [(4, "time")]
+    assert "2024-03-77" in problems[0].message
     html = response.content.decode()
     assert "Ingenting importerades." in html
-    assert "<td>4</td><td>category</td>" in html
+    assert "<td>4</td><td>time</td>" in html
     assert Incident.objects.count() == 0
     assert ImportBatch.objects.count() == 0
     assert not ColumnMapping.objects.exists()
@@ -141,7 +155,7 @@ def test_the_saved_mapping_is_offered_for_the_next_file(
     assert Incident.objects.get().sharing == "organisation"
     assert ColumnMapping.objects.get(organisation=world.school).mapping == {
         "category": "Händelse", "time": "När", "place": "Var", "description": "Anteckning",
-        "id": "", "lon": "", "lat": "", "assessment": "",
+        "id": "", "lon": "", "lat": "", "assessment": "", "sharing": "",
     }  # fmt: skip
     _upload(client, world, text.replace("Torget", "Parken"))
     form = client.get(_url("incident-import-mapping", world)).context["form"]
@@ -216,14 +230,15 @@ def test_viewers_and_outsiders_cannot_upload(
     assert Incident.objects.count() == 0
 
 
-def test_a_file_in_another_encoding_is_refused_at_upload_naming_the_row(
+def test_a_file_that_is_no_known_text_encoding_is_refused_at_upload_naming_the_row(
     world: Any, client_for: Any, uploads: Path
 ) -> None:
     client = client_for("coordinator")
-    response = _upload(client, world, GOOD.encode("latin-1"))
+    garbled = GOOD.encode() + b"4;Brand;2024-03-08;14,5;59,3;" + bytes(range(128, 256)) * 4
+    response = _upload(client, world, garbled)
     assert response.status_code == 400
     (problem,) = response.context["problems"]
-    assert problem.row == 3  # the first row with an "ö" in Windows-1252
+    assert problem.row == GOOD.count("\n") + 1  # the first row UTF-8 cannot read
     assert "UTF-8" in problem.message
     assert _stored(uploads) == []
 

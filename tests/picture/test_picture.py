@@ -38,7 +38,7 @@ def add(
 ) -> list[Any]:
     """Create ``n`` incidents (bulk) and link them to their areas."""
     from samtrygg.incidents.categories import seed_categories
-    from samtrygg.incidents.importing import assign_areas
+    from samtrygg.incidents.linking import link_incidents
     from samtrygg.incidents.models import Category, Incident
 
     seed_categories(world.a)
@@ -62,7 +62,7 @@ def add(
             for i in range(n)
         ]
     )
-    assign_areas(world.a, made)
+    link_incidents(world.a, incidents=Incident.objects.filter(pk__in=[i.pk for i in made]))
     return made
 
 

@@ -48,7 +48,7 @@ def _small(value: int) -> bool:
 
 
 def _make(world: Any, category: str, when: datetime, lonlat: tuple[float, float], n: int) -> None:
-    from samtrygg.incidents.importing import assign_areas
+    from samtrygg.incidents.linking import link_incidents
     from samtrygg.incidents.models import Category, Incident
 
     cat, _ = Category.objects.get_or_create(partnership=world.a, name=category)
@@ -67,7 +67,7 @@ def _make(world: Any, category: str, when: datetime, lonlat: tuple[float, float]
             for i in range(n)
         ]
     )
-    assign_areas(world.a, made)
+    link_incidents(world.a, incidents=Incident.objects.filter(pk__in=[i.pk for i in made]))
 
 
 # --------------------------------------------------------------------------- the viewer's picture

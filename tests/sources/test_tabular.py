@@ -259,8 +259,19 @@ def test_missing_columns_are_named() -> None:
     assert found == [(1, "Löpnr")]
 
 
-def test_wrong_encoding_says_save_as_utf8() -> None:
-    data = "category;time;place\nBrand;2024-03-05;Älvgatan\n".encode("cp1252")
+def test_windows_1252_is_detected_and_read() -> None:
+    text = "kategori;tid;plats\nBrand;2024-03-05;Älvgatan\nInbrott;2024-03-06;Östra torget\n"
+    table = read_incidents(text.encode("cp1252"), "x.csv", categories=CATEGORIES, now=NOW)
+    assert table.encoding == "Windows-1252"
+    assert table.frame["place"].to_list() == ["Älvgatan", "Östra torget"]
+    utf8 = read_incidents(text.encode(), "x.csv", categories=CATEGORIES, now=NOW)
+    assert utf8.encoding == "UTF-8" and utf8.frame.equals(table.frame)
+    bom = read_incidents(b"\xef\xbb\xbf" + text.encode(), "x.csv", categories=CATEGORIES, now=NOW)
+    assert bom.encoding == "UTF-8 (with BOM)" and bom.frame.equals(table.frame)
+
+
+def test_an_unrecognisable_encoding_says_save_as_utf8_and_names_the_row() -> None:
+    data = b"category;time;place\nBrand;2024-03-05;" + bytes(range(128, 256)) * 4 + b"\n"
     with pytest.raises(SourceError, match="save it as UTF-8") as info:
         read_incidents(data, "x.csv", categories=CATEGORIES, now=NOW)
     assert info.value.errors[0].row == 2
@@ -361,3 +372,21 @@ def test_parses_two_hundred_thousand_rows_quickly() -> None:
 def test_dates_are_dates() -> None:
     # A guard for the fixtures above: NOW is after every fixed date used in the tests.
     assert NOW.date() > date(2024, 3, 31)
+
+
+def test_a_sharing_column_gives_each_row_its_level_in_english_or_swedish() -> None:
+    text = (
+        "kategori;tid;plats;delning\n"
+        "Brand;2024-03-05;Torget;Samverkan\n"
+        "Brand;2024-03-06;Torget;egen  organisation\n"
+        "Brand;2024-03-07;Torget;\n"
+        "Brand;2024-03-08;Torget;Intern\n"
+    )
+    assert problems(text) == [(5, "delning")]
+    table = read_incidents(
+        text.encode(), "x.csv", categories=CATEGORIES, now=NOW,
+        values={"sharing": {"intern": "organisation"}},
+    )  # fmt: skip
+    assert table.frame["sharing"].to_list() == [
+        "partnership", "organisation", None, "organisation",
+    ]  # fmt: skip

@@ -35,6 +35,15 @@ class AreaImportForm(forms.Form):
         ),
     )
 
+    replace = forms.BooleanField(
+        label=_("Replace areas with the same name"),
+        required=False,
+        help_text=_(
+            "An area already saved under a name in the file gets the file's boundary; its "
+            "incidents, plans and indicators follow the new boundary."
+        ),
+    )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = upload.name.lower()

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from samtrygg import uploads
 from samtrygg.areas.models import Area, AreaKind
+from samtrygg.areas.signals import areas_changed
 from samtrygg.partnerships.models import Partnership
 from samtrygg.sources import geodata
 from samtrygg.sources.errors import RowError, SourceError
@@ -30,6 +31,13 @@ SWEDEN_BOUNDS = (10.0, 55.0, 24.5, 69.5)
 def _bounds_fields(geom: BaseGeometry) -> dict[str, float]:
     min_lon, min_lat, max_lon, max_lat = geom.bounds
     return {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
+
+
+def _announce(partnership: Partnership, pks: Iterable[int]) -> None:
+    # Incidents already stored are linked to the new or reshaped areas in this transaction.
+    areas_changed.send(
+        sender=Area, partnership=partnership, areas=Area.objects.filter(pk__in=list(pks))
+    )
 
 
 def _geometry_json(geom: BaseGeometry) -> dict[str, Any]:
@@ -71,44 +79,82 @@ def set_municipalities(partnership: Partnership, codes: Iterable[str], actor: An
         if code not in existing
     ]
     Area.objects.bulk_create(created)
-    return list(Area.objects.filter(partnership=partnership, kind=AreaKind.MUNICIPALITY))
+    municipalities = Area.objects.filter(partnership=partnership, kind=AreaKind.MUNICIPALITY)
+    _announce(
+        partnership,
+        municipalities.filter(code__in=[a.code for a in created]).values_list("pk", flat=True),
+    )
+    return list(municipalities)
 
 
 @transaction.atomic
-def import_areas(partnership: Partnership, data: bytes, filename: str, actor: Any) -> list[Area]:
-    """Import every feature of a GeoJSON or GeoPackage file, or nothing when any is bad."""
+def import_areas(
+    partnership: Partnership, data: bytes, filename: str, actor: Any, *, replace: bool = False
+) -> list[Area]:
+    """Import every feature of a GeoJSON or GeoPackage file, or nothing when any is bad.
+
+    With ``replace`` an area of the same kind and name gets the file's boundary in place (plans
+    and indicators that name it keep it); without, such a clash refuses the file.
+    """
     features = geodata.read_areas(data, filename, limits=uploads.import_limits())
     unstorable = _unstorable(features)
     if unstorable:
         raise SourceError(unstorable)
-    taken = set(Area.objects.filter(partnership=partnership).values_list("kind", "name"))
+    existing = {(a.kind, a.name): a for a in Area.objects.filter(partnership=partnership)}
     clashes = [
         RowError(
             row=None,
             field="name",
-            message=_("An area with this name already exists; rename or delete it first."),
+            message=_(
+                "An area with this name already exists; rename or delete it first, or tick "
+                "“Replace areas with the same name”."
+            ),
             feature=f.index,
             name=f.name,
         )
         for f in features
-        if (f.kind, f.name) in taken
+        if (f.kind, f.name) in existing and not replace
     ]
     if clashes:
         raise SourceError(clashes)
-    areas = [
-        Area(
-            partnership=partnership,
-            name=f.name,
-            code=f.code or "",
-            kind=f.kind,
-            geometry=_geometry_json(f.geometry),
-            source=f"{filename[:200]} ({f.source_crs})"[:300],
-            created_by=actor,
-            **_bounds_fields(f.geometry),
-        )
-        for f in features
-    ]
-    return Area.objects.bulk_create(areas)
+    replaced = []
+    for f in features:
+        area = existing.get((f.kind, f.name))
+        if area is None:
+            continue
+        area.code = f.code or ""
+        area.geometry = _geometry_json(f.geometry)
+        area.source = f"{filename[:200]} ({f.source_crs})"[:300]
+        for key, value in _bounds_fields(f.geometry).items():
+            setattr(area, key, value)
+        replaced.append(area)
+    Area.objects.bulk_update(
+        replaced, ["code", "geometry", "source", "min_lon", "min_lat", "max_lon", "max_lat"]
+    )
+    Area.objects.bulk_create(
+        [
+            Area(
+                partnership=partnership,
+                name=f.name,
+                code=f.code or "",
+                kind=f.kind,
+                geometry=_geometry_json(f.geometry),
+                source=f"{filename[:200]} ({f.source_crs})"[:300],
+                created_by=actor,
+                **_bounds_fields(f.geometry),
+            )
+            for f in features
+            if (f.kind, f.name) not in existing
+        ]
+    )
+    saved = Area.objects.filter(
+        partnership=partnership,
+        kind__in={f.kind for f in features},
+        name__in=[f.name for f in features],
+    )
+    _announce(partnership, saved.values_list("pk", flat=True))
+    by_key = {(a.kind, a.name): a for a in saved}
+    return [by_key[(f.kind, f.name)] for f in features]
 
 
 def _unstorable(features: list[geodata.AreaFeature]) -> list[RowError]:
@@ -159,7 +205,7 @@ def create_drawn_area(partnership: Partnership, name: str, geom: BaseGeometry, a
         raise SourceError(
             _("An area named %(name)s already exists; choose another name.") % {"name": name}
         )
-    return Area.objects.create(
+    area = Area.objects.create(
         partnership=partnership,
         name=name,
         kind=AreaKind.DRAWN,
@@ -168,6 +214,8 @@ def create_drawn_area(partnership: Partnership, name: str, geom: BaseGeometry, a
         created_by=actor,
         **_bounds_fields(geom),
     )
+    _announce(partnership, [area.pk])
+    return area
 
 
 def feature_collection(areas: Iterable[Area]) -> dict[str, Any]:

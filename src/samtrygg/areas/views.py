@@ -61,7 +61,11 @@ def area_import(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             areas = services.import_areas(
-                access.partnership, upload.read(), upload.name, request.user
+                access.partnership,
+                upload.read(),
+                upload.name,
+                request.user,
+                replace=form.cleaned_data["replace"],
             )
         except SourceError as exc:
             problems = SourceError(upload_limits.problems(exc))

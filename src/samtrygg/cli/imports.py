@@ -24,7 +24,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     inc.add_argument("file", metavar="FILE")
     inc.add_argument("--partnership", required=True, metavar="SLUG")
     inc.add_argument("--organisation", required=True, metavar="ORG", help="organisation short name")
-    inc.add_argument("--mapping", metavar="FILE", help="JSON {our column: their column}")
+    inc.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="JSON {our column: their column} (default: the organisation's saved choice)",
+    )
+    inc.add_argument(
+        "--values",
+        metavar="FILE",
+        help='JSON of the partner\'s own words, e.g. {"category": {"Klotter": '
+        '"skadegörelse/klotter"}}; saved for the organisation when the import succeeds',
+    )
     inc.add_argument(
         "--sharing",
         choices=("organisation", "partnership"),
@@ -32,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="who sees the incidents' details (default: the partnership)",
     )
     inc.add_argument("--format", choices=("text", "json"), default="text")
-    inc.set_defaults(func=_json_on_refusal(_run_incidents))
+    inc.set_defaults(func=_json_on_refusal(_run_incidents, file_keys=True))
 
     pol = inner.add_parser("polisen", help="events in the police events API format")
     pol.add_argument(
@@ -45,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
-    pol.set_defaults(func=_json_on_refusal(_run_polisen))
+    pol.set_defaults(func=_json_on_refusal(_run_polisen, file_keys=True))
 
     ref = inner.add_parser(
         "reference", help="reference data for the lägesbild: a Kolada JSON answer or a Brå table"
@@ -60,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _json_on_refusal(
-    run: Callable[[argparse.Namespace], int],
+    run: Callable[[argparse.Namespace], int], *, file_keys: bool = False
 ) -> Callable[[argparse.Namespace], int]:
     """With ``--format json``, a refused command (no such partnership, file …) prints the JSON
     summary with its message too, so that scripts always read one object; the message still
@@ -74,7 +84,11 @@ def _json_on_refusal(
         except CommandError as exc:
             if args.format == "json":
                 error = {"row": None, "field": None, "message": str(exc)}
-                empty = {"created": 0, "unchanged": 0, "skipped": 0, "skipped_reasons": {}}
+                empty: dict[str, Any] = {
+                    "created": 0, "unchanged": 0, "skipped": 0, "skipped_reasons": {}
+                }  # fmt: skip
+                if file_keys:  # the keys of the file imports' summary (ImportSummary.as_dict)
+                    empty.update({"encoding": None, "unmapped": []})
                 print(json.dumps({**empty, "errors": [error]}, ensure_ascii=False))
             raise
 
@@ -92,6 +106,8 @@ def _report(args: argparse.Namespace, summary: Any, what: str) -> int:
             print(f"  {where}{field}: {e['message']}")
         if len(summary.errors) > 50:
             print(f"  … and {len(summary.errors) - 50} more")
+        for line in getattr(summary, "unmapped_lines", list)():
+            print(f"  {line}")
     return EXIT_ERRORS if summary.errors else 0
 
 
@@ -137,10 +153,17 @@ def _run_incidents(args: argparse.Namespace) -> int:
     from samtrygg.cli import CommandError, setup_django
 
     setup_django()
-    from samtrygg.incidents.importing import ImportSummary, errors_as_dicts, import_incidents
+    from samtrygg.incidents import mappings
+    from samtrygg.incidents.importing import (
+        ImportSummary,
+        errors_as_dicts,
+        import_incidents,
+        unmapped_as_dicts,
+    )
     from samtrygg.web.serve import prepare_database
 
     prepare_database()
+    from samtrygg.sources import tabular
     from samtrygg.sources.errors import SourceError
 
     partnership = _partnership(args.partnership)
@@ -164,19 +187,51 @@ def _run_incidents(args: argparse.Namespace) -> int:
                 "The mapping file must hold a JSON object {our column: their column}."
             )
         _check_mapping(mapping)
+    values = _values_file(args.values) if args.values else None
     data = _read(args.file)
+    name = Path(args.file).name
     try:
+        if mapping is None:
+            mapping = mappings.saved_columns(organisation, tabular.preview(data, name).headers)
         summary = import_incidents(
-            partnership,
-            organisation,
-            data,
-            Path(args.file).name,
-            mapping=mapping,
+            partnership, organisation, data, name, mapping=mapping, values=values,
             sharing=args.sharing,
-        )
+        )  # fmt: skip
     except SourceError as exc:
         summary = ImportSummary(errors=errors_as_dicts(exc))
+        try:
+            found = mappings.unmapped(partnership, organisation, data, name, mapping)
+        except SourceError:
+            found = []  # the file's problems are in the errors already
+        summary.unmapped = unmapped_as_dicts(found)
+    else:
+        if values:
+            mappings.save(organisation, None, values)
     return _report(args, summary, "incidents")
+
+
+def _values_file(path: str) -> dict[str, dict[str, str]]:
+    """Read ``--values``: {field: {their value: ours}} for category and assessment."""
+    from samtrygg.cli import CommandError
+    from samtrygg.incidents.mappings import MAPPED_FIELDS
+
+    try:
+        values = json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"The values file {path!r} is not valid JSON: {exc.msg}.") from exc
+    example = '{"category": {"Klotter": "skadegörelse/klotter"}, "assessment": {"Hög": "3"}}'
+    if not isinstance(values, dict) or not all(
+        isinstance(words, dict) and all(isinstance(v, str) for v in words.values())
+        for words in values.values()
+    ):
+        raise CommandError(f"The values file must hold a JSON object such as {example}.")
+    unknown = sorted(k for k in values if k not in MAPPED_FIELDS)
+    if unknown:
+        raise CommandError(
+            f"The values file names {unknown}; its keys must be among "
+            f"{', '.join(MAPPED_FIELDS)}, e.g. {example}."
+        )
+    return values
 
 
 def _run_polisen(args: argparse.Namespace) -> int:

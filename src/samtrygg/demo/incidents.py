@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samtrygg.incidents.categories import seed_categories
-from samtrygg.incidents.importing import BATCH, assign_areas
+from samtrygg.incidents.importing import BATCH
+from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import Category, Incident, IncidentArea, RetentionAction, Source
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources.synthetic import DEMO_ORGANISATIONS, generate_incidents
@@ -96,14 +97,7 @@ def load_demo_incidents(
     ]
     for start in range(0, len(incidents), BATCH):
         Incident.objects.bulk_create(incidents[start : start + BATCH])
-    if incidents and incidents[0].pk is None:
-        # Backends without RETURNING ids: fetch them back by source id.
-        ids = dict(
-            Incident.objects.filter(partnership=partnership, source=Source.DEMO).values_list(
-                "source_id", "pk"
-            )
-        )
-        for incident in incidents:
-            incident.pk = ids[incident.source_id]
-    assign_areas(partnership, incidents)
+    link_incidents(
+        partnership, incidents=Incident.objects.filter(partnership=partnership, source=Source.DEMO)
+    )
     return len(incidents)

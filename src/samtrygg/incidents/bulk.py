@@ -1,4 +1,4 @@
-"""Fast columnar inserts of incidents and their area links.
+"""Fast columnar inserts of incidents and their area links (written by ``linking``).
 
 Django's ``bulk_create`` builds one model object per row and, on SQLite, sends about 50 rows per
 statement; for files of hundreds of thousands of rows that dominates the import. Here the rows go
@@ -13,13 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import polars as pl
 from django.db import connection
 
-from samtrygg.areas.models import Area
-from samtrygg.incidents.models import Incident, IncidentArea
-from samtrygg.sources import geodata
+from samtrygg.incidents.models import Incident
 
 CHUNK = 20_000
 
@@ -80,22 +77,3 @@ def insert_incidents(frame: pl.DataFrame) -> None:
     """Insert incidents from a frame of field attnames; timestamps as :func:`timestamp_format`."""
     now = datetime.now(UTC).strftime(timestamp_format())
     insert_frame(Incident, frame.with_columns(pl.lit(now).alias("created_at")))
-
-
-def link_areas(partnership_id: int, ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> None:
-    """Link incidents (by id) to every area of the partnership containing their point."""
-    keep = np.isfinite(lon) & np.isfinite(lat)
-    if not keep.any():
-        return
-    areas = list(Area.objects.filter(partnership_id=partnership_id).only("pk", "geometry"))
-    if not areas:
-        return
-    from shapely.geometry import shape
-
-    geoms = [shape(a.geometry) for a in areas]
-    hits = geodata.assign_points_to_areas(lon[keep], lat[keep], geoms)
-    area_ids = [a.pk for a in areas]
-    incident_ids = ids[keep].tolist()
-    pairs = [(incident_ids[i], area_ids[j]) for i, row in enumerate(hits) for j in row]
-    frame = pl.DataFrame(pairs, schema=["incident_id", "area_id"], orient="row")
-    insert_frame(IncidentArea, frame)

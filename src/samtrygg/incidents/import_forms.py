@@ -1,8 +1,9 @@
-"""Forms for the web import of partners' incident files: the upload and the column mapping."""
+"""Forms for the web import of partners' incident files: upload, column and value mapping."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from samtrygg import uploads
 from samtrygg.incidents.models import Sharing
 from samtrygg.partnerships.models import Organisation
+from samtrygg.sources.valuemap import UnmappedValue, normalise
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
@@ -26,6 +28,7 @@ FIELD_LABELS: dict[str, Any] = {
     "place": _("Place"),
     "assessment": _("Own assessment (1–4)"),
     "description": _("Description"),
+    "sharing": _("Who may see the details, per incident"),
 }
 REQUIRED_FIELDS = ("category", "time")
 
@@ -38,7 +41,14 @@ class UploadForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The partner whose incident log this is."),
     )
-    file = forms.FileField(label=_("Incident file"))
+    file = forms.FileField(
+        label=_("Incident file"),
+        help_text=_(
+            "CSV (comma or semicolon separated; UTF-8, or Windows-1252 as Swedish Excel saves "
+            "it) or Excel (.xlsx) with one incident per row and the column names in the first "
+            "row. At most 50 MB."
+        ),
+    )
 
     def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,3 +123,62 @@ class MappingForm(forms.Form):
     def mapping(self) -> dict[str, str]:
         """Our field → their column; "" for a field the user marked as not in the file."""
         return {name: self.cleaned_data.get(f"map_{name}") or "" for name in FIELD_LABELS}
+
+
+class ValueMappingForm(forms.Form):
+    """Step 3: what each of the partner's own words means among our values.
+
+    One required choice per unmapped value, with a good suggestion chosen in advance for the
+    person to confirm; the field names are stable for a value (its field and a digest of it), so
+    the form reads the same after the file is read again.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        unmapped: Sequence[UnmappedValue],
+        choices: Mapping[str, Sequence[str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.unmapped = {value_key(u): u for u in unmapped}
+        for key, u in self.unmapped.items():
+            labels = dict(Sharing.choices) if u.field == "sharing" else {}
+            options = [
+                ("", _("– choose –")),
+                *[(c, labels.get(c, c)) for c in choices[u.field]],
+            ]
+            rows = ", ".join(str(r) for r in u.rows[:10]) + (" …" if len(u.rows) > 10 else "")
+            help_text = _("Rows %(rows)s.") % {"rows": rows}
+            if u.suggestions:
+                help_text += " " + _("Suggested: %(values)s.") % {
+                    "values": ", ".join(s.value for s in u.suggestions)
+                }
+            label = VALUE_LABELS[u.field] % {"value": u.value}
+            self.fields[key] = forms.ChoiceField(
+                label=label,
+                choices=options,
+                initial=u.preselected or "",
+                help_text=help_text,
+                error_messages={"required": _("Choose what this value means.")},
+            )
+
+    def confirmed(self) -> dict[str, dict[str, str]]:
+        """Field → {their value: ours}, as chosen."""
+        out: dict[str, dict[str, str]] = {}
+        for key, u in self.unmapped.items():
+            out.setdefault(u.field, {})[u.value] = self.cleaned_data[key]
+        return out
+
+
+VALUE_LABELS: dict[str, Any] = {
+    "category": _("The category “%(value)s” means"),
+    "assessment": _("The assessment “%(value)s” means"),
+    "sharing": _("The sharing level “%(value)s” means"),
+}
+
+
+def value_key(u: UnmappedValue) -> str:
+    """A form field name for an unmapped value that does not change between requests."""
+    digest = hashlib.sha256(f"{u.field}\x1f{normalise(u.value)}".encode()).hexdigest()[:12]
+    return f"value_{u.field}_{digest}"

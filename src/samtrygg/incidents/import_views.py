@@ -4,7 +4,9 @@
    session (tied to the user, the partnership and the organisation) and checks that it can be read.
 2. ``mapping`` shows the file's columns and first rows; the user says which column holds what.
 3. Its POST imports all rows or none (``import_incidents``), saves the mapping for the
-   organisation and deletes the file. Files not imported are deleted after an hour.
+   organisation and deletes the file. Files not imported are deleted after an hour. When the
+   file holds categories or assessments in the partner's own words that no saved mapping
+   covers, the POST first leads to the value step (:mod:`samtrygg.incidents.value_views`).
 
 The client never names a path: the stored name is a random token kept in the server-side session.
 """
@@ -28,9 +30,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from samtrygg import uploads as upload_limits
+from samtrygg.incidents import mappings
 from samtrygg.incidents.import_forms import MappingForm, UploadForm
 from samtrygg.incidents.importing import ImportSummary, import_incidents
-from samtrygg.incidents.models import ColumnMapping, ImportBatch
+from samtrygg.incidents.models import ImportBatch
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Organisation, Role
 from samtrygg.sources import tabular
@@ -156,6 +159,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations": organisations,
         "max_bytes": upload_limits.upload_max_bytes(),
         "too_large": upload_limits.too_large_upload_message(),
+        "template_formats": ("xlsx", "csv"),
     }
     status = 400 if problems or form.errors else 200
     return render(request, "incidents/import_upload.html", context, status=status)
@@ -166,9 +170,7 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
     """Steps 2 and 3: choose the columns, then import every row or none."""
     access = get_access(request, slug, IMPORTERS)
     pending = _pending(request, access)
-    organisation = next(
-        (o for o in _organisations(access) if pending and o.pk == pending["organisation"]), None
-    )
+    organisation = _pending_organisation(access, pending)
     if pending is None or organisation is None:
         messages.info(
             request, _("Upload the file first. Files not imported within an hour are deleted.")
@@ -183,6 +185,8 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
     )
     problems: list[RowError] = []
     if request.method == "POST" and form.is_valid():
+        if _needs_values(request, access, organisation, data, pending, form):
+            return redirect("incident-import-values", slug=slug)
         try:
             summary = import_incidents(
                 access.partnership,
@@ -197,28 +201,65 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
             problems = upload_limits.problems(exc)
         else:
             return _imported(request, access, organisation, form.mapping(), summary, pending)
-    context = {
+    context = {"preview": preview, **_step_context(access, form, organisation, pending, problems)}
+    status = 400 if problems or form.errors else 200
+    return render(request, "incidents/import_mapping.html", context, status=status)
+
+
+def _step_context(
+    access: Access,
+    form: Any,
+    organisation: Organisation,
+    pending: dict[str, Any],
+    problems: list[RowError],
+) -> dict[str, Any]:
+    """What the column and the value step both show: the form and the file's problems."""
+    return {
         "access": access,
         "form": form,
-        "preview": preview,
         "organisation": organisation,
         "filename": pending["filename"],
         "problems": problems[:SHOWN_PROBLEMS],
         "n_problems": len(problems),
         "hidden_problems": max(len(problems) - SHOWN_PROBLEMS, 0),
     }
-    status = 400 if problems or form.errors else 200
-    return render(request, "incidents/import_mapping.html", context, status=status)
+
+
+def _pending_organisation(access: Access, pending: dict[str, Any] | None) -> Organisation | None:
+    """The organisation the stored upload is for, if the user may still import for it."""
+    if pending is None:
+        return None
+    return next((o for o in _organisations(access) if o.pk == pending["organisation"]), None)
+
+
+def _needs_values(
+    request: HttpRequest,
+    access: Access,
+    organisation: Organisation,
+    data: bytes,
+    pending: dict[str, Any],
+    form: MappingForm,
+) -> bool:
+    """Whether the file has words to map first; if so, remember the columns for step 3."""
+    try:
+        found = mappings.unmapped(
+            access.partnership, organisation, data, pending["filename"], form.mapping()
+        )
+    except SourceError:
+        return False  # the import names the file's problems
+    if not found:
+        return False
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads[access.partnership.slug] = {
+        **pending, "columns": form.mapping(), "sharing": form.cleaned_data["sharing"]
+    }  # fmt: skip
+    request.session[SESSION_KEY] = uploads
+    return True
 
 
 def _initial_mapping(organisation: Organisation, preview: tabular.Preview) -> dict[str, str]:
     """The organisation's saved choice where the file has those columns, else the suggestion."""
-    initial = dict(preview.suggested)
-    saved = ColumnMapping.objects.filter(organisation=organisation).first()
-    if saved is not None:
-        # "" is a saved "not in the file" and is kept as chosen.
-        initial.update({k: v for k, v in saved.mapping.items() if v == "" or v in preview.headers})
-    return initial
+    return {**preview.suggested, **mappings.saved_columns(organisation, preview.headers)}
 
 
 def _imported(
@@ -228,9 +269,10 @@ def _imported(
     chosen: dict[str, str],
     summary: ImportSummary,
     pending: dict[str, Any],
+    confirmed: dict[str, dict[str, str]] | None = None,
 ) -> HttpResponse:
-    """After a successful import: remember the mapping, delete the file, show the summary."""
-    ColumnMapping.objects.update_or_create(organisation=organisation, defaults={"mapping": chosen})
+    """After a successful import: remember the mappings, delete the file, show the summary."""
+    mappings.save(organisation, chosen, confirmed)
     _discard(request, access)
     logger.info(
         "incident import partnership=%s organisation=%s created=%d unchanged=%d",

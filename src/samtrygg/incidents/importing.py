@@ -7,24 +7,21 @@ the same content hash where the file has no ids) are counted as unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-import numpy as np
 import polars as pl
 from django.db import transaction
-from django.db.models import Max
 
 from samtrygg.areas.models import Area
-from samtrygg.areas.services import assign_points
-from samtrygg.incidents import bulk, retention
+from samtrygg.incidents import bulk, mappings, retention
 from samtrygg.incidents.categories import seed_categories
+from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import (
     ImportBatch,
     Incident,
-    IncidentArea,
     PoliceEvent,
     RetentionAction,
     Sharing,
@@ -34,6 +31,7 @@ from samtrygg.incidents.models import (
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import polisen, tabular
 from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.valuemap import UnmappedValue
 from samtrygg.uploads import import_limits
 
 BATCH = 5000
@@ -49,6 +47,10 @@ class ImportSummary:
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # How a CSV file was decoded ("UTF-8", "Windows-1252" …); None for Excel and police events.
+    encoding: str | None = None
+    # A refused file's values that match none of ours: field, value, rows, suggestions.
+    unmapped: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,12 +59,44 @@ class ImportSummary:
             "skipped": self.skipped,
             "skipped_reasons": dict(self.skipped_reasons),
             "errors": list(self.errors),
+            "encoding": self.encoding,
+            "unmapped": list(self.unmapped),
         }
+
+    def unmapped_lines(self) -> list[str]:
+        """One line per unmapped value, for the CLI's text output."""
+        lines = []
+        for u in self.unmapped:
+            rows = ", ".join(str(r) for r in u["rows"][:10])
+            more = len(u["rows"]) - 10
+            rows += f" and {more} more" if more > 0 else ""
+            hint = " or ".join(repr(s) for s in u["suggestions"]) or "no close match"
+            lines.append(
+                f"{u['field']} {u['value']!r} (rows {rows}) is not mapped; suggested: {hint}."
+            )
+        return lines
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
         text = f"{what}: {self.created} created, {self.unchanged} unchanged, {self.skipped} skipped"
-        return text + (f" ({reasons})" if reasons else "")
+        text += f" ({reasons})" if reasons else ""
+        # Plain UTF-8 is the expectation; anything else is worth a glance at the letters.
+        if self.encoding and not self.encoding.startswith("UTF-8"):
+            text += f"; read as {self.encoding}"
+        return text
+
+
+def unmapped_as_dicts(found: Sequence[UnmappedValue]) -> list[dict[str, Any]]:
+    """Unmapped values in the CLI's JSON shape, with suggestions best first."""
+    return [
+        {
+            "field": u.field,
+            "value": u.value,
+            "rows": list(u.rows),
+            "suggestions": [s.value for s in u.suggestions],
+        }
+        for u in found
+    ]
 
 
 def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
@@ -90,25 +124,6 @@ def partnership_bbox(partnership: Partnership) -> tuple[float, float, float, flo
     )
 
 
-def assign_areas(partnership: Partnership, incidents: list[Incident]) -> None:
-    """Link incidents with coordinates to every area of the partnership that contains them."""
-    located = [i for i in incidents if i.lon is not None and i.lat is not None]
-    if not located:
-        return
-    areas = list(Area.objects.filter(partnership=partnership))
-    hits = assign_points(
-        areas,
-        np.array([i.lon for i in located], dtype=float),
-        np.array([i.lat for i in located], dtype=float),
-    )
-    links = [
-        IncidentArea(incident_id=inc.pk, area_id=area_id)
-        for inc, ids in zip(located, hits, strict=True)
-        for area_id in ids
-    ]
-    IncidentArea.objects.bulk_create(links, batch_size=BATCH)
-
-
 def _existing_source_ids(organisation: Organisation, ids: list[str]) -> set[str]:
     existing = Incident.objects.filter(organisation=organisation, source=Source.IMPORT)
     # An organisation's first import is the common large one; a cheap EXISTS spares sending
@@ -127,13 +142,16 @@ def import_incidents(
     filename: str,
     *,
     mapping: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[str, str]] | None = None,
     sharing: str = Sharing.PARTNERSHIP,
     actor: Any = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Validate and import a partner's CSV/Excel incident log; raise SourceError on any bad row.
 
-    1. Read and validate every row (:func:`samtrygg.sources.tabular.read_incidents`).
+    1. Read and validate every row (:func:`samtrygg.sources.tabular.read_incidents`), with the
+       organisation's saved words for categories and assessments and the newly confirmed
+       ``values`` (field → {their value: ours}).
     2. Leave out rows already imported for the organisation (same source id or content hash).
     3. In one transaction: insert the new rows column-wise (COPY on PostgreSQL), link them to
        the partnership's areas, and record the import.
@@ -147,10 +165,11 @@ def import_incidents(
         mapping=mapping,
         bbox=partnership_bbox(partnership),
         limits=import_limits(),
+        values=mappings.merged_values(organisation, values),
     )
     frame = table.frame
     existing = _existing_source_ids(organisation, frame.get_column("source_id").to_list())
-    summary = ImportSummary(unchanged=len(existing))
+    summary = ImportSummary(unchanged=len(existing), encoding=table.encoding)
     if table.blank_rows:
         summary.skipped = table.blank_rows
         summary.skipped_reasons["blank row"] = table.blank_rows
@@ -190,53 +209,40 @@ def import_incidents(
         pl.col("assessment"),
         pl.col("description").fill_null(""),
         pl.col("source_id"),
+        # A row's own sharing level from the file, else the one chosen for the import.
+        pl.col("sharing").fill_null(pl.lit(sharing)),
     )
     creator = actor.pk if getattr(actor, "is_authenticated", False) else None
     n = columns.height
     with transaction.atomic():
-        last_before = Incident.objects.aggregate(m=Max("pk"))["m"] or 0
-        bulk.insert_incidents(
-            columns.with_columns(
-                pl.lit(partnership.pk).alias("partnership_id"),
-                pl.lit(organisation.pk).alias("organisation_id"),
-                pl.lit(sharing).alias("sharing"),
-                pl.lit(Source.IMPORT.value).alias("source"),
-                pl.lit(False).alias("is_synthetic"),
-                pl.lit(creator, dtype=pl.Int64).alias("created_by_id"),
-            )
-        )
-        if progress:
-            progress(n, n)
-        created = Incident.objects.filter(
-            organisation=organisation, source=Source.IMPORT, pk__gt=last_before
-        ).values_list("pk", "lon", "lat")
-        ids, lon, lat = _as_arrays(list(created))
-        bulk.link_areas(partnership.pk, ids, lon, lat)
-        summary.created = n
-        if any(c.retention_months for c in active):
-            retention.apply_retention(partnership)
-        ImportBatch.objects.create(
+        batch = ImportBatch.objects.create(
             partnership=partnership,
             organisation=organisation,
             kind=ImportBatch.Kind.INCIDENTS,
             filename=filename[:300],
-            created=summary.created,
+            created=n,
             unchanged=summary.unchanged,
             skipped=summary.skipped,
-            details={"columns": table.columns},
+            details={"columns": table.columns, "encoding": table.encoding},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        bulk.insert_incidents(
+            columns.with_columns(
+                pl.lit(partnership.pk).alias("partnership_id"),
+                pl.lit(organisation.pk).alias("organisation_id"),
+                pl.lit(Source.IMPORT.value).alias("source"),
+                pl.lit(False).alias("is_synthetic"),
+                pl.lit(creator, dtype=pl.Int64).alias("created_by_id"),
+                pl.lit(batch.pk, dtype=pl.Int64).alias("import_batch_id"),
+            )
+        )
+        if progress:
+            progress(n, n)
+        link_incidents(partnership, incidents=Incident.objects.filter(import_batch=batch))
+        summary.created = n
+        if any(c.retention_months for c in active):
+            retention.apply_retention(partnership)
     return summary
-
-
-def _as_arrays(rows: list[tuple[int, float | None, float | None]]) -> tuple[np.ndarray, ...]:
-    if not rows:
-        empty = np.empty(0)
-        return empty.astype(np.int64), empty, empty
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    lon = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
-    lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
-    return ids, lon, lat
 
 
 def import_polisen(

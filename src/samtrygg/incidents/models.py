@@ -201,6 +201,14 @@ class Incident(models.Model):
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
     source_id = models.CharField(max_length=100, blank=True)
+    # The file import that created the row: an import's rows are found by it, never by id ranges.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
     is_synthetic = models.BooleanField(default=False)
     # Set when the category's retention period removed the text and coarsened the point.
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -247,7 +255,11 @@ class Incident(models.Model):
 
 
 class IncidentArea(models.Model):
-    """Which areas an incident lies in (computed once, when it is saved)."""
+    """Which areas an incident's point lies in.
+
+    Written only by :func:`samtrygg.incidents.linking.link_incidents`, whenever incidents or
+    areas change, so an area drawn after its incidents still counts them.
+    """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
     area = models.ForeignKey(Area, on_delete=models.CASCADE)
@@ -259,12 +271,18 @@ class IncidentArea(models.Model):
 
 
 class ColumnMapping(models.Model):
-    """An organisation's saved column mapping for its incident files."""
+    """An organisation's saved column mapping for its incident files, and its own words.
+
+    ``values`` maps the partner's values to ours per field, with normalised keys
+    (:func:`samtrygg.sources.valuemap.normalise`): ``{"category": {"klotter": <category id>},
+    "assessment": {"hög": "3"}}``. Categories are kept by id, so a renamed category keeps them.
+    """
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="column_mapping"
     )
     mapping = models.JSONField(default=dict)
+    values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 

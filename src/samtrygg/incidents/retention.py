@@ -5,8 +5,9 @@ long as its category's retention period. After that, :func:`apply_retention` (ru
 ``samtrygg manage apply_retention``) either
 
 - **anonymises** it: the free text and the place name are emptied and the point moves to the
-  centre of its 250 m SWEREF 99 TM square; category, time, organisation and area links stay, so
-  counts, trends and the lägesbild's earlier years still add up; or
+  centre of its 250 m SWEREF 99 TM square; category, time and organisation stay, so counts,
+  trends and the lägesbild's earlier years still add up, and the area links follow the moved
+  point (an area drawn later then counts it the same way); or
 - **deletes** it, with its area links.
 
 Each category's run is one transaction and leaves a :class:`RetentionRun` with the count.
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from samtrygg.analysis.disclosure import snap_to_grid
 from samtrygg.analysis.geo import CELL_SIZE, SWEREF99TM, to_lonlat, to_metric
+from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import Category, Incident, RetentionAction, RetentionRun
 from samtrygg.partnerships.models import Partnership
 
@@ -133,6 +135,11 @@ def apply_retention(
                 rows = list(qs.only("pk", "lon", "lat"))
                 anonymise(rows, moment)
                 count = len(rows)
+                if count:
+                    link_incidents(
+                        category.partnership,
+                        incidents=Incident.objects.filter(category=category, anonymised_at=moment),
+                    )
             if count and not dry_run:
                 RetentionRun.objects.create(
                     partnership_id=category.partnership_id,

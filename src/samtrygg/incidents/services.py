@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from samtrygg.areas.models import Area
 from samtrygg.incidents.categories import seed_categories
-from samtrygg.incidents.importing import assign_areas
+from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import Category, Incident, Report, Source, TimeBand
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import geodata
@@ -209,7 +209,7 @@ def create_report(
     report = Report.objects.create(
         partnership=partnership, organisation=organisation, reporter=reporter, sharing=sharing
     )
-    incidents = [
+    for e in events:
         Incident.objects.create(
             partnership=partnership,
             organisation=organisation,
@@ -227,9 +227,7 @@ def create_report(
             source=Source.FORM,
             created_by=reporter,
         )
-        for e in events
-    ]
-    assign_areas(partnership, incidents)
+    link_incidents(partnership, incidents=Incident.objects.filter(report=report))
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from samtrygg.incidents import import_views, views
+from samtrygg.incidents import import_views, value_views, views
 
 urlpatterns = [
     path("", views.incident_list, name="incident-list"),
@@ -20,4 +20,10 @@ urlpatterns = [
     path("import/", import_views.upload, name="incident-import"),
     path("import/mapping/", import_views.mapping, name="incident-import-mapping"),
     path("import/history/", import_views.history, name="incident-import-history"),
+    path("import/values/", value_views.values, name="incident-import-values"),
+    path(
+        "import/template/<int:organisation>.<str:fmt>",
+        value_views.template,
+        name="incident-import-template",
+    ),
 ]

@@ -145,7 +145,7 @@ def read_bra(
     [('bra:samtliga brott:count', 'Karlskoga', 2024, 2345.0), \
 ('bra:samtliga brott:per_100k', 'Karlskoga', 2024, 7890.5)]
     """
-    frame, _sep = tabular._load(data, filename, limits=limits)
+    frame, _sep, _encoding = tabular._load(data, filename, limits=limits)
     headers = [c for c in frame.columns if c != tabular._ROW]
     col = _resolve(headers, mapping)
     missing = []

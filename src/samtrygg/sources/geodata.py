@@ -37,6 +37,7 @@ __all__ = [
     "first_area_of_points",
     "municipality",
     "municipality_names",
+    "point_area_pairs",
     "read_areas",
     "swedish_municipalities",
 ]
@@ -794,6 +795,43 @@ def assign_points_to_areas(
     bounds = np.searchsorted(point_idx, np.arange(n + 1))
     flat = area_idx.tolist()
     return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+def point_area_pairs(
+    lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    areas: Sequence[AreaFeature | Municipality | BaseGeometry],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every (point, area) pair where the area contains the point, as two index arrays.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Points in EPSG:4326; non-finite coordinates lie in no area.
+    areas : sequence of AreaFeature, Municipality or shapely geometries
+        In EPSG:4326.
+
+    Returns
+    -------
+    point_index, area_index : ndarray of int64
+        Equal-length arrays sorted by point, then area. A point on a shared border pairs with
+        both areas.
+
+    Notes
+    -----
+    One STRtree query for all points, like :func:`assign_points_to_areas`, without building a
+    Python list per point: the form for writing link rows in bulk.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> points, areas = point_area_pairs([0.5, 1.5, 9.0], [0.5, 0.5, 9.0], [box(0, 0, 1, 1),
+    ...                                                                   box(0, 0, 2, 1)])
+    >>> points.tolist(), areas.tolist()
+    ([0, 0, 1], [0, 1, 1])
+    """
+    _n, point_idx, area_idx = _pairs(lon, lat, areas)
+    return point_idx, area_idx
 
 
 def first_area_of_points(

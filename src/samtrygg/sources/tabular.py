@@ -23,16 +23,18 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import polars as pl
 
+from samtrygg.sources.encoding import decode_text
 from samtrygg.sources.errors import RowError, SourceError
 from samtrygg.sources.limits import DEFAULT_LIMITS, LimitRowError, Limits
 from samtrygg.sources.personal_data import describe, find_personal_data
+from samtrygg.sources.valuemap import UnmappedValue, apply_mapping, unmapped_values
 
 __all__ = [
     "FIELDS",
@@ -41,9 +43,20 @@ __all__ = [
     "Preview",
     "preview",
     "read_incidents",
+    "values_to_map",
 ]
 
-FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description")
+FIELDS = ("id", "category", "time", "lon", "lat", "place", "assessment", "description", "sharing")
+
+# A row's own sharing level, in the words the importer knows without a mapping.
+SHARING_WORDS = {
+    "organisation": "organisation",
+    "egen organisation": "organisation",
+    "partnership": "partnership",
+    "partnerskapet": "partnership",
+    "samverkan": "partnership",
+    "samverkansgruppen": "partnership",
+}
 
 # Column names recognised without a mapping (case-insensitive), in order of preference.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -55,6 +68,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "place": ("place", "plats", "adress", "address"),
     "assessment": ("assessment", "bedömning", "egen bedömning"),
     "description": ("description", "beskrivning", "kommentar", "fritext"),
+    "sharing": ("sharing", "delning", "delas med"),
 }
 
 _ISO = (
@@ -72,7 +86,7 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _ROW = "__row"
 _WORDS = {"lon": "longitude", "lat": "latitude"}
 _OUT = ("source_id", "category", "occurred_at", "has_time", "lon", "lat", "place", "assessment",
-        "description")  # fmt: skip
+        "description", "sharing")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,8 @@ class IncidentRow:
         WGS 84; None when only a place is given.
     place, description : str or None
     assessment : int or None
+    sharing : str or None
+        ``"organisation"`` or ``"partnership"`` when the file gives a row its own sharing level.
     """
 
     row: int
@@ -107,6 +123,7 @@ class IncidentRow:
     place: str | None
     assessment: int | None
     description: str | None
+    sharing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,8 @@ class IncidentTable:
     frame: pl.DataFrame
     columns: dict[str, str]
     blank_rows: int
+    # How a CSV file was decoded ("UTF-8", "Windows-1252" …); None for Excel.
+    encoding: str | None = None
 
     def __len__(self) -> int:
         return self.frame.height
@@ -143,31 +162,10 @@ class Preview:
     format: str
     separator: str | None
     suggested: dict[str, str]
+    encoding: str | None = None
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            [
-                RowError(
-                    line,
-                    None,
-                    "The file is not UTF-8 (this row has a character in another "
-                    "encoding, e.g. Å, Ä or Ö from Windows-1252). Save it as UTF-8 ('CSV UTF-8' "
-                    "in Excel) and try again.",
-                )
-            ],
-            summary=f"The file is not UTF-8 (first at row {line}); save it as UTF-8 ('CSV UTF-8' "
-            "in Excel) and try again.",
-        ) from None
 
 
 def _separator(text: str) -> str:
@@ -210,9 +208,10 @@ def _col_letter(i: int) -> str:
 
 def _read_csv(
     data: bytes, n_rows: int | None = None, limits: Limits = DEFAULT_LIMITS
-) -> tuple[pl.DataFrame, str]:
+) -> tuple[pl.DataFrame, str, str]:
     limits.check_bytes(len(data))
-    text = _decode(data)
+    decoded = decode_text(data)
+    text = decoded.text
     if not text.strip():
         raise SourceError("The file is empty.")
     sep = _separator(text)
@@ -253,7 +252,7 @@ def _read_csv(
         frame = frame.with_columns(
             (pl.col(_ROW) + breaks.cum_sum().shift(1, fill_value=0)).alias(_ROW)
         )
-    return frame, sep
+    return frame, sep, decoded.label
 
 
 def _merged_cells(data: bytes, sheet_path: str) -> list[str]:
@@ -356,13 +355,14 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
 
 def _load(
     data: bytes, filename: str, n_rows: int | None = None, limits: Limits = DEFAULT_LIMITS
-) -> tuple[pl.DataFrame, str | None]:
+) -> tuple[pl.DataFrame, str | None, str | None]:
+    """The file's cells as text, its CSV separator and encoding (both None for Excel)."""
     if not data:
         raise SourceError("The file is empty.")
     if filename.lower().endswith(".xls"):
         raise SourceError("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
     if _is_xlsx(data, filename):
-        return _read_xlsx(data, n_rows, limits), None
+        return _read_xlsx(data, n_rows, limits), None, None
     return _read_csv(data, n_rows, limits)
 
 
@@ -405,7 +405,7 @@ def preview(data: bytes, filename: str, n: int = 5, limits: Limits = DEFAULT_LIM
     >>> p.headers, p.rows, p.separator, p.suggested["time"]
     (['Kategori', 'Tid', 'Plats'], [['Brand', '2024-03-05 14:30', 'Torget']], ';', 'Tid')
     """
-    frame, sep = _load(data, filename, n_rows=n, limits=limits)
+    frame, sep, encoding = _load(data, filename, n_rows=n, limits=limits)
     headers = [c for c in frame.columns if c != _ROW]
     rows = [
         [_shorten(v or "", limits.max_value) for v in r]
@@ -417,6 +417,7 @@ def preview(data: bytes, filename: str, n: int = 5, limits: Limits = DEFAULT_LIM
         format="csv" if sep else "xlsx",
         separator=sep,
         suggested=_suggest(headers),
+        encoding=encoding,
     )
 
 
@@ -617,8 +618,14 @@ def _derive(
         if "assessment" in col
         else pl.lit(None, dtype=pl.Int64),
         "description": pl.col(col["description"]) if "description" in col else none_s,
+        "sharing": _sharing(col["sharing"]) if "sharing" in col else none_s,
     }
     return frame, exprs
+
+
+def _sharing(column: str) -> pl.Expr:
+    lowered = pl.col(column).str.to_lowercase().str.replace_all(r"\s+", " ")
+    return lowered.replace_strict(SHARING_WORDS, default=None, return_dtype=pl.String)
 
 
 def _errors_where(
@@ -640,21 +647,24 @@ def read_incidents(
     assessment_range: tuple[int, int] = (1, 4),
     screen_personal_data: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> IncidentTable:
     """Read and validate a partner's incident log (CSV or .xlsx).
 
     Parameters
     ----------
     data : bytes
-        The uploaded file: CSV (comma, semicolon or tab; UTF-8 with or without BOM; decimal
-        commas allowed) or Excel .xlsx (first sheet, header in row 1, no merged cells).
+        The uploaded file: CSV (comma, semicolon or tab; UTF-8 with or without BOM, or the
+        encoding :func:`samtrygg.sources.encoding.decode_text` detects; decimal commas allowed)
+        or Excel .xlsx (first sheet, header in row 1, no merged cells).
     filename : str
         Its name (``.xlsx`` or ZIP content is read as Excel).
     categories : iterable of str
         The allowed category labels; matched case-insensitively, returned as given here.
     mapping : mapping of our field → their column, optional
         For columns not named as ours (``id, category, time, lon, lat, place, assessment,
-        description``; Swedish names such as ``kategori``, ``tid``, ``plats`` are found too).
+        description, sharing``; Swedish names such as ``kategori``, ``tid``, ``plats`` are
+        found too).
         An empty string says the field is not in the file, even if a column has its name.
     bbox : (west, south, east, north), optional
         The partnership's area in lon/lat; points outside it are refused.
@@ -669,6 +679,9 @@ def read_incidents(
         The most the file may hold (unpacked size, rows, cells) and the longest values: a
         description up to ``max_text`` characters, an id up to ``max_id``, any other value up to
         ``max_value``.
+    values : mapping of field → {their value: ours}, optional
+        The partner's own words for categories, assessments and sharing levels (keys normalised with
+        :func:`samtrygg.sources.valuemap.normalise`), applied before validation.
 
     Returns
     -------
@@ -680,8 +693,8 @@ def read_incidents(
     LimitError
         When the file is over ``limits``, before it is read (or as soon as counting shows it).
     SourceError
-        Listing every problem: missing columns, wrong encoding, values that are too long or
-        hold a NUL character (reported on their own, before the other checks that quote
+        Listing every problem: missing columns, an unrecognised encoding, values that are too
+        long or hold a NUL character (reported on their own, before the other checks that quote
         values), unreadable numbers or times,
         times in the future (more than 5 minutes after ``now``), assessments out of range,
         unknown categories, missing locations, points outside ``bbox``, duplicate ids and
@@ -698,7 +711,7 @@ def read_incidents(
     allowed = {c.strip().casefold(): c for c in categories}
     if not allowed:
         raise ValueError("categories must list at least one allowed category label.")
-    frame, _sep = _load(data, filename, limits=limits)
+    frame, _sep, encoding = _load(data, filename, limits=limits)
     headers = [c for c in frame.columns if c != _ROW]
     errors: list[RowError] = []
     columns = _resolve_columns(headers, mapping, errors)
@@ -710,6 +723,9 @@ def read_incidents(
     frame = frame.select(
         _ROW, *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in used]
     )
+    for field_name, words in (values or {}).items():
+        if field_name in columns:
+            frame = apply_mapping(frame, columns[field_name], words)
     blank = pl.all_horizontal([pl.col(c).is_null() for c in used])
     n_before = frame.height
     frame = frame.filter(~blank)
@@ -730,11 +746,7 @@ def read_incidents(
     c, t = col["category"], col["time"]
     shown = ", ".join(sorted(allowed.values())[:20]).replace("{", "{{").replace("}", "}}")
     check(pl.col(c).is_null(), c, "The category is missing.")
-    check(
-        pl.col(c).is_not_null() & exprs["category"].is_null(),
-        c,
-        f"The category {{value!r}} is not one of the partnership's categories ({shown}).",
-    )
+    errors.extend(_unknown_categories(frame, c, exprs["category"], list(allowed.values()), shown))
     occurred = exprs["occurred_at"]
     present = (now or datetime.now(UTC)).astimezone(UTC)
     check(pl.col(t).is_null(), t, "The time is missing.")
@@ -787,6 +799,13 @@ def read_incidents(
         col.get("place", "place"),
         "The incident has no location; give lon and lat or a place.",
     )
+    if "sharing" in col:
+        check(
+            pl.col(col["sharing"]).is_not_null() & exprs["sharing"].is_null(),
+            col["sharing"],
+            "The sharing level {value!r} is neither 'organisation' nor 'partnership' (in Swedish "
+            "'egen organisation' or 'samverkan'); map it to one of them.",
+        )
     if "assessment" in col:
         a, num = col["assessment"], pl.col("__assessment")
         lo, hi = assessment_range
@@ -826,7 +845,92 @@ def read_incidents(
         if errors:
             raise SourceError(errors)
     out = out.select("row", *_OUT)
-    return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows)
+    return IncidentTable(frame=out, columns=dict(col), blank_rows=blank_rows, encoding=encoding)
+
+
+def _unknown_categories(
+    frame: pl.DataFrame, column: str, parsed: pl.Expr, choices: list[str], shown: str
+) -> list[RowError]:
+    """One error per row whose category is unknown, naming the likeliest of ours."""
+    bad = frame.filter(pl.col(column).is_not_null() & parsed.is_null())
+    if bad.height == 0:
+        return []
+    found = unmapped_values("category", bad[column], bad[_ROW], choices)
+    errors: list[RowError] = []
+    for u in found:
+        if u.suggestions:
+            hint = (
+                "map it to one of them (perhaps "
+                + " or ".join(repr(s.value) for s in u.suggestions)
+                + ")"
+            )
+        else:
+            hint = "map it to one of them (" + shown.replace("{{", "{").replace("}}", "}") + ")"
+        message = f"The category {u.value!r} is not one of the partnership's categories; {hint}."
+        errors.extend(RowError(r, column, message) for r in u.rows)
+    return errors
+
+
+def values_to_map(
+    data: bytes,
+    filename: str,
+    *,
+    mapping: Mapping[str, str] | None,
+    choices: Mapping[str, Sequence[str]],
+    known: Mapping[str, Iterable[str]] | None = None,
+) -> list[UnmappedValue]:
+    """The file's values of ``choices``' fields that are neither ours nor already mapped.
+
+    Parameters
+    ----------
+    data, filename, mapping
+        As for :func:`read_incidents`.
+    choices : mapping of field → our values
+        For ``category`` the partnership's categories, for ``assessment`` the allowed numbers
+        as text (cells that read as numbers need no mapping), for ``sharing`` the two levels
+        (cells in :data:`SHARING_WORDS` need no mapping).
+    known : mapping of field → normalised values, optional
+        Values a saved mapping already covers.
+
+    Returns
+    -------
+    list of UnmappedValue
+        By field, then in order of first appearance, each with its rows and suggestions.
+
+    Examples
+    --------
+    >>> text = "kategori;tid;plats\\nKlotter;2024-03-05;Torget\\nBrand;2024-03-06;Parken\\n"
+    >>> found = values_to_map(text.encode(), "x.csv", mapping=None,
+    ...                       choices={"category": ["skadegörelse/klotter", "brand"]})
+    >>> [(u.field, u.value, u.rows, u.preselected) for u in found]
+    [('category', 'Klotter', (2,), 'skadegörelse/klotter')]
+    """
+    frame, _sep, _encoding = _load(data, filename)
+    headers = [c for c in frame.columns if c != _ROW]
+    errors: list[RowError] = []
+    columns = _resolve_columns(headers, mapping, errors)
+    if errors:
+        raise SourceError(errors)
+    found: list[UnmappedValue] = []
+    for field_name, ours in choices.items():
+        if field_name not in columns:
+            continue
+        column = columns[field_name]
+        cells = frame.select(_ROW, pl.col(column).str.strip_chars().alias("v"))
+        if field_name == "assessment":
+            cells = cells.filter(_number("v").is_null())
+        if field_name == "sharing":
+            cells = cells.filter(_sharing("v").is_null())
+        found.extend(
+            unmapped_values(
+                field_name,
+                cells["v"],
+                cells[_ROW],
+                list(ours),
+                known=(known or {}).get(field_name, ()),
+            )
+        )
+    return found
 
 
 def _storable_errors(

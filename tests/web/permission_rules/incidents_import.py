@@ -23,4 +23,10 @@ RULES: dict[str, Rule] = {
     "incident-import": Rule(IMPORTERS, kwargs=_slug),
     "incident-import-mapping": Rule(IMPORTERS_REDIRECTED, kwargs=_slug),
     "incident-import-history": Rule(STAFF, kwargs=_slug),
+    # Without columns chosen for a stored upload, the value step sends importers to the mapping.
+    "incident-import-values": Rule(IMPORTERS_REDIRECTED, kwargs=_slug),
+    # The school's template: its reporter, coordinators and analysts; other reporters get 404.
+    "incident-import-template": Rule(
+        IMPORTERS, kwargs=lambda w: {"slug": w.a.slug, "organisation": w.school.pk, "fmt": "xlsx"}
+    ),
 }
