@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "samtrygg.followup",
     "samtrygg.public",
     "samtrygg.reference",
+    "samtrygg.surveys",
     # Last, so that the product's own registration/ templates (password change and reset) are
     # found before the admin's.
     "django.contrib.admin",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("p/", include("samtrygg.public.urls")),
     # Under the partnership prefix, before the partnership catch-all below.
     path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
+    path("<slug:slug>/surveys/", include("samtrygg.surveys.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 

@@ -49,12 +49,11 @@ def _distribution(rng: np.random.Generator, n: int, shift: float) -> list[int]:
 def main() -> None:
     rng = np.random.default_rng(13)
     polisen = [
-        "Område;Nivå;År;Frågekod;Fråga;Svarsalternativ;Andel (%);Antal svarande;"
-        "Svarsfrekvens (%)"
+        "Område;Nivå;År;Frågekod;Fråga;Svarsalternativ;Andel (%);Antal svarande;Svarsfrekvens (%)"
     ]
     own = ["area;year;item;item_text;answer;count;n;response_rate"]
     for year, shift in ((2023, 0.0), (2024, 0.06)):
-        for area, code, level, n, rate in AREAS:
+        for area, _code, level, n, rate in AREAS:
             for item, text, answers in ITEMS:
                 counts = _distribution(rng, n, shift)
                 for answer, count in zip(answers, counts, strict=True):
@@ -83,7 +82,10 @@ def main() -> None:
                 ntu.append(
                     ";".join(
                         [lpo, str(year), indicator]
-                        + [f"{v:.1f}".replace(".", ",") for v in (value, value - half, value + half)]
+                        + [
+                            f"{v:.1f}".replace(".", ",")
+                            for v in (value, value - half, value + half)
+                        ]
                         + [str(n)]
                     )
                 )
