@@ -140,3 +140,18 @@ def test_bad_formulas_are_refused() -> None:
     with pytest.raises(InputError, match="lacks version"):
         IndexFormula.from_dict({"key": "x", "name": "X", "items": ["a"], "scores": {},
                                 "scale": [0, 1]})  # fmt: skip
+
+
+def test_estimate_change_from_published_intervals_by_hand() -> None:
+    from samtrygg.analysis.surveys import compare_estimates
+
+    z = 1.959963984540054
+    before = (20.0, 20.0 - z * 1.5, 20.0 + z * 1.5)
+    after = (26.0, 26.0 - z * 2.0, 26.0 + z * 2.0)
+    change = compare_estimates(before, after)
+    assert change.difference == pytest.approx(6.0)
+    assert change.z == pytest.approx(6.0 / 2.5)  # se = √(1.5² + 2²) = 2.5
+    assert change.low == pytest.approx(6.0 - z * 2.5)
+    assert change.significant()
+    with pytest.raises(InputError, match="does not contain the estimate"):
+        compare_estimates((20.0, 21.0, 25.0), (26.0, 25.0, 27.0))

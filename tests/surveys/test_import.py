@@ -102,6 +102,12 @@ def test_scb_and_ntu_estimates_are_imported(world: World) -> None:
     assert (scb.created, ntu.created) == (3, 12)
     lpo = area_results(Survey.objects.get(kind="ntu"), "lpo", "LPO Karlskoga")
     assert [len(y["estimates"]) for y in lpo["years"]] == [3, 3]
+    tested = {e["item"]: e for e in lpo["changes"]["estimates"]}
+    assert tested["Otrygghet ute sent på kvällen"]["difference"] == pytest.approx(25.1 - 22.4)
+    assert "test" in tested["Otrygghet ute sent på kvällen"]
+    municipal = area_results(Survey.objects.get(kind="scb"), "kommun", "Karlskoga")
+    (scb_change,) = municipal["changes"]["estimates"]
+    assert scb_change["difference"] == pytest.approx(3.0) and "test" not in scb_change
 
 
 @pytest.mark.django_db(transaction=True)
@@ -123,3 +129,16 @@ def test_the_cli_imports_and_exits_2_naming_the_errors(
     assert main(args) == 2
     assert "row 2, year: The year '20x4' is not a year" in capsys.readouterr().out
     assert main(["import", "survey", str(path), "--partnership", "nix", "--kind", "own"]) == 2
+
+
+def test_the_demo_survey_is_example_data_with_two_years_and_reloads_cleanly(world: World) -> None:
+    from samtrygg.surveys.demo import load_demo_surveys
+
+    first = load_demo_surveys(world.a)
+    second = load_demo_surveys(world.a)
+    assert Survey.objects.filter(partnership=world.a).get() == second != first
+    assert second.is_example
+    years = sorted(set(second.results.values_list("year", flat=True)))
+    assert len(years) == 2 and years[1] - years[0] == 1
+    results = area_results(second, "kommun", "Karlskoga")
+    assert len(results["changes"]["indices"]) == 3

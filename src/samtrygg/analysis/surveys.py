@@ -30,11 +30,13 @@ from samtrygg.analysis.errors import InputError
 
 __all__ = [
     "BUILTIN_FORMULAS",
+    "EstimateChange",
     "IndexChange",
     "IndexFormula",
     "IndexResult",
     "Proportion",
     "ProportionChange",
+    "compare_estimates",
     "compare_indices",
     "compare_proportions",
     "compute_index",
@@ -594,6 +596,87 @@ def compare_indices(
         z = diff / se
         p_value = float(2 * norm.sf(abs(z)))
     return IndexChange(before, after, diff, diff - z_c * se, diff + z_c * se, z, p_value)
+
+
+@dataclass(frozen=True)
+class EstimateChange:
+    """Change between two published estimates with their intervals (e.g. NTU per LPO).
+
+    Attributes
+    ----------
+    difference, low, high : float
+        ``after − before`` and its interval.
+    z, p_value : float
+        Two-sided z test of no change.
+    """
+
+    difference: float
+    low: float
+    high: float
+    z: float
+    p_value: float
+
+    def significant(self, alpha: float = 0.05) -> bool:
+        """Whether the change is significant at level ``alpha`` (two-sided).
+
+        Parameters
+        ----------
+        alpha : float
+            Significance level, default 0.05.
+
+        Returns
+        -------
+        bool
+        """
+        return self.p_value < alpha
+
+
+def compare_estimates(
+    before: tuple[float, float, float],
+    after: tuple[float, float, float],
+    confidence: float = 0.95,
+) -> EstimateChange:
+    """Test the change between two independent published estimates from their intervals.
+
+    Parameters
+    ----------
+    before, after : tuple of (estimate, low, high)
+        Each estimate with its published symmetric interval at level ``confidence``.
+    confidence : float
+        The level of the published intervals and of the returned one, default 0.95.
+
+    Returns
+    -------
+    EstimateChange
+
+    Notes
+    -----
+    The standard error of each estimate is recovered as (high − low) / (2 z); the samples of two
+    years are independent, so the difference has standard error √(se₁² + se₂²). Published
+    intervals that are not symmetric (e.g. Wilson's) make this approximate.
+
+    Examples
+    --------
+    >>> c = compare_estimates((22.4, 19.5, 25.3), (25.1, 22.1, 28.1))
+    >>> round(c.difference, 1), c.significant()
+    (2.7, False)
+    """
+    z_c = _z(confidence)
+    ses = []
+    for name, (value, low, high) in (("before", before), ("after", after)):
+        if not low <= value <= high:
+            raise InputError(
+                f"{name}: the interval {low}–{high} does not contain the estimate {value}."
+            )
+        ses.append((high - low) / (2 * z_c))
+    diff = after[0] - before[0]
+    se = math.sqrt(ses[0] ** 2 + ses[1] ** 2)
+    if se == 0:
+        z, p_value = 0.0, 1.0
+    else:
+        z = diff / se
+        p_value = float(2 * norm.sf(abs(z)))
+    return EstimateChange(diff, diff - z_c * se, diff + z_c * se, z, p_value)
 
 
 # Built-in definitions. Polisens and Elefalk's exact formulas are not published in a form we

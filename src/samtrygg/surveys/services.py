@@ -263,4 +263,21 @@ def _changes(before: dict[str, Any], after: dict[str, Any], k: int) -> dict[str,
             "formula": idx["formula"], "suppressed": hidden,
             "test": None if hidden else stats.compare_indices(prev["result"], idx["result"]),
         })  # fmt: skip
-    return {"from": before["year"], "to": after["year"], "shares": shares, "indices": indices}
+    estimates = []
+    old_est = {e.item: e for e in before["estimates"]}
+    for e in after["estimates"]:
+        prev = old_est.get(e.item)
+        if prev is None or prev.value is None or e.value is None:
+            continue
+        entry: dict[str, Any] = {"item": e.item_text or e.item, "before": prev.value,
+                                 "after": e.value, "difference": e.value - prev.value}  # fmt: skip
+        # Only a published interval allows a test; SCB's index comes without one.
+        if None not in (prev.low, prev.high, e.low, e.high):
+            entry["test"] = stats.compare_estimates(
+                (prev.value, prev.low, prev.high), (e.value, e.low, e.high)
+            )
+        estimates.append(entry)
+    return {
+        "from": before["year"], "to": after["year"], "shares": shares, "indices": indices,
+        "estimates": estimates,
+    }  # fmt: skip

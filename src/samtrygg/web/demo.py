@@ -123,6 +123,7 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     from samtrygg.incidents.demo import load_demo_incidents
     from samtrygg.plans.demo import SIGNATORIES, load_demo_plans
     from samtrygg.reference.demo import clear_demo_reference, load_demo_reference
+    from samtrygg.surveys.demo import load_demo_surveys
 
     prepare_database()
     partnership = load_demo()
@@ -132,6 +133,7 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     clear_demo_reference(partnership)
     load_demo_plans(partnership)
     load_demo_reference(partnership)
+    load_demo_surveys(partnership)
     out = sys.stderr
     print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
     print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)
