@@ -269,14 +269,17 @@ def _changes(before: dict[str, Any], after: dict[str, Any], k: int) -> dict[str,
         prev = old_est.get(e.item)
         if prev is None or prev.value is None or e.value is None:
             continue
-        entry: dict[str, Any] = {"item": e.item_text or e.item, "before": prev.value,
-                                 "after": e.value, "difference": e.value - prev.value}  # fmt: skip
+        row: dict[str, Any] = {"item": e.item_text or e.item, "before": prev.value,
+                               "after": e.value, "difference": e.value - prev.value}  # fmt: skip
         # Only a published interval allows a test; SCB's index comes without one.
-        if None not in (prev.low, prev.high, e.low, e.high):
-            entry["test"] = stats.compare_estimates(
+        if (
+            prev.low is not None and prev.high is not None
+            and e.low is not None and e.high is not None
+        ):  # fmt: skip
+            row["test"] = stats.compare_estimates(
                 (prev.value, prev.low, prev.high), (e.value, e.low, e.high)
             )
-        estimates.append(entry)
+        estimates.append(row)
     return {
         "from": before["year"], "to": after["year"], "shares": shares, "indices": indices,
         "estimates": estimates,
