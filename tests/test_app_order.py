@@ -33,6 +33,7 @@ APP_ORDER = (
     "followup",
     "walks",
     "dialogues",
+    "surveys",
     "public",
     "web",
     "demo",

@@ -1,4 +1,4 @@
-"""``samtrygg import incidents|polisen|reference``: bulk imports with a one-line or JSON summary.
+"""``samtrygg import incidents|polisen|reference|survey``: bulk imports, one-line or JSON summary.
 
 Exit status 0 on success, 2 when nothing was imported because of errors.
 """
@@ -67,6 +67,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ref.add_argument("--unit", default="", help="the unit, e.g. 'per 100 000 invånare'")
     ref.add_argument("--format", choices=("text", "json"), default="text")
     ref.set_defaults(func=_json_on_refusal(_run_reference))
+
+    srv = inner.add_parser(
+        "survey",
+        help="safety-survey results: the police's trygghetsmätning, SCB's index, NTU or own",
+    )
+    srv.add_argument("file", metavar="FILE")
+    srv.add_argument("--partnership", required=True, metavar="SLUG")
+    srv.add_argument("--kind", required=True, choices=("polisen", "scb", "ntu", "own"))
+    srv.add_argument("--format", choices=("text", "json"), default="text")
+    srv.set_defaults(func=_json_on_refusal(_run_survey))
 
 
 def _json_on_refusal(
@@ -281,3 +291,17 @@ def _run_reference(args: argparse.Namespace) -> int:
         partnership, data, Path(args.file).name, args.kind, name=args.name, unit=args.unit
     )
     return _report(args, summary, "reference values")
+
+
+def _run_survey(args: argparse.Namespace) -> int:
+    from samtrygg.cli import setup_django
+
+    setup_django()
+    from samtrygg.surveys.services import import_survey
+    from samtrygg.web.serve import prepare_database
+
+    prepare_database()
+    partnership = _partnership(args.partnership)
+    data = _read(args.file)
+    summary = import_survey(partnership, data, Path(args.file).name, args.kind)
+    return _report(args, summary, "survey figures")

@@ -11,6 +11,7 @@ from samtrygg.demo.incidents import load_demo_incidents
 from samtrygg.demo.partnership import ACCOUNTS, DEMO_PASSWORD, load_demo
 from samtrygg.demo.plans import SIGNATORIES, load_demo_plans
 from samtrygg.demo.reference import clear_demo_reference, load_demo_reference
+from samtrygg.demo.surveys import load_demo_surveys
 from samtrygg.partnerships.models import Partnership
 from samtrygg.web.serve import prepare_database
 
@@ -25,6 +26,7 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     clear_demo_reference(partnership)
     load_demo_plans(partnership)
     load_demo_reference(partnership)
+    load_demo_surveys(partnership)
     out = sys.stderr
     print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
     print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)

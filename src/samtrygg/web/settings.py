@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "samtrygg.reference",
     "samtrygg.walks",
     "samtrygg.dialogues",
+    "samtrygg.surveys",
     # Last, so that the product's own registration/ templates (password change and reset) are
     # found before the admin's.
     "django.contrib.admin",

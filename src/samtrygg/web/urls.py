@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
     path("<slug:slug>/walks/", include("samtrygg.walks.urls")),
     path("<slug:slug>/dialogues/", include("samtrygg.dialogues.urls")),
+    path("<slug:slug>/surveys/", include("samtrygg.surveys.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 
