@@ -20,7 +20,7 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors"}
+KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors", "placed", "to_review"}
 
 
 def _file(tmp_path: Path, content: str | bytes, name: str = "logg.csv") -> str:
@@ -52,7 +52,7 @@ def test_import_prints_a_one_line_summary_and_exits_0(
 ) -> None:
     code, out = _run(capsys, _file(tmp_path, GOOD), fmt="text")
     assert code == 0
-    assert out == "incidents: 3 created, 0 unchanged, 0 skipped\n"
+    assert out == "incidents: 3 created, 0 unchanged, 0 skipped; placed: 3 exact; to review: 0\n"
     incidents = Incident.objects.filter(partnership=world.a, organisation=world.school)
     assert incidents.count() == 3
     brand = incidents.get(source_id="1")
@@ -74,6 +74,8 @@ def test_json_summary_has_the_documented_keys(world: Any, tmp_path: Path, capsys
         "skipped": 1,
         "skipped_reasons": {"blank row": 1},
         "errors": [],
+        "placed": {"exact": 3},
+        "to_review": 0,
     }
 
 
@@ -118,6 +120,7 @@ def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     assert _run(capsys, path)[1]["created"] == 2
     assert _run(capsys, path)[1] == {
         "created": 0, "unchanged": 2, "skipped": 0, "skipped_reasons": {}, "errors": [],
+        "placed": {}, "to_review": 0,
     }  # fmt: skip
     ids = list(Incident.objects.values_list("source_id", flat=True))
     assert len(ids) == 2 and all(i.startswith("h:") for i in ids)

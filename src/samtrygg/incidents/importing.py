@@ -19,6 +19,7 @@ from django.db.models import Max
 
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
+from samtrygg.gazetteer.services import place_rows, precision_counts
 from samtrygg.incidents import bulk, retention
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.models import (
@@ -48,6 +49,8 @@ class ImportSummary:
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Created incidents per precision of their point; "none" went to the review list.
+    placed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,12 +59,18 @@ class ImportSummary:
             "skipped": self.skipped,
             "skipped_reasons": dict(self.skipped_reasons),
             "errors": list(self.errors),
+            "placed": dict(self.placed),
+            "to_review": self.placed.get("none", 0),
         }
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
         text = f"{what}: {self.created} created, {self.unchanged} unchanged, {self.skipped} skipped"
-        return text + (f" ({reasons})" if reasons else "")
+        text += f" ({reasons})" if reasons else ""
+        if self.placed:
+            placed = ", ".join(f"{n} {p}" for p, n in self.placed.items() if p != "none")
+            text += f"; placed: {placed or 'none'}; to review: {self.placed.get('none', 0)}"
+        return text
 
 
 def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
@@ -189,6 +198,9 @@ def import_incidents(
         pl.col("description").fill_null(""),
         pl.col("source_id"),
     )
+    # Rows with a place name but no coordinates get the gazetteer's point and its precision.
+    columns = place_rows(partnership, columns)
+    summary.placed = precision_counts(columns)
     creator = actor.pk if getattr(actor, "is_authenticated", False) else None
     n = columns.height
     with transaction.atomic():

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "samtrygg.web",
     "samtrygg.partnerships",
     "samtrygg.areas",
+    "samtrygg.gazetteer",
     "samtrygg.incidents",
     "samtrygg.picture",
     "samtrygg.plans",
