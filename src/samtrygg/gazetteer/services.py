@@ -17,7 +17,7 @@ from shapely.geometry import shape
 from samtrygg.areas.models import Area, AreaKind
 from samtrygg.gazetteer.models import Entry, EntryKind, EntrySource, PlacedName, Precision
 from samtrygg.partnerships.models import Partnership
-from samtrygg.sources import osm
+from samtrygg.sources import geodata, osm
 from samtrygg.sources.places import GazetteerEntry, PlaceMatcher, normalise_name
 
 BATCH = 5000
@@ -171,3 +171,32 @@ def summary(partnership: Partnership) -> dict[str, int]:
         "placed_by_hand": PlacedName.objects.filter(partnership=partnership).count(),
         "areas": Area.objects.filter(partnership=partnership).count(),
     }
+
+
+def find_point(partnership: Partnership, name: str) -> tuple[float, float, Entry | None] | None:
+    """The point of a name that the gazetteer holds exactly (in any case or spelling of å/ä/ö),
+    with its entry when it is one; None when no entry, area or earlier answer has that name."""
+    found = matcher_for(partnership).match(name)
+    if found is None or found.score < 100:
+        return None
+    kind, pk = found.entry.key if isinstance(found.entry.key, tuple) else (None, None)
+    entry = Entry.objects.filter(pk=pk).first() if kind == "entry" else None
+    return found.lon, found.lat, entry
+
+
+def inside_partnership(partnership: Partnership, lon: float, lat: float) -> bool:
+    """Whether a point lies in the partnership's municipalities (in Sweden when none are set)."""
+    municipalities = Area.objects.municipalities().filter(partnership=partnership)
+    geoms = [shape(a.geometry) for a in municipalities] or list(geodata.swedish_municipalities())
+    return bool(geodata.first_area_of_points([lon], [lat], geoms)[0] >= 0)
+
+
+def entry_names(partnership: Partnership) -> list[str]:
+    """Names a coordinator may pick: areas, known places and streets (addresses are too many)."""
+    names = set(Area.objects.filter(partnership=partnership).values_list("name", flat=True))
+    names |= set(
+        Entry.objects.filter(partnership=partnership)
+        .exclude(kind=EntryKind.ADDRESS)
+        .values_list("name", flat=True)
+    )
+    return sorted(names, key=str.casefold)

@@ -19,6 +19,7 @@ from django.db.models import Max
 
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
+from samtrygg.gazetteer.models import Precision
 from samtrygg.gazetteer.services import place_rows, precision_counts
 from samtrygg.incidents import bulk, retention
 from samtrygg.incidents.categories import seed_categories
@@ -62,6 +63,10 @@ class ImportSummary:
             "placed": dict(self.placed),
             "to_review": self.placed.get("none", 0),
         }
+
+    def placed_labels(self) -> list[tuple[str, int]]:
+        """(precision in words, count) for the web summary, most precise first."""
+        return [(str(Precision(p).label), n) for p, n in self.placed.items()]
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))

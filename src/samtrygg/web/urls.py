@@ -53,6 +53,7 @@ urlpatterns = [
     path("p/", include("samtrygg.public.urls")),
     # Under the partnership prefix, before the partnership catch-all below.
     path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
+    path("<slug:slug>/gazetteer/", include("samtrygg.gazetteer.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 
