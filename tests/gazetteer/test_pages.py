@@ -150,3 +150,14 @@ def test_the_web_import_summary_shows_the_precision_and_links_the_review(
     page = response.content.decode()
     assert Incident.objects.count() == 3, page[:3000]
     assert reverse("incident-place-review", kwargs={"slug": world.a.slug}) in page
+
+
+def test_the_report_forms_known_place_uses_the_gazetteer(world: Any) -> None:
+    from samtrygg.incidents.services import locate_place
+
+    gazetteer.add_known_place(world.a, "Bregården", 14.52, 59.33)
+    user = world.users["reporter"]
+    assert locate_place(world.a, user, "BREGARDEN") == (14.52, 59.33)
+    centrum = locate_place(world.a, user, "centrum")
+    assert centrum is not None and 14.50 < centrum[0] < 14.53
+    assert locate_place(world.a, user, "Okänt ställe") is None
