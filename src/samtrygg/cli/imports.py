@@ -186,7 +186,7 @@ def _run_incidents(args: argparse.Namespace) -> int:
             sharing=args.sharing,
         )
     except SourceError as exc:
-        summary = ImportSummary(errors=errors_as_dicts(exc))
+        summary = ImportSummary(errors=errors_as_dicts(exc), placed={})
     return _report(args, summary, "incidents")
 
 

@@ -50,23 +50,25 @@ class ImportSummary:
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
-    # Created incidents per precision of their point; "none" went to the review list.
-    placed: dict[str, int] = field(default_factory=dict)
+    # Created incidents per precision of their point ("none" went to the review list); None for
+    # imports that place nothing (police events).
+    placed: dict[str, int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "created": self.created,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "skipped_reasons": dict(self.skipped_reasons),
             "errors": list(self.errors),
-            "placed": dict(self.placed),
-            "to_review": self.placed.get("none", 0),
         }
+        if self.placed is not None:
+            out |= {"placed": dict(self.placed), "to_review": self.placed.get("none", 0)}
+        return out
 
     def placed_labels(self) -> list[tuple[str, int]]:
         """(precision in words, count) for the web summary, most precise first."""
-        return [(str(Precision(p).label), n) for p, n in self.placed.items()]
+        return [(str(Precision(p).label), n) for p, n in (self.placed or {}).items()]
 
     def line(self, what: str) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
