@@ -24,6 +24,7 @@ APP_ORDER = (
     "freezing",
     "accounts",
     "areas",
+    "gazetteer",
     "incidents",
     "picture",
     "reference",

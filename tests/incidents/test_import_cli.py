@@ -20,7 +20,17 @@ GOOD = HEADER + (
     "2;Skadegörelse/klotter;2024-03-06 22:10;14,51;59,335;Skolgården;3;Klotter på vägg\n"
     "3;Otrygg plats;2024-03-07;14,515;59,331;Parken;1;\n"
 )
-KEYS = {"created", "unchanged", "skipped", "skipped_reasons", "errors", "encoding", "unmapped"}
+KEYS = {
+    "created",
+    "unchanged",
+    "skipped",
+    "skipped_reasons",
+    "errors",
+    "encoding",
+    "unmapped",
+    "placed",
+    "to_review",
+}
 
 
 def _file(tmp_path: Path, content: str | bytes, name: str = "logg.csv") -> str:
@@ -52,7 +62,7 @@ def test_import_prints_a_one_line_summary_and_exits_0(
 ) -> None:
     code, out = _run(capsys, _file(tmp_path, GOOD), fmt="text")
     assert code == 0
-    assert out == "incidents: 3 created, 0 unchanged, 0 skipped\n"
+    assert out == "incidents: 3 created, 0 unchanged, 0 skipped; placed: 3 exact; to review: 0\n"
     incidents = Incident.objects.filter(partnership=world.a, organisation=world.school)
     assert incidents.count() == 3
     brand = incidents.get(source_id="1")
@@ -76,6 +86,8 @@ def test_json_summary_has_the_documented_keys(world: Any, tmp_path: Path, capsys
         "errors": [],
         "encoding": "UTF-8",
         "unmapped": [],
+        "placed": {"exact": 3},
+        "to_review": 0,
     }
 
 
@@ -146,7 +158,7 @@ def test_a_file_without_ids_is_idempotent_on_the_content_hash(
     assert _run(capsys, path)[1]["created"] == 2
     assert _run(capsys, path)[1] == {
         "created": 0, "unchanged": 2, "skipped": 0, "skipped_reasons": {}, "errors": [],
-        "encoding": "UTF-8", "unmapped": [],
+        "encoding": "UTF-8", "unmapped": [], "placed": {}, "to_review": 0,
     }  # fmt: skip
     ids = list(Incident.objects.values_list("source_id", flat=True))
     assert len(ids) == 2 and all(i.startswith("h:") for i in ids)
@@ -211,7 +223,10 @@ def test_a_windows_1252_file_from_swedish_excel_is_imported(
     )
     code, out = _run(capsys, _file(tmp_path, text.encode("cp1252")), fmt="text")
     assert code == 0
-    assert out == "incidents: 3 created, 0 unchanged, 0 skipped; read as Windows-1252\n"
+    assert out == (
+        "incidents: 3 created, 0 unchanged, 0 skipped; placed: 3 exact; to review: 0; "
+        "read as Windows-1252\n"
+    )
     rows = {i.source_id: i for i in Incident.objects.filter(organisation=world.school)}
     assert rows["H-101"].place == "Bregården, port 3"
     assert rows["H-102"].category.name == "belysning/mörk plats"

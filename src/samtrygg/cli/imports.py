@@ -1,4 +1,5 @@
-"""``samtrygg import incidents|polisen|reference|survey``: bulk imports, one-line or JSON summary.
+"""``samtrygg import incidents|polisen|reference|survey|gazetteer``: bulk imports, one-line or
+JSON summary.
 
 Exit status 0 on success, 2 when nothing was imported because of errors.
 """
@@ -57,6 +58,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pol.add_argument("--format", choices=("text", "json"), default="text")
     pol.set_defaults(func=_json_on_refusal(_run_polisen, file_keys=True))
 
+    gaz = inner.add_parser(
+        "gazetteer",
+        help="streets and addresses from an OpenStreetMap extract (GeoJSON or GeoPackage)",
+    )
+    gaz.add_argument("file", metavar="FILE")
+    gaz.add_argument("--partnership", required=True, metavar="SLUG")
+    gaz.add_argument("--format", choices=("text", "json"), default="text")
+    gaz.set_defaults(func=_run_gazetteer)
+
     ref = inner.add_parser(
         "reference", help="reference data for the lägesbild: a Kolada JSON answer or a Brå table"
     )
@@ -99,6 +109,8 @@ def _json_on_refusal(
                 }  # fmt: skip
                 if file_keys:  # the keys of the file imports' summary (ImportSummary.as_dict)
                     empty.update({"encoding": None, "unmapped": []})
+                if args.source == "incidents":
+                    empty |= {"placed": {}, "to_review": 0}
                 print(json.dumps({**empty, "errors": [error]}, ensure_ascii=False))
             raise
 
@@ -208,7 +220,7 @@ def _run_incidents(args: argparse.Namespace) -> int:
             sharing=args.sharing,
         )  # fmt: skip
     except SourceError as exc:
-        summary = ImportSummary(errors=errors_as_dicts(exc))
+        summary = ImportSummary(errors=errors_as_dicts(exc), placed={})
         try:
             found = mappings.unmapped(partnership, organisation, data, name, mapping)
         except SourceError:
@@ -305,3 +317,43 @@ def _run_survey(args: argparse.Namespace) -> int:
     data = _read(args.file)
     summary = import_survey(partnership, data, Path(args.file).name, args.kind)
     return _report(args, summary, "survey figures")
+
+
+def _run_gazetteer(args: argparse.Namespace) -> int:
+    """Replace the partnership's OpenStreetMap streets and addresses; exit 2 on a refused file."""
+    from samtrygg.cli import setup_django
+
+    setup_django()
+    from samtrygg.gazetteer.services import import_osm
+    from samtrygg.incidents.importing import errors_as_dicts
+    from samtrygg.sources.errors import SourceError
+    from samtrygg.web.serve import prepare_database
+
+    prepare_database()
+    partnership = _partnership(args.partnership)
+    data = _read(args.file)
+    result: dict[str, Any] = {"addresses": 0, "streets": 0, "skipped": 0, "errors": []}
+    try:
+        places = import_osm(partnership, data, Path(args.file).name)
+    except SourceError as exc:
+        result["errors"] = errors_as_dicts(exc)
+    else:
+        result |= {
+            "addresses": places.addresses,
+            "streets": places.streets,
+            "skipped": places.skipped,
+        }
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    elif result["errors"]:
+        print("gazetteer: nothing imported")
+        for e in result["errors"][:50]:
+            where = f"feature {e['row']}" if e["row"] is not None else "file"
+            field = f", {e['field']}" if e["field"] else ""
+            print(f"  {where}{field}: {e['message']}")
+    else:
+        print(
+            f"gazetteer: {result['addresses']} addresses, {result['streets']} streets "
+            f"({result['skipped']} other features skipped)"
+        )
+    return EXIT_ERRORS if result["errors"] else 0

@@ -16,6 +16,8 @@ import polars as pl
 from django.db import transaction
 
 from samtrygg.areas.models import Area
+from samtrygg.gazetteer.models import Precision
+from samtrygg.gazetteer.services import place_rows, precision_counts
 from samtrygg.incidents import bulk, mappings, retention
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.linking import link_incidents
@@ -51,9 +53,12 @@ class ImportSummary:
     encoding: str | None = None
     # A refused file's values that match none of ours: field, value, rows, suggestions.
     unmapped: list[dict[str, Any]] = field(default_factory=list)
+    # Created incidents per precision of their point ("none" went to the review list); None for
+    # imports that place nothing (police events).
+    placed: dict[str, int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "created": self.created,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
@@ -62,6 +67,13 @@ class ImportSummary:
             "encoding": self.encoding,
             "unmapped": list(self.unmapped),
         }
+        if self.placed is not None:
+            out |= {"placed": dict(self.placed), "to_review": self.placed.get("none", 0)}
+        return out
+
+    def placed_labels(self) -> list[tuple[str, int]]:
+        """(precision in words, count) for the web summary, most precise first."""
+        return [(str(Precision(p).label), n) for p, n in (self.placed or {}).items()]
 
     def unmapped_lines(self) -> list[str]:
         """One line per unmapped value, for the CLI's text output."""
@@ -80,6 +92,9 @@ class ImportSummary:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped_reasons.items()))
         text = f"{what}: {self.created} created, {self.unchanged} unchanged, {self.skipped} skipped"
         text += f" ({reasons})" if reasons else ""
+        if self.placed:
+            placed = ", ".join(f"{n} {p}" for p, n in self.placed.items() if p != "none")
+            text += f"; placed: {placed or 'none'}; to review: {self.placed.get('none', 0)}"
         # Plain UTF-8 is the expectation; anything else is worth a glance at the letters.
         if self.encoding and not self.encoding.startswith("UTF-8"):
             text += f"; read as {self.encoding}"
@@ -212,6 +227,9 @@ def import_incidents(
         # A row's own sharing level from the file, else the one chosen for the import.
         pl.col("sharing").fill_null(pl.lit(sharing)),
     )
+    # Rows with a place name but no coordinates get the gazetteer's point and its precision.
+    columns = place_rows(partnership, columns)
+    summary.placed = precision_counts(columns)
     creator = actor.pk if getattr(actor, "is_authenticated", False) else None
     n = columns.height
     with transaction.atomic():

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
+from samtrygg.gazetteer.models import Precision
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
 
 # The EST seed list (docs/domain.md §5, issue 3); partnerships edit their own copy.
@@ -194,6 +195,14 @@ class Incident(models.Model):
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # How the point was found: the row's own coordinates, or its place name in the gazetteer.
+    precision = models.CharField(
+        _("precision"),
+        max_length=16,
+        choices=Precision.choices,
+        default=Precision.EXACT,
+        db_default=Precision.EXACT,
+    )
     assessment = models.PositiveSmallIntegerField(_("own assessment"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     sharing = models.CharField(

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from shapely.geometry import shape
 
 from samtrygg.areas.models import Area
+from samtrygg.gazetteer import services as gazetteer
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import Category, Incident, Report, Source, TimeBand
@@ -118,21 +119,18 @@ def place_names(partnership: Partnership, user: Any) -> list[str]:
 
 
 def locate_place(partnership: Partnership, user: Any, name: str) -> tuple[float, float] | None:
-    """The point of a known place: an area's representative point, or an earlier report's point.
+    """The point of a known place: the gazetteer's (areas, known places and aliases, streets,
+    addresses, names placed by hand), or an earlier report's point.
 
-    Areas come first, the smallest one when several share the name; an earlier place counts only
-    when the user may see the incident that used it.
+    The gazetteer forgives case and å/ä/ö written as a/o; an earlier place counts only when the
+    user may see the incident that used it.
     """
     key = name.strip()
     if not key:
         return None
-    areas = sorted(
-        Area.objects.filter(partnership=partnership, name__iexact=key),
-        key=lambda a: (a.max_lon - a.min_lon) * (a.max_lat - a.min_lat),
-    )
-    if areas:
-        point = shape(areas[0].geometry).representative_point()
-        return float(point.x), float(point.y)
+    found = gazetteer.find_point(partnership, key)
+    if found is not None:
+        return found[0], found[1]
     earlier = (
         Incident.objects.visible_to(user, partnership)
         .filter(place__iexact=key, lon__isnull=False, lat__isnull=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from samtrygg.incidents import import_views, value_views, views
+from samtrygg.incidents import import_views, place_views, value_views, views
 
 urlpatterns = [
     path("", views.incident_list, name="incident-list"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("import/mapping/", import_views.mapping, name="incident-import-mapping"),
     path("import/history/", import_views.history, name="incident-import-history"),
     path("import/values/", value_views.values, name="incident-import-values"),
+    path("import/places/", place_views.place_review, name="incident-place-review"),
     path(
         "import/template/<int:organisation>.<str:fmt>",
         value_views.template,

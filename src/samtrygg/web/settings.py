@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "samtrygg.accounts",
     "samtrygg.partnerships",
     "samtrygg.areas",
+    "samtrygg.gazetteer",
     "samtrygg.incidents",
     "samtrygg.picture",
     "samtrygg.lagesbild",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/walks/", include("samtrygg.walks.urls")),
     path("<slug:slug>/dialogues/", include("samtrygg.dialogues.urls")),
     path("<slug:slug>/surveys/", include("samtrygg.surveys.urls")),
+    path("<slug:slug>/gazetteer/", include("samtrygg.gazetteer.urls")),
     path("", include("samtrygg.partnerships.urls")),
 ]
 

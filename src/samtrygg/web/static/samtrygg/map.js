@@ -27,6 +27,26 @@
         el.dataset.loaded = String(data.features ? data.features.length : 0);
       });
   }
+  if (el.dataset.pick === "point") {
+    // Placing a name by hand: a click fills the form's hidden lon/lat and shows the point.
+    var lonInput = document.getElementById("id_lon"), latInput = document.getElementById("id_lat");
+    var shown = document.getElementById("picked-point");
+    var marker = null;
+    var pick = function (lat, lon) {
+      if (marker) { marker.setLatLng([lat, lon]); } else {
+        marker = L.circleMarker([lat, lon], { radius: 9, color: "#1b1b1f", weight: 3, fillColor: "#f0b400", fillOpacity: 0.9 }).addTo(map);
+      }
+      lonInput.value = lon.toFixed(6);
+      latInput.value = lat.toFixed(6);
+      if (shown) {
+        shown.textContent = shown.dataset.text.replace("{lat}", lat.toFixed(5)).replace("{lon}", lon.toFixed(5));
+      }
+    };
+    if (lonInput && latInput && lonInput.value && latInput.value) {
+      pick(parseFloat(latInput.value), parseFloat(lonInput.value));
+    }
+    map.on("click", function (e) { pick(e.latlng.lat, e.latlng.lng); });
+  }
   if (el.dataset.draw === "polygon" && L.Draw) {
     // The drawing toolbar speaks the page's language (texts from the template).
     var texts = document.getElementById("draw-texts");

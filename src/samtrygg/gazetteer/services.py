@@ -1,0 +1,202 @@
+"""Build a partnership's matcher, place imported rows, import OpenStreetMap extracts, remember
+answers given by hand.
+
+There is no online geocoder: every name is matched here, on the server, against the
+partnership's own gazetteer, so no text (and never a sensitive category's text) is sent anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from shapely.geometry import shape
+
+from samtrygg.areas.models import Area, AreaKind
+from samtrygg.gazetteer.models import Entry, EntryKind, EntrySource, PlacedName, Precision
+from samtrygg.partnerships.models import Partnership
+from samtrygg.sources import geodata, osm
+from samtrygg.sources.places import GazetteerEntry, PlaceMatcher, normalise_name
+
+BATCH = 5000
+
+
+def area_point(area: Area) -> tuple[float, float]:
+    """An area's representative point (inside the area), as lon/lat."""
+    point = shape(area.geometry).representative_point()
+    return float(point.x), float(point.y)
+
+
+def matcher_for(partnership: Partnership) -> PlaceMatcher:
+    """The partnership's matcher: answers given by hand first, then its areas and known places
+    (smallest area first when several share a name), municipalities, streets and addresses."""
+    entries: list[GazetteerEntry] = [
+        GazetteerEntry(p.name, p.lon, p.lat, Precision.KNOWN_PLACE, key=("placed", p.pk))
+        for p in PlacedName.objects.filter(partnership=partnership)
+    ]
+    areas = sorted(
+        Area.objects.filter(partnership=partnership),
+        key=lambda a: (a.max_lon - a.min_lon) * (a.max_lat - a.min_lat),
+    )
+    for area in areas:
+        kind = Precision.MUNICIPALITY if area.kind == AreaKind.MUNICIPALITY else "known_place"
+        lon, lat = area_point(area)
+        entries.append(GazetteerEntry(area.name, lon, lat, str(kind), key=("area", area.pk)))
+    entries.extend(
+        GazetteerEntry(e.name, e.lon, e.lat, e.kind, key=("entry", e.pk))
+        for e in Entry.objects.filter(partnership=partnership).order_by("pk")
+    )
+    return PlaceMatcher(entries)
+
+
+def place_rows(partnership: Partnership, frame: pl.DataFrame) -> pl.DataFrame:
+    """Give rows without coordinates the point of their place, and every row a ``precision``.
+
+    ``frame`` has the columns ``lon``, ``lat`` and ``place``; rows with both coordinates keep
+    them (precision ``exact``), the others get the gazetteer's point and precision, or
+    ``none`` when their place is empty or unknown (they wait in the review list).
+    """
+    has_point = pl.col("lon").is_not_null() & pl.col("lat").is_not_null()
+    wanted = frame.filter(~has_point & (pl.col("place").fill_null("") != ""))
+    names = wanted.get_column("place").unique().to_list() if wanted.height else []
+    if names:
+        answers = matcher_for(partnership).match_many(names)
+        found = pl.DataFrame(
+            {
+                "place": names,
+                "_lon": [a.lon if a else None for a in answers],
+                "_lat": [a.lat if a else None for a in answers],
+                "_precision": [a.precision if a else None for a in answers],
+            },
+            schema={
+                "place": pl.String,
+                "_lon": pl.Float64,
+                "_lat": pl.Float64,
+                "_precision": pl.String,
+            },  # fmt: skip
+        )
+        frame = frame.join(found, on="place", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(
+            pl.lit(None, pl.Float64).alias("_lon"),
+            pl.lit(None, pl.Float64).alias("_lat"),
+            pl.lit(None, pl.String).alias("_precision"),
+        )
+    return frame.with_columns(
+        pl.when(has_point).then(pl.col("lon")).otherwise(pl.col("_lon")).alias("lon"),
+        pl.when(has_point).then(pl.col("lat")).otherwise(pl.col("_lat")).alias("lat"),
+        pl.when(has_point)
+        .then(pl.lit(Precision.EXACT.value))
+        .otherwise(pl.col("_precision").fill_null(Precision.NONE.value))
+        .alias("precision"),
+    ).drop("_lon", "_lat", "_precision")
+
+
+def precision_counts(frame: pl.DataFrame) -> dict[str, int]:
+    """How many rows of a placed frame have each precision, most precise first."""
+    counts = Counter(frame.get_column("precision").to_list())
+    return {p.value: counts[p.value] for p in Precision if counts[p.value]}
+
+
+@transaction.atomic
+def import_osm(partnership: Partnership, data: bytes, filename: str) -> osm.OsmPlaces:
+    """Replace the partnership's OpenStreetMap streets and addresses with those of a new
+    extract; all or nothing (raises SourceError before anything changes)."""
+    places = osm.read_osm_places(data, filename)
+    Entry.objects.filter(partnership=partnership, source=EntrySource.OSM).delete()
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                partnership=partnership,
+                name=e.name[:200],
+                normalised=normalise_name(e.name)[:200],
+                kind=e.precision,
+                lon=e.lon,
+                lat=e.lat,
+                source=EntrySource.OSM,
+                filename=filename[:300],
+            )
+            for e in places.entries
+        ],
+        batch_size=BATCH,
+    )
+    return places
+
+
+def add_known_place(partnership: Partnership, name: str, lon: float, lat: float) -> Entry:
+    """A known place (or another name, an alias, for a place already known) added by hand."""
+    return Entry.objects.create(
+        partnership=partnership,
+        name=name.strip()[:200],
+        normalised=normalise_name(name)[:200],
+        kind=EntryKind.KNOWN_PLACE,
+        lon=lon,
+        lat=lat,
+        source=EntrySource.HAND,
+    )
+
+
+def remember(
+    partnership: Partnership,
+    name: str,
+    lon: float,
+    lat: float,
+    actor: Any,
+    entry: Entry | None = None,
+) -> PlacedName:
+    """Remember where a name lies, so that the next import places it without asking."""
+    placed, _created = PlacedName.objects.update_or_create(
+        partnership=partnership,
+        normalised=normalise_name(name)[:200],
+        defaults={
+            "name": name.strip()[:200],
+            "lon": lon,
+            "lat": lat,
+            "entry": entry,
+            "placed_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    return placed
+
+
+def summary(partnership: Partnership) -> dict[str, int]:
+    """How many entries of each kind the partnership's gazetteer holds."""
+    counts = Counter(Entry.objects.filter(partnership=partnership).values_list("kind", flat=True))
+    return {
+        "addresses": counts[EntryKind.ADDRESS],
+        "streets": counts[EntryKind.STREET],
+        "known_places": counts[EntryKind.KNOWN_PLACE],
+        "placed_by_hand": PlacedName.objects.filter(partnership=partnership).count(),
+        "areas": Area.objects.filter(partnership=partnership).count(),
+    }
+
+
+def find_point(partnership: Partnership, name: str) -> tuple[float, float, Entry | None] | None:
+    """The point of a name that the gazetteer holds exactly (in any case or spelling of å/ä/ö),
+    with its entry when it is one; None when no entry, area or earlier answer has that name."""
+    found = matcher_for(partnership).match(name)
+    if found is None or found.score < 100:
+        return None
+    kind, pk = found.entry.key if isinstance(found.entry.key, tuple) else (None, None)
+    entry = Entry.objects.filter(pk=pk).first() if kind == "entry" else None
+    return found.lon, found.lat, entry
+
+
+def inside_partnership(partnership: Partnership, lon: float, lat: float) -> bool:
+    """Whether a point lies in the partnership's municipalities (in Sweden when none are set)."""
+    municipalities = Area.objects.municipalities().filter(partnership=partnership)
+    geoms = [shape(a.geometry) for a in municipalities] or list(geodata.swedish_municipalities())
+    return bool(geodata.first_area_of_points([lon], [lat], geoms)[0] >= 0)
+
+
+def entry_names(partnership: Partnership) -> list[str]:
+    """Names a coordinator may pick: areas, known places and streets (addresses are too many)."""
+    names = set(Area.objects.filter(partnership=partnership).values_list("name", flat=True))
+    names |= set(
+        Entry.objects.filter(partnership=partnership)
+        .exclude(kind=EntryKind.ADDRESS)
+        .values_list("name", flat=True)
+    )
+    return sorted(names, key=str.casefold)

@@ -1,0 +1,64 @@
+"""The gazetteer page: import an OpenStreetMap extract, add known places and their aliases."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from samtrygg.gazetteer import services
+from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm
+from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName
+from samtrygg.partnerships.access import get_access
+from samtrygg.partnerships.models import Role
+from samtrygg.sources.errors import SourceError
+
+COORDINATOR = [Role.COORDINATOR]
+
+
+@login_required
+def gazetteer_page(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    partnership = access.partnership
+    form = ExtractForm(request.POST or None, request.FILES or None)
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            places = services.import_osm(partnership, upload.read(), upload.name)
+        except SourceError as exc:
+            problems = exc
+        else:
+            messages.success(
+                request,
+                _("%(addresses)d addresses and %(streets)d streets have been imported.")
+                % {"addresses": places.addresses, "streets": places.streets},
+            )
+            return redirect("gazetteer", slug=slug)
+    context = {
+        "access": access,
+        "form": form,
+        "problems": problems,
+        "counts": services.summary(partnership),
+        "known_places": Entry.objects.filter(partnership=partnership, source=EntrySource.HAND),
+        "placed_names": PlacedName.objects.filter(partnership=partnership),
+    }
+    return render(request, "gazetteer/gazetteer.html", context, status=400 if problems else 200)
+
+
+@login_required
+def known_place_add(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    form = KnownPlaceForm(request.POST or None, partnership=access.partnership)
+    if request.method == "POST" and form.is_valid() and form.point is not None:
+        name = form.cleaned_data["name"]
+        services.add_known_place(access.partnership, name, *form.point)
+        messages.success(request, _("%(name)s has been added to the gazetteer.") % {"name": name})
+        return redirect("gazetteer", slug=slug)
+    return render(
+        request,
+        "gazetteer/known_place_form.html",
+        {"access": access, "form": form, "names": services.entry_names(access.partnership)},
+    )

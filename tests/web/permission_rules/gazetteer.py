@@ -1,0 +1,12 @@
+"""Rules for the gazetteer pages and the review list of unplaced names: coordinators only."""
+
+from __future__ import annotations
+
+from tests.web.permissions import Rule, coordinators_only
+from tests.web.permissions import partnership_slug as _slug
+
+RULES: dict[str, Rule] = {
+    "gazetteer": Rule(coordinators_only(), kwargs=_slug),
+    "gazetteer-place-add": Rule(coordinators_only(), kwargs=_slug),
+    "incident-place-review": Rule(coordinators_only(), kwargs=_slug),
+}
