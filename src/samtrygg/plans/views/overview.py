@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from samtrygg.freezing.pages import COORDINATOR
 from samtrygg.partnerships.access import get_access
+from samtrygg.partnerships.changelog import describe
 from samtrygg.partnerships.models import Role
 from samtrygg.plans.models import ActionPlan, ChangeRecord, Lagesbild, Measure, Problem
 from samtrygg.plans.views._helpers import _documents
@@ -32,4 +33,5 @@ def plans_home(request: HttpRequest, slug: str) -> HttpResponse:
 def change_log(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug, COORDINATOR)
     changes = ChangeRecord.objects.filter(partnership=access.partnership).select_related("actor")
-    return render(request, "plans/changes.html", {"access": access, "changes": changes[:500]})
+    shown = [(c, describe(c)) for c in changes[:500]]
+    return render(request, "plans/changes.html", {"access": access, "changes": shown})
