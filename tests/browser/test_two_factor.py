@@ -19,6 +19,8 @@ def _code(secret: str, offset: int = 0) -> str:
 def test_a_reporter_switches_on_two_factor_and_signs_in_with_a_code(page: Any, bworld: Any) -> None:
     sign_in(page, "reporter@alfa.test")
     page.get_by_role("link", name="Tvåstegsinloggning").click()
+    # The click starts a navigation; wait for the new page's QR code rather than look at once.
+    page.locator("svg.segno").wait_for(state="visible")
     assert page.locator("svg.segno").is_visible()
     check_accessibility(page)
     secret = page.locator("figure.qr code").inner_text()
