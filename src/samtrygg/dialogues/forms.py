@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
 from samtrygg.dialogues.models import Dialogue, RaisedIssue
-from samtrygg.incidents.services import screen_text
+from samtrygg.incidents.forms import no_personal_data as _screen
 from samtrygg.partnerships.models import Partnership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,13 +24,6 @@ GROUPS = (
     ("staff", _("Staff")),
     ("other", _("Others")),
 )
-
-
-def _screen(value: str) -> str:
-    problem = screen_text(value or "")
-    if problem:
-        raise forms.ValidationError(problem)
-    return value
 
 
 def _areas(partnership: Partnership) -> Any:

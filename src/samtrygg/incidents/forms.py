@@ -32,6 +32,18 @@ BAND_CHOICES = [
 ]
 
 
+def no_personal_data(value: str) -> str:
+    """``value`` unchanged, or a ValidationError naming the personal data it holds.
+
+    For the ``clean_<field>`` of any form with free text (walks, dialogues, meeting decisions),
+    so that every text a person types is screened like the report form's.
+    """
+    problem = services.screen_text(value or "")
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
+
+
 class ReportForm(forms.Form):
     """What applies to every event of a report: who reports and who may see it."""
 

@@ -8,20 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
-from samtrygg.incidents.services import screen_text
+from samtrygg.incidents.forms import no_personal_data as _screen
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.plans.models import Measure
 from samtrygg.walks.models import Action, Observation, ParticipantGroup, SafetyWalk
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _screen(value: str) -> str:
-    """Refuse personal identity numbers, phone numbers and e-mail addresses in free text."""
-    problem = screen_text(value or "")
-    if problem:
-        raise forms.ValidationError(problem)
-    return value
 
 
 class WalkForm(forms.ModelForm[SafetyWalk]):
