@@ -90,5 +90,6 @@ def sign_in(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-postadress").fill(email)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    # Wait for the answer to the submit, not for the login page that is already loaded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga in").click()

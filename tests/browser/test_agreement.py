@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.agreements.helpers import (
     ACTIVITY_TITLE,
@@ -48,13 +49,13 @@ def _sign(page: Any, agreement: Any, organisation: Any) -> None:
 
     party = agreement.parties.get(organisation=organisation)
     url = reverse("agreement-sign", kwargs={"slug": "alfa", "pk": agreement.pk, "party": party.pk})
-    page.locator(f"a[href='{url}']").click()
-    page.wait_for_load_state()
-    assert page.locator("code.checksum").inner_text() == content_sha256(agreement)
+    with page.expect_navigation():
+        page.locator(f"a[href='{url}']").click()
+    expect(page.locator("code.checksum")).to_have_text(content_sha256(agreement))
     check_accessibility(page)
     page.get_by_label("Ditt lösenord").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
 
 def _download(page: Any, fmt: str, agreement: Any, tmp_path: Path) -> bytes:
@@ -74,7 +75,7 @@ def test_both_parties_sign_and_export(page: Any, bworld: Any, tmp_path: Path) ->
 
     sign_in(page, "coordinator@alfa.test")
     page.goto(detail)
-    assert page.get_by_text(PROMISE_TEXT).is_visible()
+    expect(page.get_by_text(PROMISE_TEXT)).to_be_visible()
     check_accessibility(page)
     _sign(page, agreement, bworld.kommun)
     # The coordinator cannot sign for the police: there is no button for it.
@@ -82,7 +83,7 @@ def test_both_parties_sign_and_export(page: Any, bworld: Any, tmp_path: Path) ->
     other = reverse(
         "agreement-sign", kwargs={"slug": "alfa", "pk": agreement.pk, "party": police_party.pk}
     )
-    assert page.locator(f"a[href='{other}']").count() == 0
+    expect(page.locator(f"a[href='{other}']")).to_have_count(0)
 
     page.context.clear_cookies()
     sign_in(page, "lpo@polisen.test")

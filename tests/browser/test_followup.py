@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 
@@ -41,7 +43,7 @@ def test_coordinator_answers_a_red_light_and_reads_the_arshjul(page: Any, bworld
     sign_in(page, "coordinator@alfa.test")
     page.goto("/alfa/followup/")
     check_accessibility(page)
-    assert page.locator("#needs-action").is_visible()
+    expect(page.locator("#needs-action")).to_be_visible()
     page.get_by_label(
         re.compile("Konsekvens och korrigerande åtgärd för|Consequence and corrective measure for")
     ).fill("Vi sätter upp belysning vid torget.")
@@ -50,11 +52,11 @@ def test_coordinator_answers_a_red_light_and_reads_the_arshjul(page: Any, bworld
     ).click()
     page.wait_for_url(re.compile(r"/alfa/followup/"))
     assert FollowUpNote.objects.get(indicator=ind).text == "Vi sätter upp belysning vid torget."
-    assert page.get_by_text("Vi sätter upp belysning vid torget.").is_visible()
-    assert page.locator("#needs-action").count() == 0
+    expect(page.get_by_text("Vi sätter upp belysning vid torget.")).to_be_visible()
+    expect(page.locator("#needs-action")).to_have_count(0)
     check_accessibility(page)
 
     page.get_by_role("link", name=re.compile("^(Årshjul|Annual cycle \\(årshjul\\))$")).click()
     page.wait_for_url(re.compile(r"/alfa/followup/arshjul/"))
-    assert page.locator("section.arshjul-month").count() == 12
+    expect(page.locator("section.arshjul-month")).to_have_count(12)
     check_accessibility(page)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from playwright.sync_api import expect
 from shapely.geometry import box, mapping
 
 from tests.browser.conftest import check_accessibility, sign_in
@@ -14,17 +16,17 @@ BOWTIE = [[[14.50, 59.30], [14.52, 59.32], [14.52, 59.30], [14.50, 59.32], [14.5
 
 def test_sign_in_and_sign_out(page: Any, bworld: Any) -> None:
     page.goto("/")
-    assert "/accounts/login/" in page.url
+    expect(page).to_have_url(re.compile(re.escape("/accounts/login/")))
     check_accessibility(page)
     sign_in(page, "reporter@alfa.test")
-    assert page.url.endswith("/alfa/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Alfa"
+    expect(page).to_have_url(re.compile(re.escape("/alfa/") + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alfa")
     check_accessibility(page)
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" in page.url
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga ut").click()
+    expect(page).to_have_url(re.compile(re.escape("/accounts/login/")))
     page.goto("/alfa/")
-    assert "/accounts/login/" in page.url
+    expect(page).to_have_url(re.compile(re.escape("/accounts/login/")))
 
 
 def test_wrong_password_says_what_to_do(page: Any, bworld: Any) -> None:
@@ -32,21 +34,21 @@ def test_wrong_password_says_what_to_do(page: Any, bworld: Any) -> None:
     page.get_by_label("E-postadress").fill("reporter@alfa.test")
     page.get_by_label("Lösenord").fill("fel-lösenord")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     check_accessibility(page)
 
 
 def test_switching_language(page: Any, bworld: Any) -> None:
     page.goto("/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "sv"
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     check_accessibility(page)
-    page.get_by_role("button", name="Svenska").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Logga in"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Svenska").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")
 
 
 def test_coordinator_invites_a_reporter_and_gives_a_role(page: Any, bworld: Any) -> None:
@@ -60,9 +62,9 @@ def test_coordinator_invites_a_reporter_and_gives_a_role(page: Any, bworld: Any)
     page.get_by_label("E-postadress").fill("ny.rapportor@alfa.test")
     page.get_by_label("Roll").select_option("reporter")
     page.get_by_label("Organisation").select_option(label="Alfaskolan")
-    page.get_by_role("button", name="Skicka inbjudan").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("ny.rapportor@alfa.test").first.is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skicka inbjudan").click()
+    expect(page.get_by_text("ny.rapportor@alfa.test").first).to_be_visible()
     invitation = Invitation.objects.get(email="ny.rapportor@alfa.test")
     assert invitation.role == "reporter"
     # Give the viewer a new role.
@@ -70,12 +72,12 @@ def test_coordinator_invites_a_reporter_and_gives_a_role(page: Any, bworld: Any)
     page.goto(f"/alfa/people/{viewer.pk}/")
     check_accessibility(page)
     page.get_by_label("Roll").select_option("analyst")
-    page.get_by_role("button", name="Spara").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara").click()
     viewer.refresh_from_db()
     assert viewer.role == "analyst"
     page.goto("/alfa/people/history/")
-    assert page.get_by_text("viewer@alfa.test").first.is_visible()
+    expect(page.get_by_text("viewer@alfa.test").first).to_be_visible()
     check_accessibility(page)
 
 
@@ -108,10 +110,10 @@ def test_geojson_with_a_broken_feature_is_refused_and_nothing_imported(
     page.goto("/alfa/areas/import/")
     check_accessibility(page)
     page.get_by_label("Fil med områden").set_input_files(str(bad))
-    page.get_by_role("button", name="Importera").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importera").click()
     alert = page.get_by_role("alert")
-    assert "Fjärilen" in alert.inner_text()
+    expect(alert).to_contain_text("Fjärilen")
     check_accessibility(page)
     assert not Area.objects.filter(partnership__slug="alfa", name="Bruket").exists()
 
@@ -124,5 +126,5 @@ def test_areas_show_on_the_map_without_internet(page: Any, bworld: Any) -> None:
     page.get_by_role("link", name="Områden").first.click()
     page.wait_for_selector("#area-map[data-loaded='2']")
     # Leaflet drew both outlines as SVG paths, with no tile server configured.
-    assert page.locator("#area-map path.leaflet-interactive").count() == 2
+    expect(page.locator("#area-map path.leaflet-interactive")).to_have_count(2)
     check_accessibility(page)

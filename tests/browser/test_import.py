@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 CSV = (
@@ -45,7 +47,7 @@ def test_coordinator_imports_a_csv_with_one_bad_row(
     assert uploads, "the file was not sent by upload.js (no progress bar)"
 
     # The mapping step shows the file's first rows and suggests the columns.
-    assert page.get_by_role("cell", name="Skolgården").is_visible()
+    expect(page.get_by_role("cell", name="Skolgården")).to_be_visible()
     category = page.get_by_label(re.compile("^(Kategori|Category)$"))
     assert category.input_value() == "category"
     check_accessibility(page)
@@ -55,14 +57,14 @@ def test_coordinator_imports_a_csv_with_one_bad_row(
     page.wait_for_url("**/alfa/incidents/import/values/")
     check_accessibility(page)
     page.get_by_label("Kategorin ”Fotboll” betyder").select_option(label="arrangemang")
-    page.get_by_role("button", name="Importera").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importera").click()
     alert = page.get_by_role("alert")
-    assert "Ingenting importerades." in alert.inner_text()
+    expect(alert).to_contain_text("Ingenting importerades.")
     problem = page.locator("table.import-problems tbody tr")
-    assert problem.count() == 1
+    expect(problem).to_have_count(1)
     assert problem.locator("td").all_inner_texts()[:2] == ["4", "time"]
-    assert "2024-03-77" in problem.inner_text()
+    expect(problem).to_contain_text("2024-03-77")
     check_accessibility(page)
     assert Incident.objects.count() == 0
     assert ImportBatch.objects.count() == 0
@@ -84,9 +86,9 @@ def test_a_file_refused_at_upload_shows_its_problem_in_place(
     upload.click()
     alert = page.get_by_role("alert")
     alert.wait_for()
-    assert "Ingenting importerades." in alert.inner_text()
-    assert page.locator("table.import-problems td").first.inner_text() == "5"
-    assert page.url.endswith("/alfa/incidents/import/")
+    expect(alert).to_contain_text("Ingenting importerades.")
+    expect(page.locator("table.import-problems td").first).to_have_text("5")
+    expect(page).to_have_url(re.compile(re.escape("/alfa/incidents/import/") + "$"))
     check_accessibility(page)
     # The form still works after the page was updated in place.
     file_input.set_input_files({"name": "logg.csv", "mimeType": "text/csv", "buffer": CSV})

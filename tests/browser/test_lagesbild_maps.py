@@ -9,6 +9,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 
@@ -37,23 +39,23 @@ def test_the_drafted_lagesbild_shows_its_maps(page: Any, bworld: Any) -> None:
     sign_in(page, "coordinator@alfa.test")
     page.goto(f"/alfa/plans/lagesbild/{doc.pk}/")
     maps = page.locator("figure.lagesbild-map svg.map")
-    assert maps.count() == 2
+    expect(maps).to_have_count(2)
     areas = page.get_by_role("img", name=re.compile("^(Händelser per område|Incidents per area)"))
     hot = page.get_by_role(
         "img", name=re.compile("^(Signifikanta heta celler|Significant hot cells)")
     )
     for figure in (areas, hot):
-        assert figure.is_visible()
+        expect(figure).to_be_visible()
         box = figure.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 150
     # Each area and each hot cell carries its own title; the drawn area is among them.
-    assert page.locator("g.map-areas path").count() == 1
+    expect(page.locator("g.map-areas path")).to_have_count(1)
     assert page.locator("g.map-hot path").count() == len(doc.figures["maps"]["cells"])
     assert page.locator("g.map-areas path title").first.text_content().startswith("Centrum: ")
     check_accessibility(page)
 
     page.goto(f"/alfa/plans/lagesbild/{doc.pk}/print/")
     page.emulate_media(media="print")
-    assert page.locator("figure.lagesbild-map svg.map").count() == 2
-    assert page.locator("figure.lagesbild-map svg.map").first.is_visible()
+    expect(page.locator("figure.lagesbild-map svg.map")).to_have_count(2)
+    expect(page.locator("figure.lagesbild-map svg.map").first).to_be_visible()
     check_accessibility(page)

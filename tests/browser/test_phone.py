@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility
 
@@ -74,8 +75,8 @@ def _sign_in(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
 
 
 def _walk(page: Any, slug: str, limit: int = 90) -> tuple[int, list[str]]:
@@ -149,15 +150,15 @@ def test_the_menu_folds_away_on_a_phone_and_opens_with_its_button(
         page.goto(f"/{demo.slug}/")
         menu = page.locator("#site-menu")
         button = page.get_by_role("button", name="Meny")
-        assert not menu.is_visible()
+        expect(menu).not_to_be_visible()
         header = page.locator(".site-header").bounding_box()
         # Folded, the header is one line: the page starts high on the screen.
         assert header["height"] < 0.15 * PHONE["height"]
         button.click()
         assert menu.is_visible() and button.get_attribute("aria-expanded") == "true"
-        page.get_by_role("link", name="Händelser").click()
-        page.wait_for_load_state()
-        assert page.url.endswith(f"/{demo.slug}/incidents/")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Händelser").click()
+        expect(page).to_have_url(re.compile(re.escape(f"/{demo.slug}/incidents/") + "$"))
         check_accessibility(page)
     finally:
         context.close()
@@ -171,7 +172,7 @@ def test_the_menu_stays_open_on_a_desktop(browser: Any, live_server: Any, demo: 
     try:
         _sign_in(page, "samordnare@demo.samtrygg.example")
         page.goto(f"/{demo.slug}/")
-        assert page.locator("#site-menu").is_visible()
-        assert not page.get_by_role("button", name="Meny").is_visible()
+        expect(page.locator("#site-menu")).to_be_visible()
+        expect(page.get_by_role("button", name="Meny")).not_to_be_visible()
     finally:
         context.close()

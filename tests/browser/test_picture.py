@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.picture.test_picture import MONDAY, add
 
@@ -25,14 +27,14 @@ def test_coordinator_reads_the_picture_offline(page: Any, bworld: Any) -> None:
     page.goto(URL)
     page.wait_for_selector("#picture-map[data-loaded='1']")
     # Leaflet drew the points (SVG paths) without any tile server.
-    assert page.locator("#picture-map[data-points='16']").count() == 1
+    expect(page.locator("#picture-map[data-points='16']")).to_have_count(1)
     assert page.locator("#picture-map path.leaflet-interactive").count() >= 16
-    assert page.locator("#picture-map .leaflet-tile").count() == 0
-    assert page.locator("table.heat-map").count() == 2
-    assert page.locator("table.heat-map caption").first.is_visible()
-    assert page.locator("table.change-table").count() == 2
+    expect(page.locator("#picture-map .leaflet-tile")).to_have_count(0)
+    expect(page.locator("table.heat-map")).to_have_count(2)
+    expect(page.locator("table.heat-map caption").first).to_be_visible()
+    expect(page.locator("table.change-table")).to_have_count(2)
     assert page.locator("table.change-table tr.flagged-up").count() >= 1
-    assert page.locator(".synthetic-banner").is_visible()
+    expect(page.locator(".synthetic-banner")).to_be_visible()
     check_accessibility(page)
 
 
@@ -41,9 +43,9 @@ def test_viewer_sees_cells_not_points(page: Any, bworld: Any) -> None:
     sign_in(page, "viewer@alfa.test")
     page.goto(URL)
     page.wait_for_selector("#picture-map[data-loaded='1']")
-    assert page.locator("#picture-map[data-points='0']").count() == 1
+    expect(page.locator("#picture-map[data-points='0']")).to_have_count(1)
     assert page.locator("#picture-map path.leaflet-interactive").count() >= 1
-    assert page.locator(".places .place-reports").count() == 0
+    expect(page.locator(".places .place-reports")).to_have_count(0)
     check_accessibility(page)
 
 
@@ -52,6 +54,6 @@ def test_printable_report_has_no_navigation(page: Any, bworld: Any) -> None:
     sign_in(page, "coordinator@alfa.test")
     page.goto(URL + "&print=1")
     page.wait_for_selector("#picture-map[data-loaded='1']")
-    assert page.locator("nav").count() == 0
-    assert page.locator("table.change-table").count() == 2
+    expect(page.locator("nav")).to_have_count(0)
+    expect(page.locator("table.change-table")).to_have_count(2)
     check_accessibility(page)

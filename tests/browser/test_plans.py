@@ -10,6 +10,8 @@ import re
 from datetime import date
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 
@@ -57,7 +59,7 @@ def test_coordinator_drafts_and_adopts_a_lagesbild(page: Any, bworld: Any) -> No
     check_accessibility(page)
     page.get_by_role("button", name=_button("Spara", "Save")).click()
     page.wait_for_url(re.compile(r"/alfa/plans/lagesbild/\d+/"))
-    assert page.get_by_role("rowheader", name="EST-rapporter").is_visible()
+    expect(page.get_by_role("rowheader", name="EST-rapporter")).to_be_visible()
 
     page.get_by_role("link", name=_button("Anta", "Adopt")).click()
     page.get_by_label(_label("Beslutande organ", "Decision body")).fill("Kommunstyrelsen")
@@ -69,7 +71,7 @@ def test_coordinator_drafts_and_adopts_a_lagesbild(page: Any, bworld: Any) -> No
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.ADOPTED
     assert doc.diarienummer == "KS 2026/1"
-    assert page.get_by_role("button", name=_button("Ny version", "New version")).is_visible()
+    expect(page.get_by_role("button", name=_button("Ny version", "New version"))).to_be_visible()
     assert not page.get_by_role("link", name=re.compile("Redigera texten|Edit the text")).count()
     check_accessibility(page)
 
@@ -102,8 +104,8 @@ def test_a_plan_with_a_measure_that_targets_no_cause_is_refused(page: Any, bworl
     page.get_by_label(_label("Beslutande organ", "Decision body")).fill("Kommunstyrelsen")
     page.get_by_label(_label("Beslutsdatum", "Decision date")).fill(date.today().isoformat())
     page.get_by_label(re.compile("Diarienummer|Registry number", re.IGNORECASE)).fill("KS 2026/2")
-    page.get_by_role("button", name=_button("Anta", "Adopt")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=_button("Anta", "Adopt")).click()
     alert = page.get_by_role("alert")
     text = alert.inner_text()
     assert "Fler papperskorgar" in text

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 
@@ -37,7 +39,7 @@ def test_coordinator_deletes_a_cause_after_seeing_what_goes_with_it(page: Any, b
     page.wait_for_url(re.compile(rf"/alfa/plans/problems/{problem.pk}/"))
     assert list(Cause.objects.filter(problem=problem)) == [keep]
     assert ChangeRecord.objects.filter(object_id=cause.pk, action="deleted").exists()
-    assert page.locator(f"#cause-{keep.pk}").is_visible()
+    expect(page.locator(f"#cause-{keep.pk}")).to_be_visible()
     check_accessibility(page)
 
 
@@ -58,19 +60,19 @@ def test_a_measure_of_the_adopted_plan_says_why_it_cannot_be_edited(page: Any, b
 
     sign_in(page, "coordinator@alfa.test")
     page.goto(f"/alfa/plans/measures/{measure.pk}/")
-    assert page.locator("#adopted-note").is_visible()
+    expect(page.locator("#adopted-note")).to_be_visible()
     assert not page.locator(f'a[href$="/measures/{measure.pk}/delete/"]').count()
     check_accessibility(page)
     page.locator(f'#adopted-note a[href$="/measures/{measure.pk}/edit/"]').click()
     page.wait_for_url(re.compile(rf"/measures/{measure.pk}/edit/$"))
     notice = page.locator("#measure-frozen [role=alert]")
-    assert "Belysning vid skolan" in notice.inner_text()
-    assert "Åtgärdsplan 2027" in notice.inner_text()
+    expect(notice).to_contain_text("Belysning vid skolan")
+    expect(notice).to_contain_text("Åtgärdsplan 2027")
     # The way forward: start a new version of the action plan.
     new_version = page.locator(
         f'#measure-frozen form[action$="/actionplans/{plan.pk}/new-version/"] button'
     )
-    assert new_version.is_visible()
+    expect(new_version).to_be_visible()
     assert not page.locator("#measure-frozen input[name=title]").count()
     check_accessibility(page)
     new_version.click()

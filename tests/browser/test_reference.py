@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.reference_data.helpers import KARLSKOGA, kolada_answer
 
@@ -45,10 +47,10 @@ def test_coordinator_imports_kolada_data_and_the_lagesbild_compares(
     page.get_by_role("button", name=_label("Importera", "Import")).click()
     page.wait_for_url(re.compile(r"/alfa/reference/$"))
     table = page.get_by_role("table", name=re.compile("Anmälda våldsbrott"))
-    assert table.get_by_role("rowheader", name="Karlskoga").is_visible()
-    assert table.get_by_role("rowheader", name="Örebro län").is_visible()
-    assert table.get_by_role("rowheader", name="Riket").is_visible()
-    assert page.locator("svg.reference-chart polyline").count() == 3
+    expect(table.get_by_role("rowheader", name="Karlskoga")).to_be_visible()
+    expect(table.get_by_role("rowheader", name="Örebro län")).to_be_visible()
+    expect(table.get_by_role("rowheader", name="Riket")).to_be_visible()
+    expect(page.locator("svg.reference-chart polyline")).to_have_count(3)
     check_accessibility(page)
 
     page.goto("/alfa/plans/lagesbild/new/")
@@ -58,7 +60,7 @@ def test_coordinator_imports_kolada_data_and_the_lagesbild_compares(
     doc = Lagesbild.objects.get(partnership=bworld.a)
     assert "N07403" in doc.extent and "Karlskoga" in doc.extent
     comparison = page.locator("section.reference-comparison")
-    assert comparison.get_by_role("rowheader", name="Örebro län").is_visible()
-    assert comparison.get_by_role("cell", name="1250").first.is_visible()
-    assert page.get_by_role("rowheader", name=re.compile("Kolada: N07403")).is_visible()
+    expect(comparison.get_by_role("rowheader", name="Örebro län")).to_be_visible()
+    expect(comparison.get_by_role("cell", name="1250").first).to_be_visible()
+    expect(page.get_by_role("rowheader", name=re.compile("Kolada: N07403"))).to_be_visible()
     check_accessibility(page)

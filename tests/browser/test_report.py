@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 
 FORM = "/alfa/incidents/report/"
@@ -37,11 +39,11 @@ def test_reporter_places_an_event_on_the_map_and_sends_it(page: Any, bworld: Any
     event.get_by_label(WHEN_EXACT).fill("2025-11-20T14:30")
     event.get_by_label(re.compile(r"2 – ")).check()
     event.get_by_label(DESCRIPTION).fill("Papperskorgen vid busshållplatsen brann.")
-    page.get_by_role("button", name=SEND).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=SEND).click()
 
-    assert "/alfa/incidents/?sent=" in page.url
-    assert page.get_by_role("heading", name=re.compile(r"Tack|Thank you")).is_visible()
+    expect(page).to_have_url(re.compile(re.escape("/alfa/incidents/?sent=")))
+    expect(page.get_by_role("heading", name=re.compile(r"Tack|Thank you"))).to_be_visible()
     check_accessibility(page)
     incident = Incident.objects.get()
     assert incident.category.name == "brand" and incident.assessment == 2
@@ -52,7 +54,7 @@ def test_reporter_places_an_event_on_the_map_and_sends_it(page: Any, bworld: Any
 
     page.locator(".report-done").get_by_role("link", name="brand").click()
     page.wait_for_selector("#incident-map[data-loaded='true']")
-    assert page.get_by_role("heading", level=1).inner_text() == "brand"
+    expect(page.get_by_role("heading", level=1)).to_have_text("brand")
     check_accessibility(page)
 
 
@@ -68,9 +70,9 @@ def test_draft_is_restored_after_a_reload(page: Any, bworld: Any) -> None:
 
     page.reload()
     page.wait_for_selector(".event-map[data-loaded='true']")
-    assert page.locator("fieldset.event").count() == 2
+    expect(page.locator("fieldset.event")).to_have_count(2)
     first = page.locator("fieldset.event").first
-    assert first.get_by_label(CATEGORY).locator("option:checked").inner_text() == "nedskräpning"
+    expect(first.get_by_label(CATEGORY).locator("option:checked")).to_have_text("nedskräpning")
     assert first.locator(".event-map").get_attribute("data-placed") == "true"
     second = page.locator("fieldset.event").nth(1)
     assert second.get_by_label(DESCRIPTION).input_value() == "Glas på lekplatsen."
@@ -87,8 +89,8 @@ def test_personnummer_is_refused_in_the_browser(page: Any, bworld: Any) -> None:
     event.get_by_label(WHEN_EXACT).fill("2025-11-20T14:30")
     event.get_by_label(re.compile(r"1 – ")).check()
     event.get_by_label(DESCRIPTION).fill("Eleven 811218-9876 var där.")
-    page.get_by_role("button", name=SEND).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=SEND).click()
     assert "personnummer" in page.get_by_role("alert").inner_text()
     assert not Incident.objects.exists()
     check_accessibility(page)
@@ -100,8 +102,8 @@ def test_coordinator_retires_a_category(page: Any, bworld: Any) -> None:
     sign_in(page, "coordinator@alfa.test")
     page.goto("/alfa/incidents/categories/")
     check_accessibility(page)
-    page.get_by_role("button", name=re.compile(r"(Avveckla|Retire) buskörning")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"(Avveckla|Retire) buskörning")).click()
     assert Category.objects.get(partnership=bworld.a, name="buskörning").retired_at is not None
     assert page.get_by_role(
         "button", name=re.compile(r"(Återställ|Restore) buskörning")
@@ -131,8 +133,8 @@ def test_discarding_a_draft_asks_first(page: Any, bworld: Any) -> None:
     assert first.get_by_label(DESCRIPTION).input_value() == "Trasig belysning vid gångtunneln."
     # Saying yes removes it.
     page.once("dialog", lambda d: answer(d, True))
-    page.get_by_role("button", name="Släng utkastet").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Släng utkastet").click()
     page.wait_for_selector(".event-map[data-loaded='true']")
     assert page.locator("fieldset.event").first.get_by_label(DESCRIPTION).input_value() == ""
 

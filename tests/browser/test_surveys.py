@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.browser.test_phone import OVERFLOW, PHONE
 from tests.datafiles import data_file
@@ -28,9 +30,9 @@ def test_coordinator_imports_a_survey_and_reads_it_on_a_phone(page: Any, bworld:
     page.get_by_label("Område", exact=True).select_option(label="Centrum (delområde)")
     page.get_by_role("button", name="Visa").click()
     page.wait_for_url(re.compile(r"area=del"))
-    assert page.get_by_role("heading", name="Förändring från 2023 till 2024").is_visible()
-    assert page.get_by_role("table", name=re.compile("^Index 2024")).is_visible()
-    assert page.get_by_text("Problemindex (samtrygg-1)").first.is_visible()
+    expect(page.get_by_role("heading", name="Förändring från 2023 till 2024")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^Index 2024"))).to_be_visible()
+    expect(page.get_by_text("Problemindex (samtrygg-1)").first).to_be_visible()
     width, wide = page.evaluate(OVERFLOW)
     assert width <= PHONE["width"] and wide == [], wide
     check_accessibility(page)

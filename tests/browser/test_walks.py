@@ -32,8 +32,8 @@ def test_a_walker_records_a_point_with_the_phones_position(
         page.get_by_label("Typ").select_option("unsafe")
         page.get_by_label("Fysisk orsak").select_option("lighting")
         page.get_by_label("Förslag till lösning").fill("Sätt upp fler lampor")
-        page.get_by_role("button", name="Spara punkten").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Spara punkten").click()
         assert "Punkten är registrerad" in page.content()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
