@@ -356,9 +356,9 @@ def test_outsider_gets_404(data: World, client_for: Any) -> None:
 def test_map_data_caps_points_and_says_so(
     data: World, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from samtrygg.picture import services
+    from samtrygg.picture import mapdata
 
-    monkeypatch.setattr(services, "MAX_POINTS", 3)
+    monkeypatch.setattr(mapdata, "MAX_POINTS", 3)
     url = reverse("picture-map-data", kwargs={"slug": data.a.slug})
     body = client_for("coordinator").get(url, WEEK).json()
     assert body["properties"]["truncated"] is True

@@ -216,7 +216,7 @@ def test_viewer_csv_export_is_the_published_tables(world: Any, client_for: Any) 
     pic = client.get(reverse("picture", kwargs={"slug": world.a.slug}), params).context["pic"]
     url = reverse("picture-export", kwargs={"slug": world.a.slug})
     text = client.get(url, {**params, "format": "csv"}).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     by_category = {r[1]: r[2] for r in rows if r[0] == pic.by_category.caption}
     assert by_category == {r.label: str(r.count) for r in pic.by_category.rows} | {
         pic.by_category.total.label: str(pic.by_category.total.count)

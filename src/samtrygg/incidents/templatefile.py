@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from samtrygg.csvexport import csv_bytes, safe_cell
 from samtrygg.sources.tabular import FIELDS
 
 # Column names the importer recognises without a mapping (samtrygg.sources.tabular._ALIASES).
@@ -51,9 +52,12 @@ def headers(saved: Mapping[str, str]) -> list[str]:
 
 
 def as_csv(columns: Sequence[str]) -> bytes:
-    """The header row as UTF-8 with BOM and semicolons, as Swedish Excel opens it correctly."""
-    line = ";".join(f'"{c}"' if ";" in c or '"' in c else c for c in columns)
-    return ("\ufeff" + line + "\r\n").encode()
+    """The header row as a CSV file for Swedish Excel (:mod:`samtrygg.csvexport`).
+
+    The headers are the names the import recognises (the organisation's own, or Swedish ones
+    that need no mapping), so they are not translated into the reader's language.
+    """
+    return csv_bytes([columns])
 
 
 def as_xlsx(
@@ -70,7 +74,8 @@ def as_xlsx(
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = SHEET
-    sheet.append(list(columns))
+    # Names and descriptions are people's text: keep any that starts like a formula as text.
+    sheet.append([safe_cell(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -78,7 +83,7 @@ def as_xlsx(
     listing.append(["Kategori", "Beskrivning"])
     listing["A1"].font = listing["B1"].font = Font(bold=True)
     for name, description in categories:
-        listing.append([name, description])
+        listing.append([safe_cell(name), safe_cell(description)])
     if category_column is not None and category_column in columns and categories:
         letter = sheet.cell(row=1, column=list(columns).index(category_column) + 1).column_letter
         rule = DataValidation(

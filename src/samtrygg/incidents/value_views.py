@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
+from samtrygg.csvexport import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from samtrygg.incidents import mappings, templatefile
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.import_forms import ValueMappingForm
@@ -30,10 +31,7 @@ from samtrygg.incidents.models import Category, ColumnMapping
 from samtrygg.partnerships.access import get_access
 from samtrygg.sources.errors import RowError, SourceError
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 @login_required
@@ -95,7 +93,4 @@ def template(request: HttpRequest, slug: str, organisation: int, fmt: str) -> Ht
             templatefile.DEFAULT_HEADERS["category"]
         )
         body = templatefile.as_xlsx(columns, categories, category_column)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    name = f"mall-{slugify(chosen.name) or chosen.pk}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(body, CONTENT_TYPES[fmt], f"mall-{slugify(chosen.name) or chosen.pk}.{fmt}")

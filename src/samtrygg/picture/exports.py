@@ -1,13 +1,13 @@
 """The picture's exports: the period's incidents (only those the user may see in detail) and the
 aggregate tables, as CSV and Excel.
 
-Viewers see aggregates only, so their export holds the (suppressed) tables and no rows. Text
-cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+Viewers see aggregates only, so their export holds the (suppressed) tables and no rows. Headers
+and coded values are in the reader's language; the CSV file is written for Swedish Excel, and
+formula-like text is neutralised in both formats (:mod:`samtrygg.csvexport`).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -16,33 +16,39 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from samtrygg.csvexport import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, download, safe_cell
+from samtrygg.incidents.models import Sharing, TimeBand
 from samtrygg.partnerships.access import Access
 from samtrygg.picture import services
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+__all__ = ["EXPORT_COLUMNS", "aggregate_rows", "export", "export_rows", "safe_cell"]
 
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
+# The incident columns, in the order of ``export_rows``; headed in the reader's language.
 EXPORT_COLUMNS = (
-    "id",
-    "category",
-    "organisation",
-    "from",
-    "to",
-    "time_band",
-    "place",
-    "lon",
-    "lat",
-    "assessment",
-    "description",
-    "sharing",
-    "synthetic",
+    gettext_lazy("ID"),
+    gettext_lazy("Category"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("From"),
+    gettext_lazy("To"),
+    gettext_lazy("Time of day"),
+    gettext_lazy("Place"),
+    gettext_lazy("Longitude"),
+    gettext_lazy("Latitude"),
+    gettext_lazy("Assessment"),
+    gettext_lazy("Description"),
+    gettext_lazy("Sharing"),
+    gettext_lazy("Synthetic demo data"),
 )
+
+
+def export_header() -> list[str]:
+    """The incident columns' headers in the active language."""
+    return [str(c) for c in EXPORT_COLUMNS]
 
 
 def export_rows(user: Any, access: Access, filters: services.Filters) -> list[list[Any]]:
@@ -66,30 +72,20 @@ def export_rows(user: Any, access: Access, filters: services.Filters) -> list[li
             "is_synthetic",
         )
     )
+    bands, sharing = dict(TimeBand.choices), dict(Sharing.choices)
     out: list[list[Any]] = []
-    for pk, cat, org, began, ended, *rest in rows:
-        # Spreadsheets know no time zones: local (Stockholm) wall-clock times.
-        out.append([pk, cat, org, _naive_local(began), _naive_local(ended), *rest])
+    for pk, cat, org, began, ended, band, place, lon, lat, assessment, text, shared, fake in rows:
+        # Spreadsheets know no time zones: local (Stockholm) wall-clock times. Coded values are
+        # shown as the pages show them, in the reader's language.
+        out.append([
+            pk, cat, org, _naive_local(began), _naive_local(ended), str(bands.get(band, band)),
+            place, lon, lat, assessment, text, str(sharing.get(shared, shared)), fake,
+        ])  # fmt: skip
     return out
 
 
 def _naive_local(when: datetime) -> datetime:
     return timezone.localtime(when).replace(tzinfo=None)
-
-
-def safe_cell(value: Any) -> Any:
-    """A value for a spreadsheet cell: text starting like a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return "" if value is None else safe_cell(value)
 
 
 def aggregate_rows(pic: services.Picture) -> list[list[Any]]:
@@ -103,15 +99,6 @@ def aggregate_rows(pic: services.Picture) -> list[list[Any]]:
             t = c.texts
             rows.append([change.caption, c.label, f"{t['current']} / {t['baseline']}: {c.verdict}"])
     return rows
-
-
-def _csv(rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-    # The byte order mark lets Excel recognise UTF-8 (å, ä, ö).
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _xlsx(sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
@@ -130,15 +117,13 @@ def export(user: Any, access: Access, filters: services.Filters, kind: str) -> H
     period = filters.period
     name = f"lagesbild-{access.partnership.slug}-{period.start.isoformat()}-{period.last_day}"
     if services.sees_details(access):
-        incidents = [list(EXPORT_COLUMNS), *export_rows(user, access, filters)]
+        incidents = [export_header(), *export_rows(user, access, filters)]
     else:
         incidents = []
     if kind == "csv":
-        body = _csv(incidents or aggregate_rows(services.build_picture(user, access, filters)))
+        body = csv_bytes(incidents or aggregate_rows(services.build_picture(user, access, filters)))
     else:
         summary = aggregate_rows(services.build_picture(user, access, filters))
         sheets = [(_("Incidents"), incidents)] if incidents else []
         body = _xlsx([*sheets, (_("Summary"), summary)])
-    response = HttpResponse(body, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    return download(body, CONTENT_TYPES[kind], f"{name}.{kind}")
