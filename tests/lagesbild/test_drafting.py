@@ -128,7 +128,7 @@ def test_start_lagesbild_makes_a_draft_with_text_and_figures(world: World, engli
     assert again.version == 2
 
 
-def test_small_counts_are_not_written_in_the_drafted_text(world: World, english: Any) -> None:
+def test_a_single_incident_is_not_written_in_the_drafted_text(world: World, english: Any) -> None:
     cat = Category.objects.create(partnership=world.a, name="Rån")
     t = datetime(2026, 1, 10, 12, tzinfo=UTC)
     Incident.objects.create(
@@ -139,7 +139,93 @@ def test_small_counts_are_not_written_in_the_drafted_text(world: World, english:
         occurred_to=t,
     )
     doc = drafting.start_lagesbild(world.a, 2026, None)
-    assert "Rån: fewer than 5" in doc.extent
+    # One incident is below k: its protected count is 0, so the text neither names the
+    # category nor counts it in the total.
+    assert "Rån" not in doc.extent
+    assert "0 incidents were recorded" in doc.extent
+    assert doc.figures["categories"][0]["current"] == 1  # kept exact for exact readers
+
+
+def _protected_counts(shown: dict[str, Any]) -> list[int]:
+    rows = [shown["total"], *shown["categories"], *shown["areas"]] if shown["total"] else []
+    counts = [r[key] for r in rows for key in ("current", "previous")]
+    return counts + [m["count"] for m in shown["months"]] + [d["count"] for d in shown["weekdays"]]
+
+
+@pytest.mark.parametrize("seed", [4, 11, 23])
+def test_readers_without_exact_access_can_recover_no_small_count(
+    world: World, english: Any, seed: int
+) -> None:
+    # The attacker's tools on one document: every count shown, the total minus its parts.
+    made = _incidents(world, seed)
+    # A rare category with 1..4 incidents in each period: exactly what must not be recovered.
+    rare = Category.objects.create(partnership=world.a, name="Rån")
+    for day in (3, 40, 200):
+        t = datetime(2025, 11, 1, 12, tzinfo=UTC) + timedelta(days=day)
+        made.append(
+            Incident.objects.create(
+                partnership=world.a, organisation=world.school, category=rare,
+                occurred_from=t, occurred_to=t,
+            )
+        )  # fmt: skip
+    first, last = lagesbild_year(2026)
+    fig = drafting.figures(world.a, first, last)
+    k = 5
+    shown = drafting.shown_figures(fig, exact=False)
+    counts = _protected_counts(shown)
+    assert counts and all(c == 0 or c >= k for c in counts)
+    # The total is the sum of the published parts: total minus parts gives 0, nothing hidden.
+    for period in ("current", "previous"):
+        assert shown["total"][period] == sum(r[period] for r in shown["categories"])
+    assert all(r["name"] != "Rån" or r["current"] in (0,) or r["current"] >= k
+               for r in shown["categories"])  # fmt: skip
+    # The exact figures are untouched for those who may see them.
+    assert drafting.shown_figures(fig, exact=True) is fig
+    assert {r["name"]: r["current"] for r in fig["categories"]}["Rån"] == 3
+
+
+def test_a_new_version_publishes_the_same_counts_for_the_same_incidents(
+    world: World, english: Any
+) -> None:
+    # Cell keys: the same incidents always give the same published count, so comparing two
+    # versions shows only the cells whose incidents changed, and not by exactly the change.
+    _incidents(world)
+    first, last = lagesbild_year(2026)
+    before = drafting.shown_figures(drafting.figures(world.a, first, last), exact=False)
+    stold = Category.objects.get(partnership=world.a, name="Stöld")
+    late = datetime(2026, 2, 2, 12, tzinfo=UTC)
+    Incident.objects.create(
+        partnership=world.a, organisation=world.school, category=stold,
+        occurred_from=late, occurred_to=late,
+    )  # fmt: skip
+    after = drafting.shown_figures(drafting.figures(world.a, first, last), exact=False)
+    old = {r["name"]: r for r in before["categories"]}
+    new = {r["name"]: r for r in after["categories"]}
+    for name in ("Klotter", "Inbrott"):
+        assert new[name]["current"] == old[name]["current"]
+        assert new[name]["previous"] == old[name]["previous"]
+    assert new["Stöld"]["previous"] == old["Stöld"]["previous"]
+
+
+def test_viewers_see_the_protected_figures_and_coordinators_the_exact(
+    world: World, client_for: Any
+) -> None:
+    from samtrygg.lagesbild.models import Lagesbild
+
+    _incidents(world)
+    rare = Category.objects.create(partnership=world.a, name="Rån")
+    t = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    Incident.objects.create(
+        partnership=world.a, organisation=world.school, category=rare,
+        occurred_from=t, occurred_to=t,
+    )  # fmt: skip
+    doc = drafting.start_lagesbild(world.a, 2026, None)
+    Lagesbild.objects.filter(pk=doc.pk).update(status=DocumentStatus.ADOPTED)
+    url = f"/{world.a.slug}/plans/lagesbild/{doc.pk}/"
+    page = client_for("viewer").get(url).content.decode()
+    assert ">Rån<" not in page  # one incident: published as 0, so the row is left out
+    page = client_for("coordinator").get(url).content.decode()
+    assert ">Rån<" in page
 
 
 def test_a_year_without_incidents_drafts_without_error(world: World, english: Any) -> None:

@@ -81,6 +81,29 @@ def test_hotspots_find_the_cluster_and_name_its_area(world: World, incidents: No
     assert strongest["p_adjusted"] < 0.05 and strongest["z"] > 3
 
 
+def test_points_placed_only_to_a_street_or_the_municipality_make_no_hotspot(
+    world: World, incidents: None
+) -> None:
+    from samtrygg.gazetteer.models import Precision
+
+    # 120 rows that named only the municipality (or a street) got its centre as their point:
+    # analysed as points they would be the strongest hot spot of the year, far from Centrum.
+    cat = Incident.objects.filter(partnership=world.a).first().category  # type: ignore[union-attr]
+    when = START + timedelta(days=30)
+    coarse = [_incident(world, cat, 14.47, 59.35, when) for _ in range(120)]
+    for i, row in enumerate(coarse):
+        row.precision = Precision.MUNICIPALITY if i % 2 else Precision.STREET
+    Incident.objects.bulk_create(coarse)
+    result = findings.hotspots(world.a.pk, START, START + timedelta(days=365))
+    assert result["cells"]
+    assert all(abs(c["lon"] - 14.47) > 0.003 or abs(c["lat"] - 59.35) > 0.003
+               for c in result["cells"])  # fmt: skip
+    strongest = result["cells"][0]
+    assert abs(strongest["lon"] - 14.515) < 0.005 and abs(strongest["lat"] - 59.33) < 0.003
+    # Readers without exact access see each hot cell's count protected: 0 or at least k.
+    assert all(c["published"] == 0 or c["published"] >= 5 for c in result["cells"])
+
+
 def test_near_repeats_are_found_and_summarised(world: World, incidents: None) -> None:
     with translation.override("sv"):
         result = findings.near_repeats(world.a.pk, START, START + timedelta(days=365))

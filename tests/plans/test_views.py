@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from samtrygg.incidents.models import Category, Incident, IncidentArea
+from samtrygg.lagesbild import drafting
 from samtrygg.plans.models import (
     ActionPlan,
     Activity,
@@ -147,7 +148,9 @@ def test_coordinator_starts_the_years_lagesbild_from_the_incidents(
     assert doc.figures["categories"][0]["current"] == 6
     page = client.get(response["Location"]).content.decode()
     assert "Klotter" in page and "Centrum" in page
-    assert "6 (the year before: 0)" in doc.extent
+    # The text is drafted from the protected figures that every reader may see.
+    shown = drafting.shown_figures(doc.figures, exact=False)["categories"][0]["current"]
+    assert shown >= 5 and f"{shown} (the year before: 0)" in doc.extent
 
 
 def test_viewer_sees_small_counts_hidden_in_the_figures(world: World, as_user: Any) -> None:

@@ -25,6 +25,11 @@ class Precision(models.TextChoices):
     NONE = "none", _("Not placed")
 
 
+# Points precise enough to be analysed as points (hotspot cells of 250 m, near-repeat bands from
+# 100 m): a street's middle or a municipality's centre is not where anything happened.
+POINT_PRECISIONS = (Precision.EXACT, Precision.ADDRESS, Precision.KNOWN_PLACE)
+
+
 class EntryKind(models.TextChoices):
     ADDRESS = "address", _("Address")
     STREET = "street", _("Street")

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.areas.models import Area
-from samtrygg.gazetteer.models import Precision
+from samtrygg.gazetteer.models import POINT_PRECISIONS, Precision
 from samtrygg.partnerships.models import Membership, Organisation, Partnership, Role
 
 # The EST seed list (docs/domain.md §5, issue 3); partnerships edit their own copy.
@@ -170,6 +170,15 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
                     category__is_sensitive=False,
                 )
         return qs.filter(condition)
+
+    def with_precise_point(self) -> IncidentQuerySet:
+        """Incidents whose point is precise enough for point analyses (hotspots, near repeats).
+
+        A point placed only to a street or to the municipality marks no place: analysed as a
+        point it would make a false hot spot on the street's or the municipality's centre. Such
+        incidents are still counted in totals and, at street precision, in areas.
+        """
+        return self.filter(lon__isnull=False, lat__isnull=False, precision__in=POINT_PRECISIONS)
 
 
 class Incident(models.Model):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import formats
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from samtrygg.analysis import trends
 from samtrygg.analysis.changes import ALPHA, change_test
 from samtrygg.analysis.cycle import annual_cycle
+from samtrygg.analysis.disclosure import CellKeyRule, additive_total
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
 from samtrygg.lagesbild import findings, maps
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
-from samtrygg.partnerships.disclosure import public_k
+from samtrygg.partnerships.disclosure import disclosure_rule, public_k
 from samtrygg.partnerships.models import Partnership
 from samtrygg.periods import lagesbild_year, local_day_bounds
 from samtrygg.reference import services as reference
@@ -150,7 +151,7 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
     total_now = sum(n for n, _b in by_cat.values())
     total_before = sum(b for _n, b in by_cat.values())
     total = _rows([_("All categories")], [total_now], [total_before], (days, prev_days))
-    return {
+    fig = {
         "period": {"start": first.isoformat(), "end": last.isoformat(), "days": days},
         "previous": {
             "start": prev_first.isoformat(),
@@ -176,6 +177,189 @@ def figures(partnership: Partnership, first: date, last: date) -> dict[str, Any]
         "hotspots": hot,
         "maps": maps.stored_maps(partnership, {pk: n for pk, (n, _b) in by_area.items()}, hot),
         "near_repeat": findings.near_repeats(partnership.pk, start, end),
+    }
+    fig["protected"] = _protected(
+        partnership, (now_q, before_q), (now_a, before_a), (first, last), categories, areas, fig
+    )
+    return fig
+
+
+def _split(rows: np.ndarray, keys: list[int], rule: CellKeyRule) -> tuple[list[int], list[int]]:
+    """Published (this period, the period before) counts per key from (id, key, now) rows."""
+    position = {key: i for i, key in enumerate(keys)}
+    ids, groups = [], []
+    for incident, key, now in rows.tolist():
+        if key in position:
+            ids.append(incident)
+            groups.append(position[key] * 2 + now)
+    published = rule.publish(np.array(ids, dtype=np.int64), np.array(groups, dtype=np.int64),
+                             2 * len(keys)).reshape(-1, 2)  # fmt: skip
+    return published[:, 1].tolist(), published[:, 0].tolist()
+
+
+def _protected(
+    partnership: Partnership,
+    incident_windows: tuple[Q, Q],
+    area_windows: tuple[Q, Q],
+    period: tuple[date, date],
+    categories: list[Category],
+    areas: list[Area],
+    fig: dict[str, Any],
+) -> dict[str, Any]:
+    """The figures as every reader without exact access sees them (docs/privacy.md).
+
+    The lägesbild is read by viewers and reporters and may be published, so its numbers follow
+    the same rule as the public page: every count is perturbed by the cell key of the incidents
+    behind it (:class:`~samtrygg.analysis.disclosure.CellKeyRule`), so that the same incidents
+    always give the same published number across versions, and the totals are the sums of the
+    published parts. Subtracting the categories from the total, or one version from the next,
+    therefore reveals no count below k. The changes shown beside them are tested on these
+    published counts, so that nothing printed is computed from a hidden number.
+    """
+    rule = disclosure_rule()
+    now_q, before_q = incident_windows
+    now_a, before_a = area_windows
+    days = (fig["period"]["days"], fig["previous"]["days"])
+    now = Case(When(now_q, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = np.array(
+        list(
+            Incident.objects.filter(partnership=partnership)
+            .filter(now_q | before_q)
+            .order_by()
+            .annotate(now=now)
+            .values_list("id", "category_id", "now")
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    cat_now, cat_before = _split(rows, [c.pk for c in categories], rule)
+    now_area = Case(When(now_a, then=Value(1)), default=Value(0), output_field=IntegerField())
+    links = np.array(
+        list(
+            IncidentArea.objects.filter(incident__partnership=partnership)
+            .filter(now_a | before_a)
+            .order_by()
+            .annotate(now=now_area)
+            .values_list("incident_id", "area_id", "now")
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    area_now, area_before = _split(links, [a.pk for a in areas], rule)
+    total = _rows(
+        [_("All categories")],
+        [additive_total(cat_now)],
+        [additive_total(cat_before)],
+        days,
+    )
+    months, weekdays = _protected_profile(partnership, period, rule)
+    return {
+        "total": total[0] if total else None,
+        "categories": _rows([c.name for c in categories], cat_now, cat_before, days),
+        "areas": _rows([a.name for a in areas], area_now, area_before, days),
+        "months": [{"name": str(MONTHS[m + 1]), "count": months[m]} for m in range(12)],
+        "weekdays": [{"name": str(WEEKDAYS[d]), "count": weekdays[d]} for d in range(7)],
+        # The maps keep their shapes; only the counts they are coloured and labelled by differ.
+        "map_counts": {
+            "areas": _map_area_counts(partnership, areas, area_now),
+            "cells": [c.get("published", 0) for c in (fig.get("hotspots") or {}).get("cells", [])],
+        },
+    }
+
+
+def _map_area_counts(
+    partnership: Partnership, areas: list[Area], published: list[int]
+) -> list[int]:
+    """The published count of each mapped area, in the order :func:`maps.stored_maps` maps them."""
+    qs = Area.objects.filter(partnership=partnership)
+    mapped = list(qs.sub_areas()) or list(qs.municipalities())
+    by_pk = {a.pk: n for a, n in zip(areas, published, strict=True)}
+    return [int(by_pk.get(a.pk, 0)) for a in mapped]
+
+
+def _protected_profile(
+    partnership: Partnership, period: tuple[date, date], rule: CellKeyRule
+) -> tuple[list[int], list[int]]:
+    """Published counts by calendar month and weekday of the period (local time)."""
+    start, end = local_day_bounds(*period)
+    rows = list(
+        Incident.objects.filter(
+            partnership=partnership, occurred_from__gte=start, occurred_from__lt=end
+        ).values_list("id", "occurred_from")
+    )
+    if not rows:
+        return [0] * 12, [0] * 7
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    naive = np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
+    local = trends.to_local_time(naive)
+    month = local.astype("datetime64[M]").astype(np.int64) % 12
+    # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays.
+    weekday = (local.astype("datetime64[D]").astype(np.int64) + 3) % 7
+    return rule.publish(ids, month, 12).tolist(), rule.publish(ids, weekday, 7).tolist()
+
+
+def shown_figures(fig: dict[str, Any], exact: bool) -> dict[str, Any]:
+    """The figures a reader sees: all of them with exact access, else the protected ones.
+
+    Documents drafted before the protected figures were kept (no ``"protected"`` key) show
+    their counts with those below k hidden, and no total, which could otherwise be
+    differenced against the shown parts.
+    """
+    if exact:
+        return fig
+    protected = fig.get("protected")
+    if not isinstance(protected, dict):
+        return _legacy_hidden(fig)
+    shown = {**fig, **{key: value for key, value in protected.items() if key != "map_counts"}}
+    stored = fig.get("maps")
+    counts = protected.get("map_counts") or {}
+    if isinstance(stored, dict):
+        area_counts = counts.get("areas") or []
+        cell_counts = counts.get("cells") or []
+        shown["maps"] = {
+            **stored,
+            "areas": [
+                {**a, "count": area_counts[i] if i < len(area_counts) else 0}
+                for i, a in enumerate(stored.get("areas", []))
+            ],
+            "cells": [
+                {**c, "count": cell_counts[i] if i < len(cell_counts) else 0}
+                for i, c in enumerate(stored.get("cells", []))
+            ],
+        }
+    hot = fig.get("hotspots")
+    if isinstance(hot, dict):
+        shown["hotspots"] = {
+            **hot,
+            "cells": [{**c, "count": c.get("published", 0)} for c in hot.get("cells", [])],
+        }
+    return shown
+
+
+def _legacy_hidden(fig: dict[str, Any]) -> dict[str, Any]:
+    k = public_k()
+
+    def hide(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for r in rows:
+            small = 0 < r["current"] < k or 0 < r["previous"] < k
+            marker = f"<{k}"
+            out.append(
+                {**r, "current": marker, "previous": marker, "verdict": _("hidden")} if small else r
+            )
+        return out
+
+    return {
+        **fig,
+        "total": None,
+        "categories": hide(fig.get("categories", [])),
+        "areas": hide(fig.get("areas", [])),
+        "months": [
+            {**m, "count": f"<{k}" if 0 < m["count"] < k else m["count"]}
+            for m in fig.get("months", [])
+        ],
+        "weekdays": [
+            {**d, "count": f"<{k}" if 0 < d["count"] < k else d["count"]}
+            for d in fig.get("weekdays", [])
+        ],
     }
 
 
@@ -291,7 +475,8 @@ def start_lagesbild(
         period_start=first,
         period_end=last,
         figures=fig,
-        extent=draft_extent(fig),
+        # Everyone reads the text, so it is drafted from the protected figures.
+        extent=draft_extent(shown_figures(fig, exact=False)),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # The imported reference series are proposed for the source inventory; people edit them.

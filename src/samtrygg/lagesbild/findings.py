@@ -28,6 +28,7 @@ from samtrygg.analysis.nearrepeat import KnoxFindings, RaisedRisk, knox
 from samtrygg.areas.models import Area
 from samtrygg.areas.services import assign_points
 from samtrygg.incidents.models import Incident, TimeBand
+from samtrygg.partnerships.disclosure import disclosure_rule
 
 MIN_EVENTS = 20
 BURGLARY = "inbrott"
@@ -43,13 +44,14 @@ def hotspots(
             partnership_id=partnership_id,
             occurred_from__gte=start,
             occurred_from__lt=end,
-            lon__isnull=False,
-            lat__isnull=False,
-        ).values_list("lon", "lat")
+        )
+        .with_precise_point()
+        .values_list("id", "lon", "lat")
     )
     if len(points) < MIN_EVENTS:
         return {"cells": [], "note": _("Too few located incidents for a hotspot test.")}
-    lon, lat = np.array(points, dtype=float).T
+    ids = np.array([p[0] for p in points], dtype=np.int64)
+    lon, lat = np.array([p[1:] for p in points], dtype=float).T
     x, y, crs = geo.to_metric(lon, lat, geo.SWEREF99TM)
     grid = geo.Grid.covering(x, y, geo.CELL_SIZE, crs=crs)
     counts = grid.counts(x, y)
@@ -65,11 +67,19 @@ def hotspots(
     areas = list(Area.objects.filter(partnership_id=partnership_id).sub_areas())
     names = {a.pk: a.name for a in areas}
     inside = assign_points(areas, clon, clat)
+    # Each hot cell's count as readers without exact access see it (docs/privacy.md).
+    row, col = grid.cell_of(x, y)
+    flat = row * grid.n_cols + col
+    on_hot = np.isin(flat, hot)
+    position = {int(cell): i for i, cell in enumerate(hot)}
+    groups = np.array([position[int(c)] for c in flat[on_hot]], dtype=np.int64)
+    published = disclosure_rule().publish(ids[on_hot], groups, max(len(hot), 1))
     cells = [
         {
             "lon": round(float(clon[i]), 5),
             "lat": round(float(clat[i]), 5),
             "count": int(counts.flat[cell]),
+            "published": int(published[i]),
             "z": round(float(result.z_scores[cell]), 2),
             "p_adjusted": float(result.p_adjusted[cell]),
             "areas": [names[a] for a in inside[i]],
@@ -88,9 +98,9 @@ def near_repeats(partnership_id: int, start: datetime, end: datetime) -> dict[st
             time_band=TimeBand.EXACT,
             occurred_from__gte=start,
             occurred_from__lt=end,
-            lon__isnull=False,
-            lat__isnull=False,
-        ).values_list("lon", "lat", "occurred_from")
+        )
+        .with_precise_point()
+        .values_list("lon", "lat", "occurred_from")
     )
     if len(rows) < MIN_EVENTS:
         return {"summary": "", "note": _("Too few timed burglaries for a near-repeat test.")}

@@ -36,21 +36,6 @@ from samtrygg.lagesbild.forms import LagesbildForm, LagesbildStartForm, SourceEn
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
-from samtrygg.partnerships.disclosure import public_k
-
-
-def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
-    """Figures as shown: counts 1..k−1 hidden from those who see aggregates only."""
-    if exact:
-        return rows
-    shown = []
-    for r in rows:
-        k = public_k()
-        small = 0 < r["current"] < k or 0 < r["previous"] < k
-        shown.append(
-            {**r, "current": f"<{k}", "previous": f"<{k}", "verdict": _("hidden")} if small else r
-        )
-    return shown
 
 
 def _lagesbild(access: Access, pk: int) -> Lagesbild:
@@ -89,17 +74,17 @@ def lagesbild_start(request: HttpRequest, slug: str) -> HttpResponse:
 def lagesbild_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug)
     doc = _lagesbild(access, pk)
-    fig = doc.figures or {}
     exact = access.sees_all_data
+    fig = drafting.shown_figures(doc.figures or {}, exact)
     versions = documents(access, Lagesbild).filter(year=doc.year).exclude(pk=doc.pk)
     context = {
         "access": access,
         "doc": doc,
         "sources": doc.sources.all(),
         "fig": fig,
-        "categories": _figure_rows(fig.get("categories", []), exact),
-        "areas": _figure_rows(fig.get("areas", []), exact),
-        "total": _figure_rows([fig["total"]], exact)[0] if fig.get("total") else None,
+        "categories": fig.get("categories", []),
+        "areas": fig.get("areas", []),
+        "total": fig.get("total"),
         "maps": maps.render_maps(fig, exact),
         "can_edit": access.sees_all_data and not doc.is_frozen,
         "can_adopt": access.is_coordinator and not doc.is_frozen,
@@ -203,14 +188,15 @@ def lagesbild_diff(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def lagesbild_print(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug)
     doc = _lagesbild(access, pk)
-    fig, exact = doc.figures or {}, access.sees_all_data
+    exact = access.sees_all_data
+    fig = drafting.shown_figures(doc.figures or {}, exact)
     context = {
         "access": access,
         "doc": doc,
         "sources": doc.sources.all(),
         "fig": fig,
-        "categories": _figure_rows(fig.get("categories", []), exact),
-        "areas": _figure_rows(fig.get("areas", []), exact),
+        "categories": fig.get("categories", []),
+        "areas": fig.get("areas", []),
         "maps": maps.render_maps(fig, exact),
     }
     return render(request, "lagesbild/lagesbild_print.html", context)
