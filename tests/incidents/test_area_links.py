@@ -254,3 +254,25 @@ def test_anonymising_moves_the_links_with_the_point(world: World) -> None:
     old.refresh_from_db()
     assert old.anonymised_at is not None
     assert set(old.areas.values_list("name", flat=True)) == {"Kvarteret"}
+
+
+def test_a_point_that_stands_for_the_municipality_is_linked_to_it_only(world: World) -> None:
+    from samtrygg.gazetteer.models import Precision
+
+    # A row that named only the municipality got its centre as point; the centre lies in a
+    # drawn area, but nothing says the incident happened there.
+    kommun = _area(world.a, "Kommunen", box(14.40, 59.28, 14.60, 59.40))
+    Area.objects.filter(pk=kommun.pk).update(kind="municipality")
+    made = _incidents(world, WEST, 3)
+    Incident.objects.filter(pk=made[0].pk).update(precision=Precision.MUNICIPALITY)
+    area = _area(world.a, "Väster", WEST_BOX)
+    link_incidents(world.a)
+    linked = {
+        (i, a)
+        for i, a in IncidentArea.objects.filter(incident__in=made).values_list(
+            "incident_id", "area__name"
+        )
+    }
+    assert (made[0].pk, "Kommunen") in linked
+    assert (made[0].pk, area.name) not in linked
+    assert {(m.pk, area.name) for m in made[1:]} <= linked

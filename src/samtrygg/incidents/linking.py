@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from shapely.geometry import shape
 
-from samtrygg.areas.models import Area
+from samtrygg.areas.models import Area, AreaKind
+from samtrygg.gazetteer.models import Precision
 from samtrygg.incidents import bulk
 from samtrygg.incidents.models import Incident, IncidentArea
 from samtrygg.partnerships.models import Partnership
@@ -27,16 +28,20 @@ from samtrygg.sources import geodata
 CHUNK = 5000
 
 
-def _points(incidents: QuerySet[Incident]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _points(
+    incidents: QuerySet[Incident],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, points and whether each point stands only for the municipality."""
     rows = list(
         incidents.filter(lon__isnull=False, lat__isnull=False)
         .order_by()
-        .values_list("pk", "lon", "lat")
+        .values_list("pk", "lon", "lat", "precision")
     )
     if not rows:
-        return np.empty(0, np.int64), np.empty(0), np.empty(0)
-    ids, lon, lat = zip(*rows, strict=True)
-    return np.array(ids, np.int64), np.array(lon, float), np.array(lat, float)
+        return np.empty(0, np.int64), np.empty(0), np.empty(0), np.empty(0, bool)
+    ids, lon, lat, precision = zip(*rows, strict=True)
+    whole = np.array([p == Precision.MUNICIPALITY for p in precision], bool)
+    return np.array(ids, np.int64), np.array(lon, float), np.array(lat, float), whole
 
 
 @transaction.atomic
@@ -96,8 +101,13 @@ def _pairs(incidents: QuerySet[Incident], areas: list[Area], *, narrow: bool) ->
             lat__gte=min(a.min_lat for a in areas),
             lat__lte=max(a.max_lat for a in areas),
         )
-    ids, lon, lat = _points(incidents)
+    ids, lon, lat, whole = _points(incidents)
     point_idx, area_idx = geodata.point_area_pairs(lon, lat, [shape(a.geometry) for a in areas])
+    # A point that stands only for the municipality (its centre) lies in the municipality, but
+    # not in the sub-area that happens to hold the centre.
+    sub_area = np.array([a.kind != AreaKind.MUNICIPALITY for a in areas], bool)
+    keep = ~(whole[point_idx] & sub_area[area_idx])
+    point_idx, area_idx = point_idx[keep], area_idx[keep]
     area_ids = np.array([a.pk for a in areas], np.int64)
     return np.column_stack([ids[point_idx], area_ids[area_idx]]).astype(np.int64)
 

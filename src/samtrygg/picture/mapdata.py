@@ -25,9 +25,7 @@ def map_data(user: Any, access: Access, filters: Filters) -> dict[str, Any]:
 
     Cells carry no raw coordinates: only the corners of the SWEREF 99 TM squares they stand for.
     """
-    period_qs = in_period(incidents(access, filters), filters.period).filter(
-        lon__isnull=False, lat__isnull=False
-    )
+    period_qs = in_period(incidents(access, filters), filters.period).with_precise_point()
     features: list[dict[str, Any]] = []
     truncated = False
     hidden_qs = period_qs

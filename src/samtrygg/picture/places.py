@@ -76,9 +76,7 @@ def weekly_places(user: Any, access: Access, filters: Filters, exact: bool) -> l
        into cells. 2. One query (a subquery, no long id lists) says which of them the user may
        see. 3. One query loads the details of at most ``REPORTS_PER_PLACE`` per top cell.
     """
-    week_qs = in_period(incidents(access, filters), week_of(filters.period)).filter(
-        lon__isnull=False, lat__isnull=False
-    )
+    week_qs = in_period(incidents(access, filters), week_of(filters.period)).with_precise_point()
     rows = list(week_qs.order_by("occurred_from", "pk").values_list("pk", "lon", "lat", "place"))
     if not rows:
         return []
