@@ -84,7 +84,11 @@ def _action_blocks(observations: list[Observation]) -> list[Block]:
     details: list[Block] = []
     for number, seen in enumerate(observations, start=1):
         action: Action | None = getattr(seen, "action", None)
-        heading = f"{number}. {seen.get_kind_display()}: {seen.get_cause_display()}"
+        heading = _("Point %(n)s: %(kind)s, %(cause)s") % {
+            "n": number,
+            "kind": seen.get_kind_display(),
+            "cause": seen.get_cause_display().lower(),
+        }
         items = [
             _("Place: %(p)s") % {"p": _place(seen)},
             _("Cause: %(c)s") % {"c": seen.get_cause_display()},
