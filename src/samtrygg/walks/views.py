@@ -1,5 +1,5 @@
 """Safety walk pages: the list, a walk with its map and protocol, recording a point from a
-phone, the protocol's actions and the photos.
+phone, the protocol's actions, the protocol as Word or PDF, and the photos.
 
 Members read walks (the photos too: they show places, not people, and carry no location);
 coordinators and analysts plan walks and write the protocol; reporters may record points on a
@@ -24,11 +24,11 @@ from samtrygg.walks.forms import ActionForm, ObservationForm, WalkForm
 from samtrygg.walks.models import Action, Observation, SafetyWalk
 
 STAFF = [Role.COORDINATOR, Role.ANALYST]
+RECORDERS = [Role.COORDINATOR, Role.ANALYST, Role.REPORTER]
 PROTOCOL_FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-RECORDERS = [Role.COORDINATOR, Role.ANALYST, Role.REPORTER]
 
 
 def _walk(access: Access, pk: int) -> SafetyWalk:
