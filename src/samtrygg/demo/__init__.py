@@ -7,5 +7,7 @@ apps know nothing of the demo. ``samtrygg demo`` runs :func:`samtrygg.demo.run.r
 - :mod:`samtrygg.demo.incidents`: two years of synthetic incidents (docs/demo-data.md);
 - :mod:`samtrygg.demo.plans`: Brå's five steps, the lägesbild and the signed agreement;
 - :mod:`samtrygg.demo.reference`: labelled example reference series;
+- :mod:`samtrygg.demo.walks`: two example safety walks with their protocols;
+- :mod:`samtrygg.demo.dialogues`: three example citizen dialogues with coded themes;
 - :mod:`samtrygg.demo.run`: all of it in order, as ``samtrygg demo`` does.
 """

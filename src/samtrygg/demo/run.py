@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sys
 
+from samtrygg.demo.dialogues import load_demo_dialogues
 from samtrygg.demo.incidents import load_demo_incidents
 from samtrygg.demo.partnership import ACCOUNTS, DEMO_PASSWORD, load_demo
 from samtrygg.demo.plans import SIGNATORIES, load_demo_plans
 from samtrygg.demo.reference import clear_demo_reference, load_demo_reference
 from samtrygg.demo.surveys import load_demo_surveys
+from samtrygg.demo.walks import load_demo_walks
 from samtrygg.partnerships.models import Partnership
 from samtrygg.web.serve import prepare_database
 
@@ -25,6 +27,9 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     # show how the comparison looks (labelled example data).
     clear_demo_reference(partnership)
     load_demo_plans(partnership)
+    # After the plans: some of the walks' actions belong to measures in the action plan.
+    load_demo_walks(partnership)
+    load_demo_dialogues(partnership)
     load_demo_reference(partnership)
     load_demo_surveys(partnership)
     out = sys.stderr

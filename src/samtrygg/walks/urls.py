@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.walk_edit, name="walk-create"),
     path("<int:pk>/", views.walk_detail, name="walk-detail"),
     path("<int:pk>/edit/", views.walk_edit, name="walk-edit"),
+    path("<int:pk>/protocol/", views.walk_protocol, name="walk-protocol"),
     path("<int:pk>/points/new/", views.observation_add, name="walk-observation-add"),
     path(
         "<int:pk>/points/<int:observation>/action/",

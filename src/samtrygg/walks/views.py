@@ -1,5 +1,5 @@
 """Safety walk pages: the list, a walk with its map and protocol, recording a point from a
-phone, the protocol's actions and the photos.
+phone, the protocol's actions, the protocol as Word or PDF, and the photos.
 
 Members read walks (the photos too: they show places, not people, and carry no location);
 coordinators and analysts plan walks and write the protocol; reporters may record points on a
@@ -14,16 +14,21 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
-from samtrygg.walks import photos
+from samtrygg.walks import photos, protocol
 from samtrygg.walks.forms import ActionForm, ObservationForm, WalkForm
 from samtrygg.walks.models import Action, Observation, SafetyWalk
 
 STAFF = [Role.COORDINATOR, Role.ANALYST]
 RECORDERS = [Role.COORDINATOR, Role.ANALYST, Role.REPORTER]
+PROTOCOL_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def _walk(access: Access, pk: int) -> SafetyWalk:
@@ -141,4 +146,18 @@ def observation_photo(request: HttpRequest, slug: str, pk: int, observation: int
     seen = get_object_or_404(Observation, walk=walk, pk=observation, photo__isnull=False)
     response = HttpResponse(bytes(seen.photo or b""), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def walk_protocol(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The protocol as Word or PDF (``?format=docx|pdf``); members read it like the walk page."""
+    access = get_access(request, slug)
+    walk = _walk(access, pk)
+    fmt = request.GET.get("format", "docx")
+    if fmt not in PROTOCOL_FORMATS:
+        return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
+    build = protocol.build_docx if fmt == "docx" else protocol.build_pdf
+    response = HttpResponse(build(walk, lang=get_language()), content_type=PROTOCOL_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{protocol.filename(walk, fmt)}"'
     return response

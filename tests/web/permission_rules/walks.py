@@ -33,6 +33,7 @@ RULES: dict[str, Rule] = {
     "walk-create": Rule(STAFF, kwargs=_slug),
     "walk-detail": Rule(members_only(), kwargs=_walk),
     "walk-edit": Rule(STAFF, kwargs=_walk),
+    "walk-protocol": Rule(members_only(), kwargs=_walk),
     "walk-observation-add": Rule(RECORDERS, kwargs=_walk),
     "walk-action-edit": Rule(STAFF, kwargs=_point),
     "walk-photo": Rule(members_only(), kwargs=_point),
