@@ -42,7 +42,10 @@ ENGLISH_HEADER = ["ID", "Category", "Organisation", "From", "To", "Time of day",
 def test_coordinator_exports_every_incident_of_the_period(data: World, client_for: Any) -> None:  # noqa: F811
     response = export(client_for("coordinator"), data, "csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="lagesbild-alfa-2025-03-10-2025-03-16.csv"' in response["Content-Disposition"]
+    # Named as the page ("Aktuellt läge"), apart from the yearly lägesbild.
+    assert (
+        'filename="aktuellt-lage-alfa-2025-03-10-2025-03-16.csv"' in response["Content-Disposition"]
+    )
     rows = csv_rows(response)
     assert rows[0] == SWEDISH_HEADER  # Swedish is the default language
     assert len(rows) == 1 + 28 and all(len(r) == len(SWEDISH_HEADER) for r in rows)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -115,7 +116,9 @@ def _xlsx(sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
 def export(user: Any, access: Access, filters: services.Filters, kind: str) -> HttpResponse:
     """The period's data as a CSV or Excel download."""
     period = filters.period
-    name = f"lagesbild-{access.partnership.slug}-{period.start.isoformat()}-{period.last_day}"
+    # Named as the page is ("Aktuellt läge"), apart from the yearly lägesbild (issue 12).
+    title = slugify(_("Picture"))
+    name = f"{title}-{access.partnership.slug}-{period.start.isoformat()}-{period.last_day}"
     if services.sees_details(access):
         incidents = [export_header(), *export_rows(user, access, filters)]
     else:
