@@ -1,4 +1,5 @@
-"""Reading the situational picture in a real browser: the map, the heat maps, the changes."""
+"""Reading the situational picture in a real browser: the summary in words, the map, the heat
+maps, the tested changes (folded away on screen, open on paper)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,16 @@ def test_coordinator_reads_the_picture_offline(page: Any, bworld: Any) -> None:
     expect(page.locator("#picture-map .leaflet-tile")).to_have_count(0)
     expect(page.locator("table.heat-map")).to_have_count(2)
     expect(page.locator("table.heat-map caption").first).to_be_visible()
-    expect(page.locator("table.change-table")).to_have_count(2)
+    # The meeting starts with the week in words; the p-value tables wait behind "Tested changes".
+    # 12 + 3 + 1 this week, 2 burglaries the week before.
+    expect(page.locator(".summary-words li").first).to_have_text(
+        "16 händelser under perioden, 14 fler än under föregående period (2)."
+    )
+    tables = page.locator("table.change-table")
+    expect(tables).to_have_count(2)
+    expect(tables.first).to_be_hidden()
+    page.get_by_text("Testade förändringar").click()
+    expect(tables.first).to_be_visible()
     assert page.locator("table.change-table tr.flagged-up").count() >= 1
     expect(page.locator(".synthetic-banner")).to_be_visible()
     check_accessibility(page)
@@ -56,4 +66,6 @@ def test_printable_report_has_no_navigation(page: Any, bworld: Any) -> None:
     page.wait_for_selector("#picture-map[data-loaded='1']")
     expect(page.locator("nav")).to_have_count(0)
     expect(page.locator("table.change-table")).to_have_count(2)
+    # On paper the tested changes are open.
+    expect(page.locator("table.change-table").first).to_be_visible()
     check_accessibility(page)

@@ -8,6 +8,7 @@ partnership's own gazetteer, so no text (and never a sensitive category's text) 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -29,12 +30,16 @@ def area_point(area: Area) -> tuple[float, float]:
     return float(point.x), float(point.y)
 
 
-def matcher_for(partnership: Partnership) -> PlaceMatcher:
+def matcher_for(partnership: Partnership, *, include_placed: bool = True) -> PlaceMatcher:
     """The partnership's matcher: answers given by hand first, then its areas and known places
-    (smallest area first when several share a name), municipalities, streets and addresses."""
+    (smallest area first when several share a name), municipalities, streets and addresses.
+
+    ``include_placed=False`` leaves out the answers given by hand: their names come from
+    incident logs, which not every reader may see."""
     entries: list[GazetteerEntry] = [
         GazetteerEntry(p.name, p.lon, p.lat, Precision.KNOWN_PLACE, key=("placed", p.pk))
         for p in PlacedName.objects.filter(partnership=partnership)
+        if include_placed
     ]
     areas = sorted(
         Area.objects.filter(partnership=partnership),
@@ -200,3 +205,93 @@ def entry_names(partnership: Partnership) -> list[str]:
         .values_list("name", flat=True)
     )
     return sorted(names, key=str.casefold)
+
+
+# --------------------------------------------------------------------------- the map's search
+
+SEARCH_LIMIT = 8
+# Hand-added known places first (the partnership's own names), then areas, streets, addresses.
+_SEARCH_ORDER = {"known_place": 0, "area": 1, "municipality": 2, "street": 3, "address": 4}
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """One answer of the map's place search: a name, what kind of name it is, and its point."""
+
+    name: str
+    kind: str  # "known_place", "area", "municipality", "street" or "address"
+    lon: float
+    lat: float
+
+
+def _closeness(normalised: str, key: str) -> int:
+    """0 for the same name, 1 when the name starts with the text, 2 for a later word, else 3."""
+    if normalised == key:
+        return 0
+    if normalised.startswith(key):
+        return 1
+    return 2 if f" {key}" in normalised else 3
+
+
+def search_places(
+    partnership: Partnership, text: str, *, include_placed: bool, limit: int = SEARCH_LIMIT
+) -> list[PlaceHit]:
+    """Names in the partnership's gazetteer that contain ``text``, best first.
+
+    1. The text is normalised as imports are (case, å/ä/ö, abbreviations: "storg. 12" finds
+       "Storgatan 12"); fewer than two letters or digits give nothing.
+    2. Areas, known places, streets, addresses and (with ``include_placed``) the names placed by
+       hand that contain it are ranked: the same name, then names starting with it, then names
+       with a word starting with it; known places before areas, streets and addresses.
+    3. When nothing contains it, the import's matcher (:func:`matcher_for`) may still know it
+       (a misspelt street, a house letter the extract lacks) and gives its one answer.
+    Only this partnership's names are read; nothing is sent anywhere.
+    """
+    key = normalise_name(text)
+    if len(key.replace(" ", "")) < 2:
+        return []
+    found: list[tuple[tuple[int, int, str], str, str, Any]] = []
+    areas = Area.objects.filter(partnership=partnership).only("pk", "name", "kind")
+    for area in areas:
+        name_key = normalise_name(area.name)
+        if key in name_key:
+            kind = "municipality" if area.kind == AreaKind.MUNICIPALITY else "area"
+            rank = (_closeness(name_key, key), _SEARCH_ORDER[kind], area.name.casefold())
+            found.append((rank, area.name, kind, area.pk))
+    # An extract holds tens of thousands of addresses: names starting with the text are read
+    # first (the same name sorts first among them), then a bounded number of the others.
+    entries = Entry.objects.filter(partnership=partnership)
+    starting = entries.filter(normalised__startswith=key).order_by("normalised", "pk")
+    inside = entries.filter(normalised__contains=key).exclude(normalised__startswith=key)
+    for part in (starting[: limit * 25], inside.order_by("normalised", "pk")[: limit * 5]):
+        for entry in part:
+            closeness = _closeness(entry.normalised, key)
+            rank = (closeness, _SEARCH_ORDER[entry.kind], entry.name.casefold())
+            found.append((rank, entry.name, entry.kind, (entry.lon, entry.lat)))
+    if include_placed:
+        placed = PlacedName.objects.filter(partnership=partnership, normalised__contains=key)
+        for p in placed.order_by("normalised")[: limit * 5]:
+            rank = (_closeness(p.normalised, key), _SEARCH_ORDER["known_place"], p.name.casefold())
+            found.append((rank, p.name, "known_place", (p.lon, p.lat)))
+    hits: list[PlaceHit] = []
+    seen: set[str] = set()
+    for _rank, name, kind, where in sorted(found, key=lambda f: f[0]):
+        if normalise_name(name) in seen:
+            continue
+        seen.add(normalise_name(name))
+        if isinstance(where, tuple):
+            lon, lat = where
+        else:  # an area: its representative point, computed only for the areas shown
+            lon, lat = area_point(Area.objects.get(pk=where))
+        hits.append(PlaceHit(name, kind, lon, lat))
+        if len(hits) == limit:
+            break
+    if not hits:
+        match = matcher_for(partnership, include_placed=include_placed).match(text)
+        if match is not None:
+            source = match.entry.key[0] if isinstance(match.entry.key, tuple) else ""
+            kind = str(match.precision)
+            if source == "area" and kind != Precision.MUNICIPALITY:
+                kind = "area"
+            hits.append(PlaceHit(match.entry.name, kind, match.lon, match.lat))
+    return hits

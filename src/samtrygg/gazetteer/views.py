@@ -1,16 +1,18 @@
-"""The gazetteer page: import an OpenStreetMap extract, add known places and their aliases."""
+"""The gazetteer page: import an OpenStreetMap extract, add known places and their aliases;
+and the place search behind the maps."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from samtrygg.gazetteer import services
 from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm
-from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName
+from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName, Precision
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.sources.errors import SourceError
@@ -62,3 +64,42 @@ def known_place_add(request: HttpRequest, slug: str) -> HttpResponse:
         "gazetteer/known_place_form.html",
         {"access": access, "form": form, "names": services.entry_names(access.partnership)},
     )
+
+
+# The longest text the map's search reads: a place name or an address, never a description.
+SEARCH_MAX_LENGTH = 100
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
+        "known_place": str(Precision.KNOWN_PLACE.label),
+        "area": _("Area"),
+        "municipality": str(Precision.MUNICIPALITY.label),
+        "street": str(Precision.STREET.label),
+        "address": str(Precision.ADDRESS.label),
+    }
+
+
+@login_required
+@require_GET
+def place_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """The maps' place search: every member may look up the partnership's own names.
+
+    The text is neither logged nor sent anywhere. The names placed by hand come from incident
+    logs, so only those who see every incident (coordinators, analysts) search them too.
+    """
+    access = get_access(request, slug)
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    hits = services.search_places(access.partnership, text, include_placed=access.sees_all_data)
+    labels = _kind_labels()
+    results = [
+        {
+            "name": hit.name,
+            "kind": hit.kind,
+            "kind_label": labels[hit.kind],
+            "lon": round(hit.lon, 6),
+            "lat": round(hit.lat, 6),
+        }
+        for hit in hits
+    ]
+    return JsonResponse({"query": text, "results": results})

@@ -18,6 +18,7 @@ from samtrygg.incidents.models import Category, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.periods import make_period, today_local
 from samtrygg.picture import exports, meeting, services
+from samtrygg.picture.summary import summary_sentences
 
 PERIOD_CHOICES = [
     ("week", gettext_lazy("This week")),
@@ -127,6 +128,12 @@ def picture(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("print", None)
     template = "picture/picture_print.html" if request.GET.get("print") else "picture/picture.html"
     context = {"access": access, "form": form, "pic": pic, "query": query.urlencode()}
+    sub_areas = set(
+        Area.objects.sub_areas()
+        .filter(partnership=access.partnership)
+        .values_list("name", flat=True)
+    )
+    context["summary_words"] = summary_sentences(pic, sub_areas)
     context.update(
         meeting.decisions_context(
             access, meeting.monday(pic.week.start), [place.label for place in pic.places]

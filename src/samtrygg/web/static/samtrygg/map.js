@@ -46,6 +46,14 @@
       pick(parseFloat(latInput.value), parseFloat(lonInput.value));
     }
     map.on("click", function (e) { pick(e.latlng.lat, e.latlng.lng); });
+    // A street or known place from the gazetteer is a starting point; a click refines it.
+    var searchBox = el.parentElement.querySelector("[data-place-search]");
+    if (searchBox && window.samtryggPlaceSearch) {
+      window.samtryggPlaceSearch(searchBox, function (hit) {
+        pick(hit.lat, hit.lon);
+        map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit));
+      });
+    }
   }
   if (el.dataset.draw === "polygon" && L.Draw) {
     // The drawing toolbar speaks the page's language (texts from the template).

@@ -9,6 +9,18 @@
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
+  // The place search centres the map on a place from the gazetteer, marked as a ring (not an incident).
+  var found = null;
+  var searchBox = el.parentElement.querySelector("[data-place-search]");
+  if (searchBox && window.samtryggPlaceSearch) {
+    window.samtryggPlaceSearch(searchBox, function (hit) {
+      if (found) { map.removeLayer(found); }
+      found = L.circleMarker([hit.lat, hit.lon], { radius: 12, color: "#1b1b1f", weight: 3, fill: false, interactive: false })
+        .bindTooltip(hit.name, { permanent: true, direction: "top", offset: [0, -12] }).addTo(map);
+      map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit));
+      el.dataset.centred = hit.name;
+    });
+  }
   var bounds = L.latLngBounds([]);
   var getJSON = function (url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
@@ -70,5 +82,19 @@
   Promise.all([areasDone, dataDone]).then(function () {
     fit();
     el.dataset.loaded = "1";
+  });
+})();
+
+/* The tested changes are folded away at the meeting but belong on paper: open them to print. */
+(function () {
+  "use strict";
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.tested-changes"), function (d) { return !d.open; });
+    folded.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (d) { d.open = false; });
+    folded = [];
   });
 })();

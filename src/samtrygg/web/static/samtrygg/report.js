@@ -141,6 +141,17 @@
         }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
       });
     }
+    // A known place or an address from the partnership's gazetteer sets the point too.
+    var searchBox = fieldset.querySelector("[data-place-search]");
+    if (searchBox && ev.map && window.samtryggPlaceSearch) {
+      window.samtryggPlaceSearch(searchBox, function (hit) {
+        ev.lon.value = Number(hit.lon).toFixed(6);
+        ev.lat.value = Number(hit.lat).toFixed(6);
+        ev.sync();
+        ev.map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit));
+        save();
+      });
+    }
     if (clearButton) {
       clearButton.addEventListener("click", function () {
         ev.lon.value = ""; ev.lat.value = ""; ev.sync(); save();
