@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samtrygg import uploads as upload_limits
 from samtrygg.gazetteer import services
 from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm
 from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName
@@ -29,7 +30,7 @@ def gazetteer_page(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             places = services.import_osm(partnership, upload.read(), upload.name)
         except SourceError as exc:
-            problems = exc
+            problems = SourceError(upload_limits.problems(exc))
         else:
             messages.success(
                 request,
