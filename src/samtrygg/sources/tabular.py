@@ -672,7 +672,9 @@ def _errors_where(
     frame: pl.DataFrame, mask: pl.Series, column: str, template: str, params: dict[str, Any]
 ) -> list[RowError]:
     """One RowError per row where ``mask`` holds; ``%(value)`` in ``template`` is the cell."""
-    bad = frame.filter(mask).select(_ROW, pl.col(column).alias("__v"))
+    # A check may name a field the file has no column for (a row without any location).
+    cell = pl.col(column) if column in frame.columns else pl.lit(None, dtype=pl.String)
+    bad = frame.filter(mask).select(_ROW, cell.alias("__v"))
     return [
         RowError(int(r), column, template, params={**params, "value": v})
         for r, v in bad.iter_rows()
