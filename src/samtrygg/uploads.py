@@ -153,6 +153,14 @@ def skipped_reasons(reasons: Mapping[str, int]) -> list[tuple[str, int]]:
     return sorted((gettext(reason), n) for reason, n in reasons.items())
 
 
+def skipped_sentence(reasons: Mapping[str, int]) -> str:
+    """Why rows or values were skipped, as a sentence to add to an import's summary ("" if none)."""
+    if not reasons:
+        return ""
+    shown = ", ".join(f"{reason}: {n}" for reason, n in skipped_reasons(reasons))
+    return _("Skipped: %(reasons)s.") % {"reasons": shown}
+
+
 def errors_as_dicts(errors: Sequence[RowError]) -> list[dict[str, Any]]:
     """Problems in the shape the import summaries keep (row, field, message), translated."""
     return [

@@ -21,6 +21,7 @@ from samtrygg.gazetteer.models import Entry
 from samtrygg.incidents.models import Incident
 from samtrygg.surveys.models import Survey
 from tests.conftest import World
+from tests.reference_data.helpers import KARLSKOGA, kolada_answer
 
 HEADER = "id;category;time;lon;lat;place\n"
 GOOD = HEADER + "1;Brand;2024-03-05 14:30;14,52;59,33;Torget\n"
@@ -175,3 +176,17 @@ def test_a_bad_survey_file_is_explained_in_swedish(world: World, client_for: Any
     assert "Området saknas" in page and "Antalet 11 är större än n (10)." in page
     assert "is missing" not in page and "larger than n" not in page
     assert not Survey.objects.exists()
+
+
+def test_the_reasons_for_skipped_reference_values_are_in_the_pages_language(
+    world: World, client_for: Any
+) -> None:
+    url = reverse("reference-import", args=[world.a.slug])
+    for language, wanted, unwanted in (
+        ("sv", "Överhoppade: inte totalen (kvinnor eller män): 7.", "women or men"),
+        ("en", "Skipped: not the total (women or men): 7.", "kvinnor"),
+    ):
+        client = _client(client_for, "coordinator", language)
+        payload = {"file": SimpleUploadedFile("n.json", kolada_answer(KARLSKOGA)), "kind": "kolada"}
+        page = _text(client.post(url, payload, follow=True))
+        assert wanted in page and unwanted not in page
