@@ -8,7 +8,7 @@ Messages are plain sentences that say what to do, so the command line can show t
 Every message is an English template marked with :func:`gettext_noop` (so that Django's
 ``makemessages`` collects it into the catalogue) and its parameters: ``RowError.message`` is the
 English sentence, and the web application (``samtrygg.uploads.translated``) shows
-``gettext(template) % params`` in the reader's language. Words of ours inside the parameters or
+``gettext(template) % params`` in the user's language. Words of ours inside the parameters or
 the field (a field name such as "longitude") are :class:`Term` s, which it translates too; the
 reasons a reader skips rows are marked the same way. This module stays free of Django.
 """
