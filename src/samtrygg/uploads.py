@@ -1,20 +1,24 @@
-"""Limits of uploaded files from the settings, and their refusals in the user's language.
+"""Limits of uploaded files from the settings, and the readers' messages in the user's language.
 
 The readers in :mod:`samtrygg.sources` check the limits (:mod:`samtrygg.sources.limits`) and say
 in English what was exceeded; the pages show the same refusal translated, naming the limit.
+Every other problem a reader reports carries its English template (marked for the catalogue
+with ``gettext_noop``) and parameters: :func:`translated` words it in the active language, and
+:func:`skipped_reasons` does the same for the reasons rows were skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import Listing, RowError, SourceError, Term
 from samtrygg.sources.limits import MB, LimitError, LimitRowError, Limits
+from samtrygg.sources.personal_data import PersonalDataRowError, describe
 
 
 def import_limits() -> Limits:
@@ -95,13 +99,79 @@ def problems(exc: SourceError) -> list[RowError]:
 
 
 def translated(errors: Sequence[RowError]) -> list[RowError]:
-    """``errors`` with the refusals of over-long values and NUL characters translated."""
-    out: list[RowError] = []
-    for error in errors:
-        if isinstance(error, LimitRowError):
-            if error.kind == "nul":
-                error = replace(error, message=nul_message())
-            elif error.found is not None and error.limit is not None:
-                error = replace(error, message=text_too_long_message(error.found, error.limit))
-        out.append(error)
-    return out
+    """``errors`` worded in the active language: their messages and the words of ours they name.
+
+    Row, feature and name stay as they are; the refusals of over-long values and NUL characters
+    and of personal data get their own sentences, every other message is
+    ``gettext(template) % params``.
+    """
+    return [
+        RowError(
+            error.row,
+            term(error.field) if error.field is not None else None,
+            message(error),
+            feature=error.feature,
+            name=error.name,
+        )
+        for error in errors
+    ]
+
+
+def message(error: RowError) -> str:
+    """One problem's message in the active language."""
+    if isinstance(error, LimitRowError):
+        if error.kind == "nul":
+            return nul_message()
+        if error.found is not None and error.limit is not None:
+            return text_too_long_message(error.found, error.limit)
+    if isinstance(error, PersonalDataRowError):
+        return describe(error.findings, lang="sv" if _swedish() else "en")
+    if not error.template:
+        return error.message
+    text = gettext(error.template)
+    if error.params is None:
+        return text
+    try:
+        return text % {key: term(value) for key, value in error.params.items()}
+    except (KeyError, TypeError, ValueError):
+        # A translation whose placeholders do not fit (msgfmt --check-format catches these):
+        # the English sentence is better than none.
+        return error.message
+
+
+def term(value: Any) -> Any:
+    """A word of ours (:class:`~samtrygg.sources.errors.Term`) translated; anything else as is."""
+    if isinstance(value, Listing):
+        return ", ".join(str(term(item)) for item in value.items)
+    if isinstance(value, Term):
+        return gettext(str(value))
+    return value
+
+
+def skipped_reasons(reasons: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Why rows were skipped, each reason in the active language, with its count."""
+    return sorted((gettext(reason), n) for reason, n in reasons.items())
+
+
+def skipped_sentence(reasons: Mapping[str, int]) -> str:
+    """Why rows or values were skipped, as a sentence to add to an import's summary ("" if none)."""
+    if not reasons:
+        return ""
+    shown = ", ".join(f"{reason}: {n}" for reason, n in skipped_reasons(reasons))
+    return _("Skipped: %(reasons)s.") % {"reasons": shown}
+
+
+def errors_as_dicts(errors: Sequence[RowError]) -> list[dict[str, Any]]:
+    """Problems in the shape the import summaries keep (row, field, message), translated."""
+    return [
+        {
+            "row": e.row if e.row is not None else e.feature,
+            "field": e.field,
+            "message": e.message,
+        }
+        for e in translated(errors)
+    ]
+
+
+def _swedish() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("sv")

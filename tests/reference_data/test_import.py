@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from samtrygg.cli import main
 from samtrygg.plans.models import ChangeRecord
@@ -60,9 +61,14 @@ def test_a_file_with_one_bad_record_imports_nothing(world: World) -> None:
     assert not ReferenceSeries.objects.exists() and not ReferenceValue.objects.exists()
 
 
-def test_broken_json_is_refused_with_a_message(world: World) -> None:
-    summary = import_reference(world.a, b"{", "a.json", "kolada", None)
+def test_broken_json_is_refused_with_a_message_in_the_active_language(world: World) -> None:
+    with translation.override("en"):
+        summary = import_reference(world.a, b"{", "a.json", "kolada", None)
     assert "not valid JSON" in summary.errors[0]["message"]
+    with translation.override("sv"):
+        summary = import_reference(world.a, b"{", "a.json", "kolada", None)
+    assert "inte giltig JSON" in summary.errors[0]["message"]
+    assert "not valid JSON" not in summary.errors[0]["message"]
 
 
 def test_a_bra_table_makes_a_series_per_offence_and_measure(world: World) -> None:

@@ -1,7 +1,9 @@
 """``samtrygg import incidents|polisen|reference|survey|gazetteer``: bulk imports, one-line or
 JSON summary.
 
-Exit status 0 on success, 2 when nothing was imported because of errors.
+Exit status 0 on success, 2 when nothing was imported because of errors. The command speaks
+English, like the rest of the command line: the readers' messages and the reasons for skipped rows
+are printed in English (the web pages show them in the user's language).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="who sees the incidents' details (default: the partnership)",
     )
     inc.add_argument("--format", choices=("text", "json"), default="text")
-    inc.set_defaults(func=_json_on_refusal(_run_incidents, file_keys=True))
+    inc.set_defaults(func=_in_english(_json_on_refusal(_run_incidents, file_keys=True)))
 
     pol = inner.add_parser("polisen", help="events in the police events API format")
     pol.add_argument(
@@ -56,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     pol.add_argument("--state", metavar="FILE", help="rate-limit state file for --live")
     pol.add_argument("--format", choices=("text", "json"), default="text")
-    pol.set_defaults(func=_json_on_refusal(_run_polisen, file_keys=True))
+    pol.set_defaults(func=_in_english(_json_on_refusal(_run_polisen, file_keys=True)))
 
     gaz = inner.add_parser(
         "gazetteer",
@@ -65,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gaz.add_argument("file", metavar="FILE")
     gaz.add_argument("--partnership", required=True, metavar="SLUG")
     gaz.add_argument("--format", choices=("text", "json"), default="text")
-    gaz.set_defaults(func=_run_gazetteer)
+    gaz.set_defaults(func=_in_english(_run_gazetteer))
 
     ref = inner.add_parser(
         "reference", help="reference data for the lägesbild: a Kolada JSON answer or a Brå table"
@@ -76,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ref.add_argument("--name", default="", help="the indicator's name (Kolada's answer has none)")
     ref.add_argument("--unit", default="", help="the unit, e.g. 'per 100 000 invånare'")
     ref.add_argument("--format", choices=("text", "json"), default="text")
-    ref.set_defaults(func=_json_on_refusal(_run_reference))
+    ref.set_defaults(func=_in_english(_json_on_refusal(_run_reference)))
 
     srv = inner.add_parser(
         "survey",
@@ -86,7 +88,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     srv.add_argument("--partnership", required=True, metavar="SLUG")
     srv.add_argument("--kind", required=True, choices=("polisen", "scb", "ntu", "own"))
     srv.add_argument("--format", choices=("text", "json"), default="text")
-    srv.set_defaults(func=_json_on_refusal(_run_survey))
+    srv.set_defaults(func=_in_english(_json_on_refusal(_run_survey)))
+
+
+def _in_english(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run an import with English as the active language, so that its messages match the
+    command's English summary lines (Django's default language is Swedish)."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        from samtrygg.cli import setup_django
+
+        setup_django()
+        from django.utils import translation
+
+        with translation.override("en"):
+            return run(args)
+
+    return wrapper
 
 
 def _json_on_refusal(

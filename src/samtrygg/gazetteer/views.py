@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from samtrygg import uploads as upload_limits
 from samtrygg.gazetteer import services
 from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm
 from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName, Precision
@@ -31,7 +32,7 @@ def gazetteer_page(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             places = services.import_osm(partnership, upload.read(), upload.name)
         except SourceError as exc:
-            problems = exc
+            problems = SourceError(upload_limits.problems(exc))
         else:
             messages.success(
                 request,

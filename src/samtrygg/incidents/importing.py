@@ -14,7 +14,9 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
+from samtrygg import uploads
 from samtrygg.areas.models import Area
 from samtrygg.gazetteer.models import Precision
 from samtrygg.gazetteer.services import place_rows, precision_counts
@@ -71,6 +73,10 @@ class ImportSummary:
             out |= {"placed": dict(self.placed), "to_review": self.placed.get("none", 0)}
         return out
 
+    def skipped_labels(self) -> list[tuple[str, int]]:
+        """(why rows were skipped, in words, count) for the web summary."""
+        return uploads.skipped_reasons(self.skipped_reasons)
+
     def placed_labels(self) -> list[tuple[str, int]]:
         """(precision in words, count) for the web summary, most precise first."""
         return [(str(Precision(p).label), n) for p, n in (self.placed or {}).items()]
@@ -115,15 +121,8 @@ def unmapped_as_dicts(found: Sequence[UnmappedValue]) -> list[dict[str, Any]]:
 
 
 def errors_as_dicts(exc: SourceError) -> list[dict[str, Any]]:
-    """The problems of a refused file in the CLI's JSON shape."""
-    return [
-        {
-            "row": e.row if e.row is not None else e.feature,
-            "field": e.field,
-            "message": e.message,
-        }
-        for e in exc.errors
-    ]
+    """The problems of a refused file in the CLI's JSON shape, in the active language."""
+    return uploads.errors_as_dicts(exc.errors)
 
 
 def partnership_bbox(partnership: Partnership) -> tuple[float, float, float, float] | None:
@@ -187,7 +186,7 @@ def import_incidents(
     summary = ImportSummary(unchanged=len(existing), encoding=table.encoding)
     if table.blank_rows:
         summary.skipped = table.blank_rows
-        summary.skipped_reasons["blank row"] = table.blank_rows
+        summary.skipped_reasons[gettext_noop("blank row")] = table.blank_rows
     new = frame.filter(~pl.col("source_id").is_in(list(existing)))
     fmt = bulk.timestamp_format()
     end = (
@@ -209,7 +208,9 @@ def import_incidents(
     if expired:
         new = new.filter(~too_old)
         summary.skipped += expired
-        summary.skipped_reasons["older than its category's retention period"] = expired
+        summary.skipped_reasons[gettext_noop("older than its category's retention period")] = (
+            expired
+        )
     columns = new.select(
         pl.col("category").str.to_lowercase().replace_strict(categories).alias("category_id"),
         pl.col("occurred_at").dt.strftime(fmt).alias("occurred_from"),
@@ -276,7 +277,9 @@ def import_polisen(
                 RowError(
                     None,
                     None,
-                    "The partnership has no municipalities yet; choose them under Areas first.",
+                    gettext_noop(
+                        "The partnership has no municipalities yet; choose them under Areas first."
+                    ),
                 )
             ]
         )
@@ -286,7 +289,7 @@ def import_polisen(
     if not include_summaries:
         summaries = [e for e in rows if e.is_summary]
         if summaries:
-            summary.skipped_reasons["summary event (Sammanfattning)"] = len(summaries)
+            summary.skipped_reasons[gettext_noop("summary event (Sammanfattning)")] = len(summaries)
         rows = [e for e in rows if not e.is_summary]
     summary.skipped = sum(summary.skipped_reasons.values())
     existing = set(

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
+from samtrygg import uploads as upload_limits
 from samtrygg.csvexport import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from samtrygg.incidents import mappings, templatefile
 from samtrygg.incidents.categories import seed_categories
@@ -62,7 +63,7 @@ def values(request: HttpRequest, slug: str) -> HttpResponse:
                 values=confirmed, sharing=pending["sharing"], actor=request.user,
             )  # fmt: skip
         except SourceError as exc:
-            problems = exc.errors
+            problems = upload_limits.problems(exc)
         else:
             return _imported(request, access, organisation, columns, summary, pending, confirmed)
     context = _step_context(access, form, organisation, pending, problems)

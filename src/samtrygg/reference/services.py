@@ -26,7 +26,7 @@ from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.models import Partnership
 from samtrygg.reference.models import ReferenceSeries, ReferenceSource, ReferenceValue
 from samtrygg.rendering.chart import line_chart
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import SourceError
 from samtrygg.sources.kolada import RIKET, ReferenceResult, ReferenceRow
 
 YEARS = 5  # how many years the lägesbild compares
@@ -62,10 +62,6 @@ class ReferenceImportSummary:
             f"{self.skipped} skipped"
         )
         return text + (f" ({reasons})" if reasons else "")
-
-
-def _error_dicts(errors: list[RowError] | tuple[RowError, ...]) -> list[dict[str, Any]]:
-    return [{"row": e.row, "field": e.field, "message": e.message} for e in errors]
 
 
 def read_reference(
@@ -104,12 +100,12 @@ def import_reference(
     try:
         result = read_reference(data, filename, kind, name=name, unit=unit or None)
     except SourceError as exc:
-        return ReferenceImportSummary(errors=_error_dicts(uploads.problems(exc)))
+        return ReferenceImportSummary(errors=uploads.errors_as_dicts(uploads.problems(exc)))
     summary = ReferenceImportSummary(
         skipped=sum(result.skipped.values()), skipped_reasons=dict(result.skipped)
     )
     if result.errors:
-        summary.errors = _error_dicts(result.errors)
+        summary.errors = uploads.errors_as_dicts(result.errors)
         return summary
     by_code: dict[str, list[ReferenceRow]] = defaultdict(list)
     for row in result.rows:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from samtrygg import uploads
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.reference import services
@@ -56,7 +57,8 @@ def series_import(request: HttpRequest, slug: str) -> HttpResponse:
                     "Imported %(series)s: %(created)s new values, %(updated)s updated, "
                     "%(unchanged)s unchanged, %(skipped)s skipped."
                 )
-                % {**summary.as_dict(), "series": ", ".join(summary.series)},
+                % {**summary.as_dict(), "series": ", ".join(summary.series)}
+                + (" " + uploads.skipped_sentence(summary.skipped_reasons)).rstrip(),
             )
             return redirect("reference-list", slug=slug)
         errors = summary.errors

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from samtrygg.sources import tabular
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import Listing, RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.kolada import RIKET, ReferenceResult, ReferenceRow, region_names
 from samtrygg.sources.limits import DEFAULT_LIMITS, Limits
 
@@ -148,24 +148,37 @@ def read_bra(
     frame, _sep, _encoding = tabular._load(data, filename, limits=limits)
     headers = [c for c in frame.columns if c != tabular._ROW]
     col = _resolve(headers, mapping)
-    missing = []
+    missing: list[str] = []
     if "region_code" not in col and "region" not in col:
-        missing.append("region_code (or region)")
+        missing.append(Term(gettext_noop("region_code (or region)")))
     missing += [k for k in ("year", "offence") if k not in col]
     if "count" not in col and "per_100k" not in col:
-        missing.append("count or per_100k")
+        missing.append(Term(gettext_noop("count or per_100k")))
     unknown = [v for v in col.values() if v not in headers]
     if missing or unknown:
-        found = ", ".join(headers) or "none"
-        parts = []
-        if missing:
-            parts.append(f"The file lacks the column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"the mapping names columns not in the file ({', '.join(unknown)})")
-        raise SourceError(
-            "; ".join(parts) + f". Columns found: {found}. Name them as described for Brå "
-            "files (region_code, year, offence, count and/or per_100k)."
-        )
+        params = {
+            "missing": Listing(missing),
+            "unknown": ", ".join(unknown),
+            "found": ", ".join(headers) or "–",
+        }
+        if missing and unknown:
+            template = gettext_noop(
+                "The file lacks the column(s) %(missing)s; the mapping names columns not in the "
+                "file (%(unknown)s). Columns found: %(found)s. Name them as described for Brå "
+                "files (region_code, year, offence, count and/or per_100k)."
+            )
+        elif missing:
+            template = gettext_noop(
+                "The file lacks the column(s) %(missing)s. Columns found: %(found)s. Name them "
+                "as described for Brå files (region_code, year, offence, count and/or per_100k)."
+            )
+        else:
+            template = gettext_noop(
+                "The mapping names columns not in the file (%(unknown)s). Columns found: "
+                "%(found)s. Name them as described for Brå files (region_code, year, offence, "
+                "count and/or per_100k)."
+            )
+        raise SourceError(template, params=params)
     by_code, by_name = _regions()
     errors: list[RowError] = []
     skipped: Counter[str] = Counter()
@@ -177,7 +190,7 @@ def read_bra(
         n = int(record[tabular._ROW])
         cells = {k: (record[c] or "").strip() for k, c in col.items()}
         if not any(cells.values()):
-            skipped["blank row"] += 1
+            skipped[gettext_noop("blank row")] += 1
             continue
         region = None
         code = cells.get("region_code", "")
@@ -189,8 +202,11 @@ def read_bra(
                     RowError(
                         n,
                         col["region_code"],
-                        f"{code!r} is not a Swedish kommunkod (4 digits), länskod (2 digits) "
-                        "or 00 for the whole country.",
+                        gettext_noop(
+                            "%(code)r is not a Swedish kommunkod (4 digits), länskod (2 digits) "
+                            "or 00 for the whole country."
+                        ),
+                        params={"code": code},
                     )
                 )
                 continue
@@ -203,37 +219,54 @@ def read_bra(
                     RowError(
                         n,
                         col["region"],
-                        f"{name!r} is not a Swedish municipality or county name (e.g. "
-                        "'Karlskoga', 'Örebro län', 'Riket'); check the spelling or give "
-                        "region_code.",
+                        gettext_noop(
+                            "%(name)r is not a Swedish municipality or county name (e.g. "
+                            "'Karlskoga', 'Örebro län', 'Riket'); check the spelling or give "
+                            "region_code."
+                        ),
+                        params={"name": name},
                     )
                 )
                 continue
         else:
             errors.append(
-                RowError(n, col.get("region_code", col.get("region")), "The region is missing.")
+                RowError(
+                    n,
+                    col.get("region_code", col.get("region")),
+                    gettext_noop("The region is missing."),
+                )
             )
             continue
         year_text = cells["year"]
         year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
         if year is None or not 1900 <= year <= 2100:
             errors.append(
-                RowError(n, col["year"], f"The year {year_text!r} is not a year such as 2024.")
+                RowError(
+                    n,
+                    col["year"],
+                    gettext_noop("The year %(year)r is not a year such as 2024."),
+                    params={"year": year_text},
+                )
             )
             continue
         offence = re.sub(r"\s+", " ", cells["offence"])
         if not offence:
-            errors.append(RowError(n, col["offence"], "The offence type is missing."))
+            errors.append(RowError(n, col["offence"], gettext_noop("The offence type is missing.")))
             continue
         for measure in measures:
             text = cells[measure]
             if not text or text in _MISSING:
-                skipped["no value"] += 1
+                skipped[gettext_noop("no value")] += 1
                 continue
             value = _number(text)
             if value is None:
                 errors.append(
-                    RowError(n, col[measure], f"The value {text!r} is not a number (e.g. 1 234,5).")
+                    RowError(
+                        n,
+                        col[measure],
+                        gettext_noop("The value %(value)r is not a number (e.g. 1 234,5)."),
+                        params={"value": text},
+                    )
                 )
                 continue
             indicator = f"bra:{offence.casefold()}:{measure}"[:100]
@@ -244,12 +277,21 @@ def read_bra(
                         RowError(
                             n,
                             col[measure],
-                            f"{offence} for {region[1]} {year} appears twice with different "
-                            f"values ({seen[key]:g} and {value:g}); keep one row.",
+                            gettext_noop(
+                                "%(offence)s for %(region)s %(year)d appears twice with "
+                                "different values (%(first)g and %(second)g); keep one row."
+                            ),
+                            params={
+                                "offence": offence,
+                                "region": region[1],
+                                "year": year,
+                                "first": seen[key],
+                                "second": value,
+                            },
                         )
                     )
                 else:
-                    skipped["repeated"] += 1
+                    skipped[gettext_noop("repeated")] += 1
                 continue
             seen[key] = value
             rows.append(
@@ -267,5 +309,5 @@ def read_bra(
                 )
             )
     if not rows and not errors:
-        errors.append(RowError(None, None, "The file has no values to import."))
+        errors.append(RowError(None, None, gettext_noop("The file has no values to import.")))
     return ReferenceResult(rows=tuple(rows), errors=tuple(errors), skipped=dict(skipped))

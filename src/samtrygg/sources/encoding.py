@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import RowError, SourceError, gettext_noop
 
 __all__ = ["DecodedText", "decode_text"]
 
@@ -56,7 +56,7 @@ class DecodedText:
 
 def _refuse(data: bytes, position: int) -> SourceError:
     line = data.count(b"\n", 0, position) + 1
-    message = (
+    message = gettext_noop(
         "The file's encoding could not be recognised (this row has a character that is neither "
         "UTF-8 nor Windows-1252). Save it as UTF-8 ('CSV UTF-8' in Excel) and try again."
     )

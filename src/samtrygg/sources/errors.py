@@ -3,16 +3,82 @@
 Every reader is all-or-nothing: it returns all rows, or it raises :class:`SourceError` listing
 every problem it found (not just the first), each as a :class:`RowError` that names the row (as
 the user sees it in the file: the header is row 1) or the feature, the field and what is wrong.
-Messages are plain sentences that say what to do, so the web application and the command line can
-show them as they are.
+Messages are plain sentences that say what to do, so the command line can show them as they are.
+
+Every message is an English template marked with :func:`gettext_noop` (so that Django's
+``makemessages`` collects it into the catalogue) and its parameters: ``RowError.message`` is the
+English sentence, and the web application (``samtrygg.uploads.translated``) shows
+``gettext(template) % params`` in the user's language. Words of ours inside the parameters or
+the field (a field name such as "longitude") are :class:`Term` s, which it translates too; the
+reasons a reader skips rows are marked the same way. This module stays free of Django.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any
 
-__all__ = ["FetchError", "RowError", "SourceError"]
+__all__ = ["FetchError", "Listing", "RowError", "SourceError", "Term", "gettext_noop"]
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation and return it unchanged.
+
+    Django's ``makemessages`` extracts the argument of every ``gettext_noop(...)`` call, so the
+    readers' English templates reach the catalogue without the library importing Django; the web
+    application translates them when it shows them.
+
+    Parameters
+    ----------
+    message : str
+        An English sentence or label, with ``%(name)s`` placeholders for its parameters.
+
+    Returns
+    -------
+    str
+        ``message`` itself.
+
+    Examples
+    --------
+    >>> gettext_noop("blank row")
+    'blank row'
+    """
+    return message
+
+
+class Term(str):
+    """A word of ours (a field such as "longitude"), which the web application translates.
+
+    It is a plain string everywhere else; mark its text with :func:`gettext_noop` where it is
+    written, e.g. ``Term(gettext_noop("longitude"))``.
+
+    Examples
+    --------
+    >>> Term("latitude") == "latitude"
+    True
+    """
+
+    __slots__ = ()
+
+
+class Listing(str):
+    """Words joined with ", ", some of them :class:`Term` s, which the web application translates.
+
+    Examples
+    --------
+    >>> Listing(["year", Term("count or per_100k")])
+    'year, count or per_100k'
+    """
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: Sequence[str]) -> Listing:
+        listing = super().__new__(cls, ", ".join(items))
+        listing.items = tuple(items)
+        return listing
+
 
 # How many problems the summary message lists; all of them stay in ``SourceError.errors``.
 _LISTED = 20
@@ -30,11 +96,16 @@ class RowError:
     field : str or None
         The column, field or property concerned.
     message : str
-        A plain sentence saying what is wrong and what to do.
+        A plain sentence saying what is wrong and what to do; given as a template when
+        ``params`` are given, and then the formatted English sentence.
     feature : int or None
         Index of the geographic feature (0-based, as in the file), for geodata.
     name : str or None
         Name of the feature, when it has one.
+    params : mapping or None
+        The values of the template's ``%(name)s`` placeholders.
+    template : str
+        The message before the parameters were put in (what the web application translates).
 
     Examples
     --------
@@ -44,6 +115,9 @@ class RowError:
     'The file is empty.'
     >>> str(RowError(None, "geometry", "It crosses itself.", feature=3, name="Centrum"))
     "Feature 3 ('Centrum'), field 'geometry': It crosses itself."
+    >>> e = RowError(2, "lat", "%(value)r is not a number.", params={"value": "x"})
+    >>> e.message, e.template
+    ("'x' is not a number.", '%(value)r is not a number.')
     """
 
     row: int | None
@@ -51,6 +125,14 @@ class RowError:
     message: str
     feature: int | None = None
     name: str | None = None
+    params: Mapping[str, Any] | None = _field(default=None, compare=False, repr=False)
+    template: str = _field(default="", init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Frozen: the two derived attributes are set once, here.
+        object.__setattr__(self, "template", self.message)
+        if self.params is not None:
+            object.__setattr__(self, "message", self.message % dict(self.params))
 
     def __str__(self) -> str:
         where: list[str] = []
@@ -87,10 +169,17 @@ class SourceError(ValueError):
     The file is empty.
     """
 
-    def __init__(self, errors: Sequence[RowError] | str, summary: str | None = None) -> None:
+    def __init__(
+        self,
+        errors: Sequence[RowError] | str,
+        summary: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         if isinstance(errors, str):
-            self.errors: list[RowError] = [RowError(None, None, errors)]
-            text = summary or errors
+            # One problem with the whole file; ``params`` fill the template's placeholders.
+            self.errors: list[RowError] = [RowError(None, None, errors, params=params)]
+            text = summary or self.errors[0].message
         else:
             self.errors = list(errors)
             text = summary or self._summarise(self.errors)

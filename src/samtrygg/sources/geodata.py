@@ -25,7 +25,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.limits import DEFAULT_LIMITS, LimitError, Limits
 
 __all__ = [
@@ -62,6 +62,10 @@ _NAME = (
     "titel",
 )
 _CODE = ("code", "kod", "id", "kommun_kod", "kommunkod", "area_code")
+
+# The fields of ours a message names (the web application translates them).
+_GEOMETRY = Term(gettext_noop("geometry"))
+_LAYER = Term(gettext_noop("layer"))
 
 
 class Municipality(NamedTuple):
@@ -227,7 +231,7 @@ def _guess_metric(x: float, y: float) -> str:
         return "RT 90 2.5 gon V (EPSG:3021)"
     if 150_000 <= x <= 1_000_000 and 6_100_000 <= y <= 7_700_000:
         return "SWEREF 99 TM (EPSG:3006)"
-    return "a projected coordinate system in metres"
+    return Term(gettext_noop("a projected coordinate system in metres"))
 
 
 def _read_geojson(
@@ -238,7 +242,11 @@ def _read_geojson(
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         errors.append(
-            RowError(None, None, "The file is not UTF-8 text; export it again as GeoJSON (UTF-8).")
+            RowError(
+                None,
+                None,
+                gettext_noop("The file is not UTF-8 text; export it again as GeoJSON (UTF-8)."),
+            )
         )
         return [], [], None
     except json.JSONDecodeError as exc:
@@ -246,24 +254,35 @@ def _read_geojson(
             RowError(
                 None,
                 None,
-                f"The file is not valid JSON (line {exc.lineno}, "
-                f"column {exc.colno}: {exc.msg}); export it again.",
+                gettext_noop(
+                    "The file is not valid JSON (line %(line)d, column %(column)d: %(reason)s); "
+                    "export it again."
+                ),
+                params={"line": exc.lineno, "column": exc.colno, "reason": exc.msg},
             )
         )
         return [], [], None
     except RecursionError:
         errors.append(
-            RowError(None, None, "The file nests lists too deeply to be GeoJSON; export it again.")
+            RowError(
+                None,
+                None,
+                gettext_noop("The file nests lists too deeply to be GeoJSON; export it again."),
+            )
         )
         return [], [], None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        errors.append(RowError(None, None, "The file is not a GeoJSON FeatureCollection."))
+        errors.append(
+            RowError(None, None, gettext_noop("The file is not a GeoJSON FeatureCollection."))
+        )
         return [], [], None
     features = doc.get("features")
     if not isinstance(features, list):
-        errors.append(RowError(None, "features", "The FeatureCollection has no feature list."))
+        errors.append(
+            RowError(None, "features", gettext_noop("The FeatureCollection has no feature list."))
+        )
         return [], [], None
     limits.check_features(len(features))
     crs_member = doc.get("crs")
@@ -274,7 +293,11 @@ def _read_geojson(
     geoms: list[BaseGeometry | None] = []
     for i, feat in enumerate(features):
         if not isinstance(feat, dict):
-            errors.append(RowError(None, None, "This entry is not a GeoJSON feature.", feature=i))
+            errors.append(
+                RowError(
+                    None, None, gettext_noop("This entry is not a GeoJSON feature."), feature=i
+                )
+            )
             props.append({})
             geoms.append(None)
             continue
@@ -288,7 +311,13 @@ def _read_geojson(
             geoms.append(shapely.geometry.shape(g))
         except Exception as exc:  # shapely raises several types for malformed coordinates.
             errors.append(
-                RowError(None, "geometry", f"The geometry cannot be read ({exc}).", feature=i)
+                RowError(
+                    None,
+                    _GEOMETRY,
+                    gettext_noop("The geometry cannot be read (%(reason)s)."),
+                    feature=i,
+                    params={"reason": str(exc)},
+                )
             )
             geoms.append(shapely.Polygon())
     return props, geoms, declared
@@ -318,7 +347,10 @@ def _read_gpkg(
                 if len(candidates) != 1:
                     errors.append(
                         RowError(
-                            None, "layer", f"The GeoPackage has the layers {names}; choose one."
+                            None,
+                            _LAYER,
+                            gettext_noop("The GeoPackage has the layers %(layers)s; choose one."),
+                            params={"layers": names},
                         )
                     )
                     return [], [], None
@@ -326,7 +358,10 @@ def _read_gpkg(
             elif layer not in names:
                 errors.append(
                     RowError(
-                        None, "layer", f"The GeoPackage has no layer {layer!r}; it has {names}."
+                        None,
+                        _LAYER,
+                        gettext_noop("The GeoPackage has no layer %(layer)r; it has %(layers)s."),
+                        params={"layer": layer, "layers": names},
                     )
                 )
                 return [], [], None
@@ -336,11 +371,18 @@ def _read_gpkg(
         except LimitError:
             raise
         except Exception as exc:  # pyogrio raises DataSourceError and GDAL errors.
-            errors.append(RowError(None, None, f"The file cannot be read as a GeoPackage ({exc})."))
+            errors.append(
+                RowError(
+                    None,
+                    None,
+                    gettext_noop("The file cannot be read as a GeoPackage (%(reason)s)."),
+                    params={"reason": str(exc)},
+                )
+            )
             return [], [], None
     geom_name = meta.get("geometry_name") or "wkb_geometry"
     if geom_name not in table.column_names:
-        errors.append(RowError(None, "geometry", "The layer has no geometry column."))
+        errors.append(RowError(None, _GEOMETRY, gettext_noop("The layer has no geometry column.")))
         return [], [], None
     wkb = table.column(geom_name).combine_chunks().to_numpy(zero_copy_only=False)
     geoms = list(shapely.from_wkb(wkb))
@@ -467,7 +509,7 @@ def _read_features(
 ) -> tuple[bool, list[dict[str, Any]], list[BaseGeometry | None], Any]:
     """Step 1: the features' properties and geometries, and the file's declared CRS."""
     if not data:
-        raise SourceError("The file is empty.")
+        raise SourceError(gettext_noop("The file is empty."))
     is_gpkg = filename.lower().endswith(".gpkg") or data[:16] == b"SQLite format 3\x00"
     if is_gpkg:
         props, geoms, declared = _read_gpkg(data, filename, layer, errors, limits)
@@ -476,7 +518,7 @@ def _read_features(
     if errors and not props:
         raise SourceError(errors)
     if not props:
-        raise SourceError("The file has no features; it must hold at least one area.")
+        raise SourceError(gettext_noop("The file has no features; it must hold at least one area."))
     return is_gpkg, props, geoms, declared
 
 
@@ -508,7 +550,11 @@ def _detect_fields(
                 RowError(
                     None,
                     given_name,
-                    f"No feature has the name property {given_name!r}; the properties are {keys}.",
+                    gettext_noop(
+                        "No feature has the name property %(name)r; the properties are "
+                        "%(properties)s."
+                    ),
+                    params={"name": given_name, "properties": keys},
                 )
             )
     if given_code is not None:
@@ -518,7 +564,11 @@ def _detect_fields(
                 RowError(
                     None,
                     given_code,
-                    f"No feature has the code property {given_code!r}; the properties are {keys}.",
+                    gettext_noop(
+                        "No feature has the code property %(code)r; the properties are "
+                        "%(properties)s."
+                    ),
+                    params={"code": given_code, "properties": keys},
                 )
             )
     if name_field is None and given_name is None:
@@ -526,8 +576,11 @@ def _detect_fields(
             RowError(
                 None,
                 None,
-                f"No name property found; the properties are {keys}. "
-                "Choose the property that holds the area names.",
+                gettext_noop(
+                    "No name property found; the properties are %(properties)s. Choose the "
+                    "property that holds the area names."
+                ),
+                params={"properties": keys},
             )
         )
     return _Fields(kind, name_field, code_field)
@@ -542,8 +595,11 @@ def _resolve_crs(
         crs = _parse_crs(crs_input if crs_input is not None else 4326)
     except CRSError:
         raise SourceError(
-            f"The coordinate system {crs_input!r} is unknown; give an EPSG code "
-            "such as EPSG:3006 (SWEREF 99 TM)."
+            gettext_noop(
+                "The coordinate system %(crs)r is unknown; give an EPSG code such as EPSG:3006 "
+                "(SWEREF 99 TM)."
+            ),
+            params={"crs": crs_input},
         ) from None
     if crs_input is None and not is_gpkg:
         bounds = shapely.total_bounds(arr[~shapely.is_empty(arr)]) if len(arr) else None
@@ -559,15 +615,19 @@ def _resolve_crs(
         ):
             likely = _guess_metric(float(bounds[0]), float(bounds[1]))
             raise SourceError(
-                f"The coordinates are metres (e.g. {bounds[0]:.0f}, {bounds[1]:.0f}), not "
-                f"longitude/latitude, and the file declares no coordinate system; they look "
-                f"like {likely}. Export the file as WGS 84 (EPSG:4326) or give its coordinate "
-                "system."
+                gettext_noop(
+                    "The coordinates are metres (e.g. %(x).0f, %(y).0f), not longitude/latitude, "
+                    "and the file declares no coordinate system; they look like %(likely)s. "
+                    "Export the file as WGS 84 (EPSG:4326) or give its coordinate system."
+                ),
+                params={"x": float(bounds[0]), "y": float(bounds[1]), "likely": likely},
             )
     elif crs_input is None and is_gpkg:
         raise SourceError(
-            "The GeoPackage declares no coordinate system; SCB files use "
-            "EPSG:3006 (SWEREF 99 TM). Give the coordinate system."
+            gettext_noop(
+                "The GeoPackage declares no coordinate system; SCB files use EPSG:3006 "
+                "(SWEREF 99 TM). Give the coordinate system."
+            )
         )
     return crs
 
@@ -590,15 +650,18 @@ def _check_features(
         if fields.name and name is None:
             errors.append(
                 RowError(
-                    None, fields.name, "The area has no name; give every area a name.", feature=i
+                    None,
+                    fields.name,
+                    gettext_noop("The area has no name; give every area a name."),
+                    feature=i,
                 )
             )
         if geoms[i] is None or g.is_empty:
             errors.append(
                 RowError(
                     None,
-                    "geometry",
-                    "The area has no geometry (it is empty).",
+                    _GEOMETRY,
+                    gettext_noop("The area has no geometry (it is empty)."),
                     feature=i,
                     name=name,
                 )
@@ -608,29 +671,32 @@ def _check_features(
             errors.append(
                 RowError(
                     None,
-                    "geometry",
-                    f"The geometry is a {g.geom_type}; areas must be polygons.",
+                    _GEOMETRY,
+                    gettext_noop("The geometry is a %(type)s; areas must be polygons."),
                     feature=i,
                     name=name,
+                    params={"type": g.geom_type},
                 )
             )
             continue
         if not shapely.is_valid(g):
-            errors.append(RowError(None, "geometry", _invalid_text(g), feature=i, name=name))
+            template, params = _invalid_text(g)
+            errors.append(RowError(None, _GEOMETRY, template, feature=i, name=name, params=params))
     return names, codes
 
 
-def _invalid_text(geometry: BaseGeometry) -> str:
+def _invalid_text(geometry: BaseGeometry) -> tuple[str, dict[str, Any]]:
+    """Why ``geometry`` is invalid: a message template and its parameters."""
     reason = str(shapely.is_valid_reason(geometry))
     if "Self-intersection" in reason:
-        return (
-            f"The boundary crosses itself (self-intersection; {reason}). Fix the "
-            "polygon where it was drawn and import the file again."
-        )
-    return (
-        f"The geometry is invalid ({reason}). Fix the polygon where it was "
-        "drawn and import the file again."
-    )
+        return gettext_noop(
+            "The boundary crosses itself (self-intersection; %(reason)s). Fix the polygon where "
+            "it was drawn and import the file again."
+        ), {"reason": reason}
+    return gettext_noop(
+        "The geometry is invalid (%(reason)s). Fix the polygon where it was drawn and import "
+        "the file again."
+    ), {"reason": reason}
 
 
 def _check_unique(
@@ -649,9 +715,12 @@ def _check_unique(
                 RowError(
                     None,
                     fields.name,
-                    f"The name {name!r} is also used by feature {seen[key]}; names must be unique.",
+                    gettext_noop(
+                        "The name %(name)r is also used by feature %(first)d; names must be unique."
+                    ),
                     feature=i,
                     name=name,
+                    params={"name": name, "first": seen[key]},
                 )
             )
         else:
@@ -665,10 +734,12 @@ def _check_unique(
                 RowError(
                     None,
                     fields.code,
-                    f"The code {code!r} is also used by "
-                    f"feature {seen_codes[code]}; codes must be unique.",
+                    gettext_noop(
+                        "The code %(code)r is also used by feature %(first)d; codes must be unique."
+                    ),
                     feature=i,
                     name=names[i],
+                    params={"code": code, "first": seen_codes[code]},
                 )
             )
         seen_codes.setdefault(code, i)
@@ -694,20 +765,19 @@ def _check_extent(
         x0, y0, x1, y1 = g.bounds
         if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
             swapped = west <= y0 and y1 <= east and south <= x0 and x1 <= north
-            hint = (
-                "longitude and latitude seem swapped"
-                if swapped
-                else f"the coordinate system ({_crs_label(crs)}) is probably wrong"
-            )
-            errors.append(
-                RowError(
-                    None,
-                    "geometry",
-                    f"The area lies outside Sweden (lon "
-                    f"{x0:.3f}–{x1:.3f}, lat {y0:.3f}–{y1:.3f}); {hint}.",
-                    feature=i,
-                    name=names[i],
+            if swapped:
+                template = gettext_noop(
+                    "The area lies outside Sweden (lon %(x0).3f–%(x1).3f, lat %(y0).3f–%(y1).3f); "
+                    "longitude and latitude seem swapped."
                 )
+            else:
+                template = gettext_noop(
+                    "The area lies outside Sweden (lon %(x0).3f–%(x1).3f, lat %(y0).3f–%(y1).3f); "
+                    "the coordinate system (%(crs)s) is probably wrong."
+                )
+            params = {"x0": x0, "x1": x1, "y0": y0, "y1": y1, "crs": _crs_label(crs)}
+            errors.append(
+                RowError(None, _GEOMETRY, template, feature=i, name=names[i], params=params)
             )
 
 

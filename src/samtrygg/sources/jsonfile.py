@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from samtrygg.sources.errors import SourceError
+from samtrygg.sources.errors import SourceError, gettext_noop
 
 __all__ = ["load_json"]
 
@@ -55,23 +55,43 @@ def load_json(
         try:
             raw = Path(data).read_bytes()
         except OSError as exc:
-            raise SourceError(f"The file {str(data)!r} cannot be read ({exc.strerror}).") from None
+            raise SourceError(
+                gettext_noop("The file %(name)r cannot be read (%(reason)s)."),
+                params={"name": str(data), "reason": exc.strerror},
+            ) from None
     else:
         raw = bytes(data)
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise SourceError(f"The gzip file is damaged ({exc}); download it again.") from None
+            raise SourceError(
+                gettext_noop("The gzip file is damaged (%(reason)s); download it again."),
+                params={"reason": str(exc)},
+            ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if empty_hint and not raw.strip():
-        raise SourceError(f"The file is empty; {empty_hint}")
+        raise SourceError(gettext_noop("The file is empty; %(hint)s"), params={"hint": empty_hint})
     try:
         return json.loads(raw)
     except UnicodeDecodeError:
-        raise SourceError(f"The file is not UTF-8 JSON; {encoding_hint}") from None
+        raise SourceError(
+            gettext_noop("The file is not UTF-8 JSON; %(hint)s"), params={"hint": encoding_hint}
+        ) from None
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        suffix = f"; {json_hint}" if json_hint else ""
-        raise SourceError(f"The file is not valid JSON ({where}){suffix}.") from None
+        where = {"line": exc.lineno, "column": exc.colno, "reason": exc.msg}
+        if json_hint:
+            raise SourceError(
+                gettext_noop(
+                    "The file is not valid JSON (line %(line)d, column %(column)d: %(reason)s); "
+                    "%(hint)s."
+                ),
+                params={**where, "hint": json_hint},
+            ) from None
+        raise SourceError(
+            gettext_noop(
+                "The file is not valid JSON (line %(line)d, column %(column)d: %(reason)s)."
+            ),
+            params=where,
+        ) from None

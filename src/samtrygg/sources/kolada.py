@@ -48,7 +48,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.jsonfile import load_json
 
 __all__ = [
@@ -196,9 +196,9 @@ def region_for_code(code: str) -> tuple[str, str, str] | None:
 def _load(data: bytes | str | os.PathLike[str]) -> Any:
     return load_json(
         data,
-        encoding_hint="Kolada's API answers in UTF-8.",
-        json_hint="save Kolada's answer as it is, without editing it",
-        empty_hint="save Kolada's JSON answer and try again.",
+        encoding_hint=Term(gettext_noop("Kolada's API answers in UTF-8.")),
+        json_hint=Term(gettext_noop("save Kolada's answer as it is, without editing it")),
+        empty_hint=Term(gettext_noop("save Kolada's JSON answer and try again.")),
     )
 
 
@@ -227,7 +227,9 @@ def kpi_titles(metadata: bytes | str | os.PathLike[str] | Mapping[str, Any]) -> 
         items = [doc]
     if not isinstance(items, list):
         raise SourceError(
-            "The KPI metadata is not Kolada's answer to /v2/kpi/<KPI> (a 'values' list)."
+            gettext_noop(
+                "The KPI metadata is not Kolada's answer to /v2/kpi/<KPI> (a 'values' list)."
+            )
         )
     return {
         str(k["id"]): k
@@ -262,20 +264,26 @@ def _points(i: int, rec: Mapping[str, Any], errors: list[RowError]) -> list[tupl
         return [(rec.get("period"), rec["value"], "value")]
     if not isinstance(inner, list):
         errors.append(
-            RowError(i, "values", "The record has no 'values' list; is this Kolada's data answer?")
+            RowError(
+                i,
+                "values",
+                gettext_noop("The record has no 'values' list; is this Kolada's data answer?"),
+            )
         )
         return []
     out = []
     for j, point in enumerate(inner):
         where = f"values[{j}]"
         if not isinstance(point, Mapping):
-            errors.append(RowError(i, where, "The value entry is not a JSON object."))
+            errors.append(RowError(i, where, gettext_noop("The value entry is not a JSON object.")))
             continue
         if point.get("gender", "T") != "T":
             out.append((None, None, "gender"))
             continue
         if "value" not in point:
-            errors.append(RowError(i, f"{where}.value", "The value entry has no 'value'."))
+            errors.append(
+                RowError(i, f"{where}.value", gettext_noop("The value entry has no 'value'."))
+            )
             continue
         out.append((point.get("period", rec.get("period")), point["value"], f"{where}.value"))
     return out
@@ -332,8 +340,11 @@ def read_kolada(
     records: Any = doc.get("values") if isinstance(doc, dict) else doc
     if not isinstance(records, list):
         raise SourceError(
-            "The file is not a Kolada data answer: it should be a JSON object with a 'values' "
-            "list, as https://api.kolada.se/v2/data/kpi/<KPI>/municipality/<id> returns."
+            gettext_noop(
+                "The file is not a Kolada data answer: it should be a JSON object with a "
+                "'values' list, as https://api.kolada.se/v2/data/kpi/<KPI>/municipality/<id> "
+                "returns."
+            )
         )
     meta = kpi_titles(metadata) if metadata is not None else {}
     errors: list[RowError] = []
@@ -342,20 +353,29 @@ def read_kolada(
     seen: dict[tuple[str, str, int], float] = {}
     for i, rec in enumerate(records):
         if not isinstance(rec, Mapping):
-            errors.append(RowError(i, None, "The record is not a JSON object."))
+            errors.append(RowError(i, None, gettext_noop("The record is not a JSON object.")))
             continue
         kpi, mun = rec.get("kpi"), rec.get("municipality")
         missing = [name for name, v in (("kpi", kpi), ("municipality", mun)) if v is None]
         for name in missing:
-            errors.append(RowError(i, name, "The record has no such field."))
+            errors.append(RowError(i, name, gettext_noop("The record has no such field.")))
         if missing:
             continue
         if not isinstance(kpi, str) or not kpi.strip():
-            errors.append(RowError(i, "kpi", f"The KPI id {kpi!r} is not text."))
+            errors.append(
+                RowError(
+                    i, "kpi", gettext_noop("The KPI id %(kpi)r is not text."), params={"kpi": kpi}
+                )
+            )
             continue
         if not isinstance(mun, str):
             errors.append(
-                RowError(i, "municipality", f'The id {mun!r} is not text such as "1883".')
+                RowError(
+                    i,
+                    "municipality",
+                    gettext_noop('The id %(id)r is not text such as "1883".'),
+                    params={"id": mun},
+                )
             )
             continue
         if mun.startswith("G"):
@@ -363,8 +383,11 @@ def read_kolada(
                 RowError(
                     i,
                     "municipality",
-                    f"{mun!r} is a Kolada municipality group (an unweighted mean); download "
-                    "values for municipalities, regions (00 + länskod) or Riket (0000) instead.",
+                    gettext_noop(
+                        "%(id)r is a Kolada municipality group (an unweighted mean); download "
+                        "values for municipalities, regions (00 + länskod) or Riket (0000) instead."
+                    ),
+                    params={"id": mun},
                 )
             )
             continue
@@ -374,8 +397,11 @@ def read_kolada(
                 RowError(
                     i,
                     "municipality",
-                    f"{mun!r} is not a Swedish municipality (4-digit kommunkod), a region "
-                    "(00 + the 2-digit länskod, e.g. 0018) or Riket (0000).",
+                    gettext_noop(
+                        "%(id)r is not a Swedish municipality (4-digit kommunkod), a region "
+                        "(00 + the 2-digit länskod, e.g. 0018) or Riket (0000)."
+                    ),
+                    params={"id": mun},
                 )
             )
             continue
@@ -385,18 +411,32 @@ def read_kolada(
         row_unit = unit if unit is not None else str(info.get("unit") or "")
         for period, value, where in _points(i, rec, errors):
             if where == "gender":
-                skipped["not the total (women or men)"] += 1
+                skipped[gettext_noop("not the total (women or men)")] += 1
                 continue
             year = _year(period)
             if year is None:
-                errors.append(RowError(i, "period", f"The period {period!r} is not a year."))
+                errors.append(
+                    RowError(
+                        i,
+                        "period",
+                        gettext_noop("The period %(period)r is not a year."),
+                        params={"period": period},
+                    )
+                )
                 continue
             if value is None:
-                skipped["no value (null)"] += 1
+                skipped[gettext_noop("no value (null)")] += 1
                 continue
             number = _number(value)
             if number is None:
-                errors.append(RowError(i, where, f"The value {value!r} is not a number."))
+                errors.append(
+                    RowError(
+                        i,
+                        where,
+                        gettext_noop("The value %(value)r is not a number."),
+                        params={"value": value},
+                    )
+                )
                 continue
             key = (kpi, region[0], year)
             if key in seen:
@@ -405,12 +445,21 @@ def read_kolada(
                         RowError(
                             i,
                             where,
-                            f"{kpi} for {region[1]} {year} appears twice with different values "
-                            f"({seen[key]} and {number}); keep one answer per request.",
+                            gettext_noop(
+                                "%(kpi)s for %(region)s %(year)d appears twice with different "
+                                "values (%(first)s and %(second)s); keep one answer per request."
+                            ),
+                            params={
+                                "kpi": kpi,
+                                "region": region[1],
+                                "year": year,
+                                "first": seen[key],
+                                "second": number,
+                            },
                         )
                     )
                 else:
-                    skipped["repeated"] += 1
+                    skipped[gettext_noop("repeated")] += 1
                 continue
             seen[key] = number
             rows.append(
@@ -428,5 +477,7 @@ def read_kolada(
                 )
             )
     if not records:
-        errors.append(RowError(None, None, "The answer has no values; check the KPI and ids."))
+        errors.append(
+            RowError(None, None, gettext_noop("The answer has no values; check the KPI and ids."))
+        )
     return ReferenceResult(rows=tuple(rows), errors=tuple(errors), skipped=dict(skipped))

@@ -33,13 +33,14 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge
 
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.places import GazetteerEntry
 
 __all__ = ["OsmPlaces", "read_osm_places"]
 
 _HSTORE = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 _MAX_ERRORS = 200
+_GEOMETRY = Term(gettext_noop("geometry"))  # the field a message names, translated by the web
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,26 @@ def _features_geojson(data: bytes) -> Iterator[tuple[dict[str, Any], Any]]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(
-            f"The file is not GeoJSON ({exc}). Export the extract as GeoJSON (UTF-8) or "
-            "GeoPackage and try again."
+            gettext_noop(
+                "The file is not GeoJSON (%(reason)s). Export the extract as GeoJSON (UTF-8) or "
+                "GeoPackage and try again."
+            ),
+            params={"reason": str(exc)},
         ) from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise SourceError(
-            "The GeoJSON file is not a FeatureCollection; export the extract's features as one."
+            gettext_noop(
+                "The GeoJSON file is not a FeatureCollection; export the extract's features as one."
+            )
         )
     crs = (doc.get("crs") or {}).get("properties", {}).get("name", "")
     if crs and "4326" not in crs and "CRS84" not in crs:
         raise SourceError(
-            f"The GeoJSON file is in {crs}; export it in WGS 84 (EPSG:4326) as GeoJSON requires."
+            gettext_noop(
+                "The GeoJSON file is in %(crs)s; export it in WGS 84 (EPSG:4326) as GeoJSON "
+                "requires."
+            ),
+            params={"crs": crs},
         )
     for feature in doc.get("features") or []:
         if not isinstance(feature, dict):
@@ -107,7 +117,11 @@ def _features_gpkg(data: bytes, filename: str) -> Iterator[tuple[dict[str, Any],
             read = [(layer, *pyogrio.read_arrow(path, layer=layer)) for layer in layers]
         except Exception as exc:  # pyogrio raises DataSourceError and GDAL errors.
             raise SourceError(
-                f"The file cannot be read as a GeoPackage ({exc}); export the extract again."
+                gettext_noop(
+                    "The file cannot be read as a GeoPackage (%(reason)s); export the extract "
+                    "again."
+                ),
+                params={"reason": str(exc)},
             ) from exc
     for layer, meta, table in read:
         geom_name = meta.get("geometry_name") or "geom"
@@ -121,8 +135,11 @@ def _features_gpkg(data: bytes, filename: str) -> Iterator[tuple[dict[str, Any],
                 transformer = Transformer.from_crs(crs, 4326, always_xy=True)
             except Exception as exc:
                 raise SourceError(
-                    f"Layer {layer!r} has a coordinate system that cannot be converted to "
-                    "WGS 84; export it in EPSG:4326."
+                    gettext_noop(
+                        "Layer %(layer)r has a coordinate system that cannot be converted to "
+                        "WGS 84; export it in EPSG:4326."
+                    ),
+                    params={"layer": layer},
                 ) from exc
             geoms = shapely.transform(geoms, partial(_to_wgs84, transformer))
         props = table.drop_columns([geom_name]).to_pylist()
@@ -227,9 +244,11 @@ def read_osm_places(data: bytes, filename: str) -> OsmPlaces:
         entries.append(GazetteerEntry(names[key], float(point.x), float(point.y), "street"))
     if not entries:
         raise SourceError(
-            "The file holds no addresses (addr:street and addr:housenumber) and no named streets "
-            "(highway with a name). Export the extract with these OpenStreetMap tags and try "
-            "again."
+            gettext_noop(
+                "The file holds no addresses (addr:street and addr:housenumber) and no named "
+                "streets (highway with a name). Export the extract with these OpenStreetMap tags "
+                "and try again."
+            )
         )
     return OsmPlaces(entries, addresses, len(ways), skipped)
 
@@ -239,8 +258,8 @@ def _geometry(raw: Any, index: int, label: str, errors: list[RowError]) -> BaseG
         errors.append(
             RowError(
                 None,
-                "geometry",
-                "It has no geometry; export it with its geometry.",
+                _GEOMETRY,
+                gettext_noop("It has no geometry; export it with its geometry."),
                 feature=index,
                 name=label,
             )  # fmt: skip
@@ -251,16 +270,21 @@ def _geometry(raw: Any, index: int, label: str, errors: list[RowError]) -> BaseG
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         errors.append(
             RowError(
-                None, "geometry", f"Its geometry cannot be read ({exc}).", feature=index, name=label
-            )  # fmt: skip
+                None,
+                _GEOMETRY,
+                gettext_noop("Its geometry cannot be read (%(reason)s)."),
+                feature=index,
+                name=label,
+                params={"reason": str(exc)},
+            )
         )
         return None
     if geom.is_empty:
         errors.append(
             RowError(
                 None,
-                "geometry",
-                "Its geometry is empty; export it with its geometry.",
+                _GEOMETRY,
+                gettext_noop("Its geometry is empty; export it with its geometry."),
                 feature=index,
                 name=label,
             )  # fmt: skip
@@ -271,11 +295,14 @@ def _geometry(raw: Any, index: int, label: str, errors: list[RowError]) -> BaseG
         errors.append(
             RowError(
                 None,
-                "geometry",
-                f"Its coordinates ({minx:.0f}, {miny:.0f}) are not longitude/latitude degrees; "
-                "export the extract in WGS 84 (EPSG:4326).",
+                _GEOMETRY,
+                gettext_noop(
+                    "Its coordinates (%(x).0f, %(y).0f) are not longitude/latitude degrees; "
+                    "export the extract in WGS 84 (EPSG:4326)."
+                ),
                 feature=index,
                 name=label,
+                params={"x": minx, "y": miny},
             )
         )
         return None

@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["KINDS", "Finding", "describe", "find_personal_data", "luhn_ok"]
+from samtrygg.sources.errors import RowError
+
+__all__ = [
+    "KINDS",
+    "Finding",
+    "PersonalDataRowError",
+    "describe",
+    "find_personal_data",
+    "luhn_ok",
+]
 
 KINDS = ("personnummer", "samordningsnummer", "phone", "email")
 
@@ -231,3 +240,17 @@ Describe places and situations, not people: remove it and save again.'
         f"The text contains {_join(parts, 'and')}. Describe places and situations, "
         f"not people: remove {it} and save again."
     )
+
+
+@dataclass(frozen=True, init=False)
+class PersonalDataRowError(RowError):
+    """A value that holds personal data; the message is :func:`describe`'s English sentence.
+
+    The web application words it in the reader's language with ``describe(findings, lang)``.
+    """
+
+    findings: tuple[Finding, ...] = ()
+
+    def __init__(self, row: int | None, field: str | None, *, findings: tuple[Finding, ...]):
+        object.__setattr__(self, "findings", tuple(findings))
+        super().__init__(row, field, describe(findings, lang="en"))

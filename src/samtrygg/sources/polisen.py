@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from samtrygg.sources.errors import FetchError, RowError, SourceError
+from samtrygg.sources.errors import FetchError, RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.jsonfile import load_json
 
 try:  # POSIX; elsewhere the state file alone keeps the budget (one process at a time)
@@ -149,7 +149,7 @@ class PolisenResult:
 
 
 def _load(data: bytes | str | os.PathLike[str]) -> Any:
-    return load_json(data, encoding_hint="the police API returns UTF-8.")
+    return load_json(data, encoding_hint=Term(gettext_noop("the police API returns UTF-8.")))
 
 
 def _published(text: str) -> datetime | None:
@@ -250,35 +250,57 @@ def _fast_gps(rec: Any) -> tuple[float, float] | None:
 def _check_record(i: int, rec: Any, errors: list[RowError]) -> tuple[float, float] | None:
     """The record's position when every field is present and well-formed, else None."""
     if not isinstance(rec, dict):
-        errors.append(RowError(i, None, "The record is not a JSON object."))
+        errors.append(RowError(i, None, gettext_noop("The record is not a JSON object.")))
         return None
     missing = [name for name in _FIELDS if name not in rec]
     for name in missing:
-        errors.append(RowError(i, name, "The record has no such field."))
+        errors.append(RowError(i, name, gettext_noop("The record has no such field.")))
     if missing:
         return None
     n_errors = len(errors)
     if not isinstance(rec["id"], int) or isinstance(rec["id"], bool):
-        errors.append(RowError(i, "id", f"The id {rec['id']!r} is not an integer."))
+        errors.append(
+            RowError(
+                i,
+                "id",
+                gettext_noop("The id %(id)r is not an integer."),
+                params={"id": rec["id"]},
+            )
+        )
     for name in ("datetime", "name", "url", "type"):
         if not isinstance(rec[name], str):
-            errors.append(RowError(i, name, f"The value {rec[name]!r} is not text."))
+            errors.append(
+                RowError(
+                    i,
+                    name,
+                    gettext_noop("The value %(value)r is not text."),
+                    params={"value": rec[name]},
+                )
+            )
     if rec["summary"] is not None and not isinstance(rec["summary"], str):
-        errors.append(RowError(i, "summary", "The summary is not text."))
+        errors.append(RowError(i, "summary", gettext_noop("The summary is not text.")))
     loc = rec["location"]
     gps = None
     if not isinstance(loc, dict) or not isinstance(loc.get("name"), str):
-        errors.append(RowError(i, "location.name", "The location has no name."))
+        errors.append(RowError(i, "location.name", gettext_noop("The location has no name.")))
     else:
         gps = _gps(loc["gps"]) if isinstance(loc.get("gps"), str) else None
         if gps is None:
             errors.append(
-                RowError(i, "location.gps", f'The position {loc.get("gps")!r} is not "lat,lng".')
+                RowError(
+                    i,
+                    "location.gps",
+                    gettext_noop('The position %(gps)r is not "lat,lng".'),
+                    params={"gps": loc.get("gps")},
+                )
             )
     if isinstance(rec["datetime"], str) and _DATETIME.match(rec["datetime"]) is None:
         errors.append(
             RowError(
-                i, "datetime", f'The time {rec["datetime"]!r} is not "YYYY-MM-DD H:MM:SS +HH:MM".'
+                i,
+                "datetime",
+                gettext_noop('The time %(time)r is not "YYYY-MM-DD H:MM:SS +HH:MM".'),
+                params={"time": rec["datetime"]},
             )
         )
     return gps if len(errors) == n_errors else None
@@ -326,7 +348,9 @@ def read_polisen_events(
     """
     records = _load(data)
     if not isinstance(records, list):
-        raise SourceError("The file is not a JSON list of events, as the police API returns.")
+        raise SourceError(
+            gettext_noop("The file is not a JSON list of events, as the police API returns.")
+        )
     from samtrygg.sources.geodata import county_names, municipality_names
 
     wanted = municipalities is not None
@@ -344,7 +368,7 @@ def read_polisen_events(
             continue  # After the first problem only problems are collected; no rows return.
         ev_id: int = rec["id"]
         if ev_id in seen:
-            skipped["duplicate id"] += 1
+            skipped[gettext_noop("duplicate id")] += 1
             continue
         seen.add(ev_id)
         loc_name: str = rec["location"]["name"].strip()
@@ -370,11 +394,18 @@ def read_polisen_events(
                 code, place = hit
                 resolution = "kommun"
         if wanted and code is None:
-            skipped["outside the chosen municipalities"] += 1
+            skipped[gettext_noop("outside the chosen municipalities")] += 1
             continue
         published = _published(rec["datetime"])
         if published is None:  # The pattern matched but the date does not exist.
-            errors.append(RowError(i, "datetime", f"The time {rec['datetime']!r} is no date."))
+            errors.append(
+                RowError(
+                    i,
+                    "datetime",
+                    gettext_noop("The time %(time)r is no date."),
+                    params={"time": rec["datetime"]},
+                )
+            )
             continue
         url: str = rec["url"]
         rows.append(

@@ -24,10 +24,11 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from samtrygg.sources import tabular
 from samtrygg.sources.bra import _number
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import Listing, RowError, SourceError, Term, gettext_noop
 
 __all__ = [
     "LEVELS",
@@ -160,21 +161,42 @@ def _resolve(
     return out
 
 
+# Columns of which either will do, as a message names them.
+_EITHER = {
+    "item|item_text": Term(gettext_noop("item or item_text")),
+    "count|share": Term(gettext_noop("count or share")),
+}
+
+
 def _require(col: dict[str, str], headers: list[str], needed: list[str], what: str) -> None:
-    missing = [k for k in needed if "|" not in k and k not in col]
-    missing += [k.replace("|", " or ") for k in needed if "|" in k and not any(
+    missing: list[str] = [k for k in needed if "|" not in k and k not in col]
+    missing += [_EITHER[k] for k in needed if "|" in k and not any(
         part in col for part in k.split("|"))]  # fmt: skip
     unknown = [v for v in col.values() if v not in headers]
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"The file lacks the column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"the mapping names columns not in the file ({', '.join(unknown)})")
-        raise SourceError(
-            "; ".join(parts) + f". Columns found: {', '.join(headers) or 'none'}. Name them as "
-            f"described for {what} (docs/survey-long-table.md)."
-        )
+        params = {
+            "missing": Listing(missing),
+            "unknown": ", ".join(unknown),
+            "found": ", ".join(headers) or "–",
+            "what": what,
+        }
+        if missing and unknown:
+            template = gettext_noop(
+                "The file lacks the column(s) %(missing)s; the mapping names columns not in the "
+                "file (%(unknown)s). Columns found: %(found)s. Name them as described for "
+                "%(what)s (docs/survey-long-table.md)."
+            )
+        elif missing:
+            template = gettext_noop(
+                "The file lacks the column(s) %(missing)s. Columns found: %(found)s. Name them "
+                "as described for %(what)s (docs/survey-long-table.md)."
+            )
+        else:
+            template = gettext_noop(
+                "The mapping names columns not in the file (%(unknown)s). Columns found: "
+                "%(found)s. Name them as described for %(what)s (docs/survey-long-table.md)."
+            )
+        raise SourceError(template, params=params)
 
 
 def _whole(text: str) -> int | None:
@@ -219,13 +241,26 @@ class _Rows:
                     RowError(
                         row.row,
                         col.get("answer") or col.get("item"),
-                        f"{row.area} {row.year}, item {row.item!r}"
-                        + (f", answer {row.answer!r}" if row.answer else "")
-                        + f" already appears in row {old.row} with other figures; keep one row.",
+                        gettext_noop(
+                            "%(area)s %(year)d, item %(item)r, answer %(answer)r already appears "
+                            "in row %(first)d with other figures; keep one row."
+                        )
+                        if row.answer
+                        else gettext_noop(
+                            "%(area)s %(year)d, item %(item)r already appears in row %(first)d "
+                            "with other figures; keep one row."
+                        ),
+                        params={
+                            "area": row.area,
+                            "year": row.year,
+                            "item": row.item,
+                            "answer": row.answer,
+                            "first": old.row,
+                        },
                     )
                 )
             else:
-                self.skipped["repeated"] += 1
+                self.skipped[gettext_noop("repeated")] += 1
             return
         self.seen[key] = row
         item_key = key[:4]
@@ -235,8 +270,12 @@ class _Rows:
                 RowError(
                     row.row,
                     col.get("n"),
-                    f"n is {row.n} here but {first_n} in row {first_row} for the same area, year "
-                    "and item; every answer of an item has the same number of respondents.",
+                    gettext_noop(
+                        "n is %(n)s here but %(first_n)s in row %(first_row)d for the same area, "
+                        "year and item; every answer of an item has the same number of "
+                        "respondents."
+                    ),
+                    params={"n": row.n, "first_n": first_n, "first_row": first_row},
                 )
             )
             return
@@ -249,8 +288,11 @@ class _Rows:
                     RowError(
                         row.row,
                         col.get("response_rate"),
-                        f"The response rate differs from row {first[1]} for the same area and "
-                        "year; give the survey's one response rate for the area.",
+                        gettext_noop(
+                            "The response rate differs from row %(first)d for the same area and "
+                            "year; give the survey's one response rate for the area."
+                        ),
+                        params={"first": first[1]},
                     )
                 )
                 return
@@ -274,14 +316,25 @@ class _Rows:
                     RowError(
                         r.row,
                         col.get("count") or col.get("share"),
-                        f"The answers to item {r.item!r} for {r.area} {r.year} add up to {total}, "
-                        f"more than its n ({r.n}); check the counts.",
+                        gettext_noop(
+                            "The answers to item %(item)r for %(area)s %(year)d add up to "
+                            "%(total)d, more than its n (%(n)d); check the counts."
+                        ),
+                        params={
+                            "item": r.item,
+                            "area": r.area,
+                            "year": r.year,
+                            "total": total,
+                            "n": r.n,
+                        },
                     )
                 )
 
     def table(self) -> SurveyTable:
         if not self.rows and not self.errors:
-            self.errors.append(RowError(None, None, "The file has no survey figures to import."))
+            self.errors.append(
+                RowError(None, None, gettext_noop("The file has no survey figures to import."))
+            )
         return SurveyTable(tuple(self.rows), tuple(self.errors), dict(self.skipped))
 
 
@@ -297,70 +350,103 @@ def _read_answers(
     headers = [c for c in frame.columns if c != tabular._ROW]
     col = _resolve(headers, LONG_COLUMNS, mapping)
     needed = ["area", "year", "item|item_text", "answer", "count|share", "n"]
-    _require(col, headers, needed + (["level"] if level_required else []), "survey files")
+    _require(
+        col,
+        headers,
+        needed + (["level"] if level_required else []),
+        Term(gettext_noop("survey files")),
+    )
     out = _Rows()
     used = list(dict.fromkeys(col.values()))
     for record in frame.select(tabular._ROW, *used).iter_rows(named=True):
         n_row = int(record[tabular._ROW])
         cells = {k: " ".join((record[c] or "").split()) for k, c in col.items()}
         if not any(cells.values()):
-            out.skipped["blank row"] += 1
+            out.skipped[gettext_noop("blank row")] += 1
             continue
         problems: list[RowError] = []
 
         def bad(
-            key: str, message: str, n_row: int = n_row, problems: list[RowError] = problems
+            key: str,
+            template: str,
+            n_row: int = n_row,
+            problems: list[RowError] = problems,
+            **params: Any,
         ) -> None:
-            problems.append(RowError(n_row, col[key], message))
+            problems.append(RowError(n_row, col[key], template, params=params or None))
 
         if not cells["area"]:
-            bad("area", "The area is missing; give its name, e.g. 'Centrum'.")
+            bad("area", gettext_noop("The area is missing; give its name, e.g. 'Centrum'."))
         level = "område"
         if "level" in col:
             found = _level(cells["level"]) if cells["level"] else None
             if found is None and (cells["level"] or level_required):
                 bad(
                     "level",
-                    f"The level {cells['level']!r} is not one of kommun, lokalpolisområde, "
-                    "delområde or område.",
+                    gettext_noop(
+                        "The level %(level)r is not one of kommun, lokalpolisområde, delområde "
+                        "or område."
+                    ),
+                    level=cells["level"],
                 )
             level = found or level
         year = _year(cells["year"])
         if year is None:
-            bad("year", f"The year {cells['year']!r} is not a year such as 2024.")
+            bad(
+                "year",
+                gettext_noop("The year %(year)r is not a year such as 2024."),
+                year=cells["year"],
+            )
         item = cells.get("item") or cells.get("item_text", "")
         if not item:
-            bad(next(k for k in ("item", "item_text") if k in col), "The item is missing.")
+            bad(
+                next(k for k in ("item", "item_text") if k in col),
+                gettext_noop("The item is missing."),
+            )
         if not cells["answer"]:
-            bad("answer", "The answer alternative is missing, e.g. 'Mycket trygg'.")
+            bad("answer", gettext_noop("The answer alternative is missing, e.g. 'Mycket trygg'."))
         n = _whole(cells["n"])
         if n is None or n == 0:
-            bad("n", f"n {cells['n']!r} is not a whole number of respondents above 0.")
+            bad(
+                "n",
+                gettext_noop("n %(n)r is not a whole number of respondents above 0."),
+                n=cells["n"],
+            )
         count = None
         raw_count, raw_share = cells.get("count", ""), cells.get("share", "")
         if raw_count in _MISSING or (not raw_count and raw_share in _MISSING):
             # Reports print ".." where a figure is withheld; it is not an error, and not a 0.
-            out.skipped["no figure (..)"] += 1
+            out.skipped[gettext_noop("no figure (..)")] += 1
             continue
         if raw_count:
             count = _whole(cells["count"])
             if count is None:
-                bad("count", f"The count {cells['count']!r} is not a whole number (e.g. 57).")
+                bad(
+                    "count",
+                    gettext_noop("The count %(count)r is not a whole number (e.g. 57)."),
+                    count=cells["count"],
+                )
         elif raw_share:
             share = _percent(cells["share"])
             if share is None:
-                bad("share", f"The share {cells['share']!r} is not a percentage 0–100.")
+                bad(
+                    "share",
+                    gettext_noop("The share %(share)r is not a percentage 0–100."),
+                    share=cells["share"],
+                )
             elif n:
                 # Reports give percentages; the count is what the percentage of n stands for.
                 count = round(share * n / 100)
                 out.from_share.add(n_row)
         else:
             key = "count" if "count" in col else "share"
-            bad(key, "The count (or share) is missing.")
+            bad(key, gettext_noop("The count (or share) is missing."))
         if count is not None and n and count > n:
             bad(
                 "count" if "count" in col else "share",
-                f"The count {count} is larger than n ({n}).",
+                gettext_noop("The count %(count)d is larger than n (%(n)d)."),
+                count=count,
+                n=n,
             )
         rate = None
         if cells.get("response_rate"):
@@ -368,8 +454,10 @@ def _read_answers(
             if rate is None:
                 bad(
                     "response_rate",
-                    f"The response rate {cells['response_rate']!r} is not a percentage 0–100 "
-                    "(e.g. 57 or 57,3 %).",
+                    gettext_noop(
+                        "The response rate %(rate)r is not a percentage 0–100 (e.g. 57 or 57,3 %%)."
+                    ),
+                    rate=cells["response_rate"],
                 )
         if problems:
             out.errors.extend(problems)
@@ -502,27 +590,34 @@ def read_ntu(
     frame, _sep, _encoding = tabular._load(data, filename)
     headers = [c for c in frame.columns if c != tabular._ROW]
     col = _resolve(headers, NTU_COLUMNS, mapping)
-    _require(col, headers, ["area", "year", "item", "value"], "NTU files")
+    _require(col, headers, ["area", "year", "item", "value"], Term(gettext_noop("NTU files")))
     out = _Rows()
     used = list(dict.fromkeys(col.values()))
     for record in frame.select(tabular._ROW, *used).iter_rows(named=True):
         n_row = int(record[tabular._ROW])
         cells = {k: " ".join((record[c] or "").split()) for k, c in col.items()}
         if not any(cells.values()):
-            out.skipped["blank row"] += 1
+            out.skipped[gettext_noop("blank row")] += 1
             continue
         problems: list[RowError] = []
         if not cells["area"]:
-            problems.append(RowError(n_row, col["area"], "The local police area is missing."))
+            problems.append(
+                RowError(n_row, col["area"], gettext_noop("The local police area is missing."))
+            )
         year = _year(cells["year"])
         if year is None:
             problems.append(
-                RowError(n_row, col["year"], f"The year {cells['year']!r} is not a year.")
+                RowError(
+                    n_row,
+                    col["year"],
+                    gettext_noop("The year %(year)r is not a year."),
+                    params={"year": cells["year"]},
+                )
             )
         if not cells["item"]:
-            problems.append(RowError(n_row, col["item"], "The indicator is missing."))
+            problems.append(RowError(n_row, col["item"], gettext_noop("The indicator is missing.")))
         if cells["value"] in _MISSING or not cells["value"]:
-            out.skipped["no figure (..)"] += 1
+            out.skipped[gettext_noop("no figure (..)")] += 1
             continue
         numbers: dict[str, float | None] = {}
         for key in ("value", "low", "high"):
@@ -530,7 +625,12 @@ def read_ntu(
             numbers[key] = _percent(text) if text else None
             if text and numbers[key] is None:
                 problems.append(
-                    RowError(n_row, col[key], f"{text!r} is not a percentage 0–100 (e.g. 24,1).")
+                    RowError(
+                        n_row,
+                        col[key],
+                        gettext_noop("%(value)r is not a percentage 0–100 (e.g. 24,1)."),
+                        params={"value": text},
+                    )
                 )
         value, low, high = numbers["value"], numbers["low"], numbers["high"]
         if value is not None and low is not None and high is not None and not low <= value <= high:
@@ -538,8 +638,11 @@ def read_ntu(
                 RowError(
                     n_row,
                     col["low"],
-                    f"The interval {low:g}–{high:g} does not contain the estimate {value:g}; "
-                    "check that the columns are not swapped.",
+                    gettext_noop(
+                        "The interval %(low)g–%(high)g does not contain the estimate %(value)g; "
+                        "check that the columns are not swapped."
+                    ),
+                    params={"low": low, "high": high, "value": value},
                 )
             )
         n = None
@@ -547,7 +650,12 @@ def read_ntu(
             n = _whole(cells["n"])
             if not n:
                 problems.append(
-                    RowError(n_row, col["n"], f"n {cells['n']!r} is not a whole number above 0.")
+                    RowError(
+                        n_row,
+                        col["n"],
+                        gettext_noop("n %(n)r is not a whole number above 0."),
+                        params={"n": cells["n"]},
+                    )
                 )
         if problems:
             out.errors.extend(problems)
@@ -602,8 +710,16 @@ def read_scb_index(data: bytes, *, kpi_title: str | None = None) -> SurveyTable:
                 RowError(
                     r.row,
                     "value",
-                    f"{r.indicator_code} for {r.region_name} {r.year} is {r.value:g}, outside "
-                    "0–100; SCB's safety index lies between 0 and 100, so check the KPI.",
+                    gettext_noop(
+                        "%(kpi)s for %(region)s %(year)d is %(value)g, outside 0–100; SCB's "
+                        "safety index lies between 0 and 100, so check the KPI."
+                    ),
+                    params={
+                        "kpi": r.indicator_code,
+                        "region": r.region_name,
+                        "year": r.year,
+                        "value": r.value,
+                    },
                 )
             )
             continue
@@ -616,5 +732,7 @@ def read_scb_index(data: bytes, *, kpi_title: str | None = None) -> SurveyTable:
             )
         )  # fmt: skip
     if not rows and not errors:
-        errors.append(RowError(None, None, "The answer has no values; check the KPI and ids."))
+        errors.append(
+            RowError(None, None, gettext_noop("The answer has no values; check the KPI and ids."))
+        )
     return SurveyTable(tuple(rows), tuple(errors), dict(result.skipped))

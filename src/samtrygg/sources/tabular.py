@@ -31,9 +31,9 @@ from typing import Any
 import polars as pl
 
 from samtrygg.sources.encoding import decode_text
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import RowError, SourceError, Term, gettext_noop
 from samtrygg.sources.limits import DEFAULT_LIMITS, LimitRowError, Limits
-from samtrygg.sources.personal_data import describe, find_personal_data
+from samtrygg.sources.personal_data import PersonalDataRowError, find_personal_data
 from samtrygg.sources.valuemap import UnmappedValue, apply_mapping, unmapped_values
 
 __all__ = [
@@ -84,7 +84,18 @@ _DMY = (
 _PERSONAL_HINT = r"@|\d[\d \-+]{5,}\d"
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _ROW = "__row"
-_WORDS = {"lon": "longitude", "lat": "latitude"}
+# Our fields as a reader sees them named in a message (translated by the web application).
+_TERMS = {
+    "id": Term(gettext_noop("id")),
+    "category": Term(gettext_noop("category")),
+    "time": Term(gettext_noop("time")),
+    "lon": Term(gettext_noop("lon")),
+    "lat": Term(gettext_noop("lat")),
+    "place": Term(gettext_noop("place")),
+    "assessment": Term(gettext_noop("assessment")),
+    "description": Term(gettext_noop("description")),
+    "sharing": Term(gettext_noop("sharing")),
+}
 _OUT = ("source_id", "category", "occurred_at", "has_time", "lon", "lat", "place", "assessment",
         "description", "sharing")  # fmt: skip
 
@@ -188,13 +199,21 @@ def _header_errors(headers: list[str], letters: bool) -> list[RowError]:
                 RowError(
                     1,
                     h,
-                    f"The column name {h!r} appears twice (columns {first} "
-                    f"and {where}); give every column its own name.",
+                    gettext_noop(
+                        "The column name %(name)r appears twice (columns %(first)s and "
+                        "%(second)s); give every column its own name."
+                    ),
+                    params={"name": h, "first": first, "second": where},
                 )
             )
         else:
             seen[key] = i
     return errors
+
+
+def _term(field_name: str) -> str:
+    """Our field ``field_name`` as a :class:`Term`, which the web application translates."""
+    return _TERMS.get(field_name, field_name)
 
 
 def _col_letter(i: int) -> str:
@@ -213,7 +232,7 @@ def _read_csv(
     decoded = decode_text(data)
     text = decoded.text
     if not text.strip():
-        raise SourceError("The file is empty.")
+        raise SourceError(gettext_noop("The file is empty."))
     sep = _separator(text)
     headers = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep))
     errors = _header_errors(headers, letters=False)
@@ -240,7 +259,10 @@ def _read_csv(
             )  # fmt: skip
             limits.check_table(first.height, len(headers))
     except pl.exceptions.PolarsError as exc:
-        raise SourceError(f"The file is not a readable CSV file ({exc}).") from None
+        raise SourceError(
+            gettext_noop("The file is not a readable CSV file (%(reason)s)."),
+            params={"reason": str(exc)},
+        ) from None
     limits.check_table(frame.height, len(headers))
     # Row numbers as the user sees them: the header is row 1; a quoted value with line breaks
     # takes several lines, which shifts the rows after it.
@@ -287,7 +309,8 @@ def _read_xlsx(
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files.
         raise SourceError(
-            f"The file cannot be read as an Excel workbook (.xlsx) ({exc})."
+            gettext_noop("The file cannot be read as an Excel workbook (.xlsx) (%(reason)s)."),
+            params={"reason": str(exc)},
         ) from None
     try:
         ws = wb.worksheets[0]
@@ -298,9 +321,11 @@ def _read_xlsx(
                     RowError(
                         None,
                         None,
-                        f"The sheet has merged cells ({', '.join(merged)}); "
-                        "unmerge them so that every column has one header cell "
-                        "and every row its own values.",
+                        gettext_noop(
+                            "The sheet has merged cells (%(cells)s); unmerge them so that "
+                            "every column has one header cell and every row its own values."
+                        ),
+                        params={"cells": ", ".join(merged)},
                     )
                 ]
             )
@@ -324,7 +349,7 @@ def _read_xlsx(
     finally:
         wb.close()
     if header is None:
-        raise SourceError("The sheet is empty.")
+        raise SourceError(gettext_noop("The sheet is empty."))
     while header and not header[-1]:
         header.pop()
     errors = _header_errors(header, letters=True)
@@ -333,8 +358,11 @@ def _read_xlsx(
             RowError(
                 header_row,
                 None,
-                f"The column names are in row {header_row}; "
-                "they must be in row 1. Delete the rows above them.",
+                gettext_noop(
+                    "The column names are in row %(row)d; they must be in row 1. Delete the rows "
+                    "above them."
+                ),
+                params={"row": header_row},
             )
         )
     if errors:
@@ -358,9 +386,11 @@ def _load(
 ) -> tuple[pl.DataFrame, str | None, str | None]:
     """The file's cells as text, its CSV separator and encoding (both None for Excel)."""
     if not data:
-        raise SourceError("The file is empty.")
+        raise SourceError(gettext_noop("The file is empty."))
     if filename.lower().endswith(".xls"):
-        raise SourceError("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
+        raise SourceError(
+            gettext_noop("Old Excel files (.xls) are not supported; save it as .xlsx or CSV.")
+        )
     if _is_xlsx(data, filename):
         return _read_xlsx(data, n_rows, limits), None, None
     return _read_csv(data, n_rows, limits)
@@ -450,8 +480,11 @@ def _resolve_columns(
                 RowError(
                     1,
                     theirs,
-                    f"The column {theirs!r} (chosen for {field_name!r}) "
-                    f"is not in the file; it has the columns {headers}.",
+                    gettext_noop(
+                        "The column %(column)r (chosen for %(field)r) is not in the file; it has "
+                        "the columns %(columns)s."
+                    ),
+                    params={"column": theirs, "field": _term(field_name), "columns": headers},
                 )
             )
         else:
@@ -461,10 +494,12 @@ def _resolve_columns(
             errors.append(
                 RowError(
                     1,
-                    field_name,
-                    f"The column {field_name!r} is missing; the "
-                    f"file has the columns {headers}. Choose which column holds "
-                    "it.",
+                    _term(field_name),
+                    gettext_noop(
+                        "The column %(field)r is missing; the file has the columns %(columns)s. "
+                        "Choose which column holds it."
+                    ),
+                    params={"field": _term(field_name), "columns": headers},
                 )
             )
     has_xy = "lon" in columns and "lat" in columns
@@ -472,17 +507,22 @@ def _resolve_columns(
         missing = "lat" if "lon" in columns else "lon"
         errors.append(
             RowError(
-                1, missing, f"The column {missing!r} is missing; coordinates need both lon and lat."
+                1,
+                _term(missing),
+                gettext_noop("The column %(field)r is missing; coordinates need both lon and lat."),
+                params={"field": _term(missing)},
             )
         )
     elif not has_xy and "place" not in columns and not {"lon", "lat", "place"} & set(given):
         errors.append(
             RowError(
                 1,
-                "place",
-                "The file has neither lon/lat columns nor a place "
-                f"column; the file has the columns {headers}. Every incident "
-                "needs a location.",
+                _term("place"),
+                gettext_noop(
+                    "The file has neither lon/lat columns nor a place column; the file has the "
+                    "columns %(columns)s. Every incident needs a location."
+                ),
+                params={"columns": headers},
             )
         )
     return columns
@@ -629,11 +669,16 @@ def _sharing(column: str) -> pl.Expr:
 
 
 def _errors_where(
-    frame: pl.DataFrame, mask: pl.Series, column: str, message: str
+    frame: pl.DataFrame, mask: pl.Series, column: str, template: str, params: dict[str, Any]
 ) -> list[RowError]:
-    """One RowError per row where ``mask`` holds; ``{value}`` in ``message`` is the cell."""
-    bad = frame.filter(mask).select(_ROW, pl.col(column).alias("__v"))
-    return [RowError(int(r), column, message.format(value=v)) for r, v in bad.iter_rows()]
+    """One RowError per row where ``mask`` holds; ``%(value)`` in ``template`` is the cell."""
+    # A check may name a field the file has no column for (a row without any location).
+    cell = pl.col(column) if column in frame.columns else pl.lit(None, dtype=pl.String)
+    bad = frame.filter(mask).select(_ROW, cell.alias("__v"))
+    return [
+        RowError(int(r), column, template, params={**params, "value": v})
+        for r, v in bad.iter_rows()
+    ]
 
 
 def read_incidents(
@@ -731,52 +776,60 @@ def read_incidents(
     frame = frame.filter(~blank)
     blank_rows = n_before - frame.height
     if frame.height == 0:
-        raise SourceError("The file has no incident rows.")
+        raise SourceError(gettext_noop("The file has no incident rows."))
     errors = _storable_errors(frame, columns, limits)
     if errors:
         raise SourceError(errors)
 
     col = columns
     frame, exprs = _derive(frame, col, allowed)
-    checks: list[tuple[pl.Expr, str, str]] = []  # (mask of bad rows, their column, message)
+    # (mask of bad rows, their column, message template, its parameters besides the cell's value)
+    checks: list[tuple[pl.Expr, str, str, dict[str, Any]]] = []
 
-    def check(mask: pl.Expr, column: str, message: str) -> None:
-        checks.append((mask, column, message))
+    def check(mask: pl.Expr, column: str, template: str, **params: Any) -> None:
+        checks.append((mask, column, template, params))
 
     c, t = col["category"], col["time"]
-    shown = ", ".join(sorted(allowed.values())[:20]).replace("{", "{{").replace("}", "}}")
-    check(pl.col(c).is_null(), c, "The category is missing.")
+    shown = ", ".join(sorted(allowed.values())[:20])
+    check(pl.col(c).is_null(), c, gettext_noop("The category is missing."))
     errors.extend(_unknown_categories(frame, c, exprs["category"], list(allowed.values()), shown))
     occurred = exprs["occurred_at"]
     present = (now or datetime.now(UTC)).astimezone(UTC)
-    check(pl.col(t).is_null(), t, "The time is missing.")
+    check(pl.col(t).is_null(), t, gettext_noop("The time is missing."))
     check(
         pl.col(t).is_not_null() & occurred.is_null(),
         t,
-        "The time {value!r} is not a date and time this importer reads (e.g. "
-        "2024-03-05 14:30 or 5/3/2024 14:30).",
+        gettext_noop(
+            "The time %(value)r is not a date and time this importer reads (e.g. "
+            "2024-03-05 14:30 or 5/3/2024 14:30)."
+        ),
     )
     check(
         occurred > pl.lit(present).dt.offset_by("5m"),
         t,
-        "The time {value!r} lies in the future; check the date (day and month order?).",
+        gettext_noop(
+            "The time %(value)r lies in the future; check the date (day and month order?)."
+        ),
     )
 
     has_xy: pl.Expr = pl.lit(False)
     if "lon" in col and "lat" in col:
         x, y = col["lon"], col["lat"]
         lon, lat = exprs["lon"], exprs["lat"]
-        for name, cname, num, limit in (("lon", x, lon, 180), ("lat", y, lat, 90)):
+        for cname, num, limit, invalid in (
+            (x, lon, 180, gettext_noop("The value %(value)r is not a valid longitude.")),
+            (y, lat, 90, gettext_noop("The value %(value)r is not a valid latitude.")),
+        ):
             check(
                 pl.col(cname).is_not_null() & num.is_null(),
                 cname,
-                "The value {value!r} is not a number.",
+                gettext_noop("The value %(value)r is not a number."),
             )
-            check(num.abs() > limit, cname, f"The value {{value!r}} is not a valid {_WORDS[name]}.")
+            check(num.abs() > limit, cname, invalid)
         check(
             pl.col(x).is_null() ^ pl.col(y).is_null(),
             x,
-            "Only one of lon and lat is given; give both or neither.",
+            gettext_noop("Only one of lon and lat is given; give both or neither."),
         )
         if bbox is not None:
             w, s, e, n = bbox
@@ -786,44 +839,52 @@ def read_incidents(
             check(
                 valid & ~inside & swapped,
                 x,
-                "The point lies outside the partnership's area; lon and lat seem swapped.",
+                gettext_noop(
+                    "The point lies outside the partnership's area; lon and lat seem swapped."
+                ),
             )
             check(
                 valid & ~inside & ~swapped,
                 x,
-                "The point (lon {value}) lies outside the partnership's area.",
+                gettext_noop("The point (lon %(value)s) lies outside the partnership's area."),
             )
         has_xy = pl.col(x).is_not_null() | pl.col(y).is_not_null()
     check(
         ~has_xy & exprs["place"].is_null(),
-        col.get("place", "place"),
-        "The incident has no location; give lon and lat or a place.",
+        col.get("place", _term("place")),
+        gettext_noop("The incident has no location; give lon and lat or a place."),
     )
     if "sharing" in col:
         check(
             pl.col(col["sharing"]).is_not_null() & exprs["sharing"].is_null(),
             col["sharing"],
-            "The sharing level {value!r} is neither 'organisation' nor 'partnership' (in Swedish "
-            "'egen organisation' or 'samverkan'); map it to one of them.",
+            gettext_noop(
+                "The sharing level %(value)r is neither 'organisation' nor 'partnership' (in "
+                "Swedish 'egen organisation' or 'samverkan'); map it to one of them."
+            ),
         )
     if "assessment" in col:
         a, num = col["assessment"], pl.col("__assessment")
         lo, hi = assessment_range
         check(
-            pl.col(a).is_not_null() & num.is_null(), a, "The assessment {value!r} is not a number."
+            pl.col(a).is_not_null() & num.is_null(),
+            a,
+            gettext_noop("The assessment %(value)r is not a number."),
         )
         check(
             (num != num.floor()) | (num < lo) | (num > hi),
             a,
-            f"The assessment {{value!r}} is not a whole number from {lo} to {hi}.",
+            gettext_noop("The assessment %(value)r is not a whole number from %(lo)d to %(hi)d."),
+            lo=lo,
+            hi=hi,
         )
 
     masks = frame.select(
-        [m.fill_null(False).alias(f"__m{i}") for i, (m, _c, _t) in enumerate(checks)]
+        [m.fill_null(False).alias(f"__m{i}") for i, (m, *_rest) in enumerate(checks)]
     )
-    for i, (_m, cname, message) in enumerate(checks):
+    for i, (_m, cname, template, params) in enumerate(checks):
         if masks[f"__m{i}"].any():
-            errors.extend(_errors_where(frame, masks[f"__m{i}"], cname, message))
+            errors.extend(_errors_where(frame, masks[f"__m{i}"], cname, template, params))
 
     out = frame.select(
         pl.col(_ROW).alias("row"),
@@ -858,16 +919,27 @@ def _unknown_categories(
     found = unmapped_values("category", bad[column], bad[_ROW], choices)
     errors: list[RowError] = []
     for u in found:
-        if u.suggestions:
-            hint = (
-                "map it to one of them (perhaps "
-                + " or ".join(repr(s.value) for s in u.suggestions)
-                + ")"
+        params: dict[str, Any] = {"value": u.value}
+        if len(u.suggestions) == 1:
+            template = gettext_noop(
+                "The category %(value)r is not one of the partnership's categories; map it to "
+                "one of them (perhaps %(first)r)."
             )
+            params["first"] = u.suggestions[0].value
+        elif u.suggestions:
+            template = gettext_noop(
+                "The category %(value)r is not one of the partnership's categories; map it to "
+                "one of them (perhaps %(others)s or %(last)r)."
+            )
+            params["others"] = ", ".join(repr(s.value) for s in u.suggestions[:-1])
+            params["last"] = u.suggestions[-1].value
         else:
-            hint = "map it to one of them (" + shown.replace("{{", "{").replace("}}", "}") + ")"
-        message = f"The category {u.value!r} is not one of the partnership's categories; {hint}."
-        errors.extend(RowError(r, column, message) for r in u.rows)
+            template = gettext_noop(
+                "The category %(value)r is not one of the partnership's categories; map it to "
+                "one of them (%(categories)s)."
+            )
+            params["categories"] = shown
+        errors.extend(RowError(r, column, template, params=params) for r in u.rows)
     return errors
 
 
@@ -950,13 +1022,18 @@ def _storable_errors(
         if "\x00" in column:
             errors.append(LimitRowError(1, shown, _NUL, kind="nul"))
         elif len(column) > limits.max_value:
-            message = (
-                f"The column name is {len(column)} characters long; at most "
-                f"{limits.max_value} are accepted. Shorten it."
-            )
             errors.append(
                 LimitRowError(
-                    1, shown, message, kind="text", limit=limits.max_value, found=len(column)
+                    1,
+                    shown,
+                    gettext_noop(
+                        "The column name is %(found)d characters long; at most %(limit)d are "
+                        "accepted. Shorten it."
+                    ),
+                    kind="text",
+                    limit=limits.max_value,
+                    found=len(column),
+                    params={"found": len(column), "limit": limits.max_value},
                 )
             )
         lengths = frame.select(
@@ -968,17 +1045,24 @@ def _storable_errors(
             if nul:
                 errors.append(LimitRowError(int(row), column, _NUL, kind="nul"))
             else:
-                message = (
-                    f"The value is {n} characters long; at most {limit} are accepted here. "
-                    "Shorten it."
-                )
                 errors.append(
-                    LimitRowError(int(row), column, message, kind="text", limit=limit, found=n)
+                    LimitRowError(
+                        int(row),
+                        column,
+                        gettext_noop(
+                            "The value is %(found)d characters long; at most %(limit)d are "
+                            "accepted here. Shorten it."
+                        ),
+                        kind="text",
+                        limit=limit,
+                        found=n,
+                        params={"found": n, "limit": limit},
+                    )
                 )
     return sorted(errors, key=lambda e: e.row or 0)
 
 
-_NUL = (
+_NUL = gettext_noop(
     "The value holds a NUL character (a zero byte), which cannot be stored. Remove it; a file "
     "full of them is often saved in another encoding than UTF-8."
 )
@@ -1000,24 +1084,33 @@ def _duplicate_ids(
             RowError(
                 int(r),
                 None,
-                f"The row repeats row {f} exactly; remove one of them or give each row an id.",
+                gettext_noop(
+                    "The row repeats row %(first)d exactly; remove one of them or give each row "
+                    "an id."
+                ),
+                params={"first": f},
             )
             for r, i, f in later.select("row", "source_id", "first").iter_rows()
             if str(i).startswith("h:")
         ]
     return [
-        RowError(int(r), column, f"The id {i!r} is also used on row {f}; ids must be unique.")
+        RowError(
+            int(r),
+            column,
+            gettext_noop("The id %(id)r is also used on row %(first)d; ids must be unique."),
+            params={"id": i, "first": f},
+        )
         for r, i, f in later.select("row", "source_id", "first").iter_rows()
     ]
 
 
 def _personal_data_errors(out: pl.DataFrame, key: str, column: str) -> list[RowError]:
     candidates = out.filter(pl.col(key).str.contains(_PERSONAL_HINT)).select("row", key)
-    errors = []
+    errors: list[RowError] = []
     for r, text in candidates.iter_rows():
         findings = find_personal_data(text)
         if findings:
-            errors.append(RowError(int(r), column, describe(findings, lang="en")))
+            errors.append(PersonalDataRowError(int(r), column, findings=tuple(findings)))
     return errors
 
 

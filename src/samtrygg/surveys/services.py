@@ -20,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtrygg import uploads
 from samtrygg.analysis import surveys as stats
 from samtrygg.analysis.disclosure import suppress_series
 from samtrygg.partnerships.models import Partnership
 from samtrygg.reference.services import ReferenceImportSummary
-from samtrygg.sources.errors import RowError, SourceError
+from samtrygg.sources.errors import SourceError
 from samtrygg.sources.surveys import SurveyRow, SurveyTable
 from samtrygg.surveys.models import Survey, SurveyKind, SurveyResult
 
@@ -41,10 +42,6 @@ def public_k() -> int:
 # The same summary as the reference-data import (created/updated/unchanged/skipped/errors);
 # its ``series`` names the survey that was written.
 SurveyImportSummary = ReferenceImportSummary
-
-
-def _error_dicts(errors: list[RowError] | tuple[RowError, ...]) -> list[dict[str, Any]]:
-    return [{"row": e.row, "field": e.field, "message": e.message} for e in errors]
 
 
 def read_survey(data: bytes, filename: str, kind: str) -> SurveyTable:
@@ -75,12 +72,12 @@ def import_survey(
     try:
         table = read_survey(data, filename, kind)
     except SourceError as exc:
-        return SurveyImportSummary(errors=_error_dicts(exc.errors))
+        return SurveyImportSummary(errors=uploads.errors_as_dicts(uploads.problems(exc)))
     summary = SurveyImportSummary(
         skipped=sum(table.skipped.values()), skipped_reasons=dict(table.skipped)
     )
     if table.errors:
-        summary.errors = _error_dicts(table.errors)
+        summary.errors = uploads.errors_as_dicts(table.errors)
         return summary
     with transaction.atomic():
         survey = (

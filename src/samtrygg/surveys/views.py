@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from samtrygg import uploads
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.surveys import services
@@ -68,7 +69,8 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
                     "Imported: %(created)s new figures, %(updated)s updated, %(unchanged)s "
                     "unchanged, %(skipped)s skipped."
                 )
-                % summary.as_dict(),
+                % summary.as_dict()
+                + (" " + uploads.skipped_sentence(summary.skipped_reasons)).rstrip(),
             )
             return redirect("surveys-list", slug=slug)
         errors = summary.errors
