@@ -36,6 +36,9 @@ def _new(client: Any, world: World, **changes: Any) -> Any:
 
 def test_a_coordinator_makes_an_own_survey_and_gets_its_link(world: World, client_for: Any) -> None:
     client = client_for("coordinator")
+    blank = client.get(reverse("surveys-own-create", args=["alfa"])).content.decode()
+    assert blank.count('name="questions"') == blank.count('name="questions" value') == 21
+    assert blank.count("checked") == 21  # every question of the bank to begin with
     response = _new(client, world)
     q = Questionnaire.objects.get()
     assert response.status_code == 302

@@ -72,7 +72,8 @@ class QuestionnaireForm(forms.ModelForm[Questionnaire]):
         areas.queryset = Area.objects.filter(partnership=partnership).order_by("name")  # type: ignore[attr-defined]
         self.fields["questions"].choices = questionbank.grouped()  # type: ignore[attr-defined]
         if not self.instance.pk:
-            self.fields["questions"].initial = [q.code for q in questionbank.QUESTIONS]
+            # Every question to begin with; the instance's empty list would win over the field's.
+            self.initial["questions"] = [q.code for q in questionbank.QUESTIONS]
         self.answered = bool(self.instance.pk and self.instance.responses.exists())
         if self.answered:
             # Answers already given were to these questions in these areas.
