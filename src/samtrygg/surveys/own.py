@@ -149,14 +149,12 @@ def _result_rows(questionnaire: Questionnaire) -> list[SurveyResult]:
 def refresh_results(partnership: Partnership) -> Survey | None:
     """Count every own survey's answers into the partnership's questionnaire results.
 
-    The partnership's ``questionnaire`` survey row is locked first, so two answers arriving
-    together are counted one after the other. Without any answer the survey is removed.
+    The partnership's row is locked first, so two answers arriving together are counted one
+    after the other (the survey row itself may not exist yet, and two first answers must not
+    both create it). Without any answer the survey is removed.
     """
-    survey = (
-        Survey.objects.select_for_update()
-        .filter(partnership=partnership, kind=SurveyKind.QUESTIONNAIRE)
-        .first()
-    )
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    survey = Survey.objects.filter(partnership=partnership, kind=SurveyKind.QUESTIONNAIRE).first()
     questionnaires = list(
         Questionnaire.objects.filter(partnership=partnership).order_by("opens_on", "pk")
     )
