@@ -11,6 +11,7 @@ from samtrygg.demo.dialogues import load_demo_dialogues
 from samtrygg.demo.incidents import load_demo_incidents
 from samtrygg.demo.partnership import ACCOUNTS, DEMO_PASSWORD, load_demo
 from samtrygg.demo.plans import SIGNATORIES, load_demo_plans
+from samtrygg.demo.questionnaire import load_demo_questionnaire
 from samtrygg.demo.reference import clear_demo_reference, load_demo_reference
 from samtrygg.demo.surveys import load_demo_surveys
 from samtrygg.demo.walks import load_demo_walks
@@ -32,6 +33,7 @@ def run_demo(seed: int = 2026, incidents: int | None = None) -> Partnership:
     load_demo_dialogues(partnership)
     load_demo_reference(partnership)
     load_demo_surveys(partnership)
+    load_demo_questionnaire(partnership)
     out = sys.stderr
     print(f"\nDemo partnership {partnership.name} ({partnership.slug}) is ready,", file=out)
     print(f"with {created} synthetic incidents over two years (labelled synthetic).", file=out)

@@ -48,6 +48,7 @@ ACTIONS = {
     "new_version": _("new version made"),
     "progress": _("progress reported"),
     "imported": _("imported"),
+    "paper_entered": _("a paper form typed in"),
 }
 DETAILS = {
     "party": _("party"),

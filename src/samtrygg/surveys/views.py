@@ -18,7 +18,7 @@ from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.surveys import services
 from samtrygg.surveys.forms import SurveyUploadForm
-from samtrygg.surveys.models import Survey
+from samtrygg.surveys.models import Questionnaire, Survey, SurveyKind
 
 STAFF = [Role.COORDINATOR, Role.ANALYST]
 READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
@@ -28,7 +28,15 @@ READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug, READERS)
     surveys = Survey.objects.of(access.partnership).annotate(n_results=Count("results"))
-    context = {"access": access, "surveys": surveys, "can_manage": access.sees_all_data}
+    questionnaires = list(
+        Questionnaire.objects.filter(partnership=access.partnership).annotate(
+            n_responses=Count("responses")
+        )
+    )
+    for q in questionnaires:
+        q.current_state = q.state()  # type: ignore[attr-defined]
+    context = {"access": access, "surveys": surveys, "can_manage": access.sees_all_data,
+               "questionnaires": questionnaires}  # fmt: skip
     return render(request, "surveys/list.html", context)
 
 
@@ -83,6 +91,10 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, STAFF)
     survey = get_object_or_404(Survey, partnership=access.partnership, pk=pk)
+    if survey.kind == SurveyKind.QUESTIONNAIRE:
+        # Counted from the own surveys' answers: deleting an own survey removes its results.
+        messages.error(request, _("Delete an own survey on its own page; its results go with it."))
+        return redirect("surveys-list", slug=slug)
     if request.method == "POST":
         services.delete_survey(survey, request.user)
         messages.success(request, _("The survey was deleted."))

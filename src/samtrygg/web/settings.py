@@ -351,6 +351,9 @@ if SAMTRYGG_PUBLIC_K < 2:
 SAMTRYGG_DISCLOSURE_KEY = env_str("SAMTRYGG_DISCLOSURE_KEY", "")
 # Anonymous requests to the public page one client may make per minute (then 429).
 SAMTRYGG_PUBLIC_RATE = env_int("SAMTRYGG_PUBLIC_RATE", 120)
+# Answers to an own survey one client may send in an hour (then 429); counted under a keyed
+# hash of the address, never stored with the answers.
+SAMTRYGG_SURVEY_ANSWERS_PER_HOUR = env_int("SAMTRYGG_SURVEY_ANSWERS_PER_HOUR", 30)
 # Seconds the public page's content is kept at most (saves renew it at once; bulk imports not).
 SAMTRYGG_PUBLIC_CACHE_SECONDS = env_int("SAMTRYGG_PUBLIC_CACHE_SECONDS", 600)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("samtrygg.accounts.urls")),
     path("admin/", admin.site.urls),
     path("p/", include("samtrygg.public.urls")),
+    path("s/", include("samtrygg.surveys.public_urls")),
     # Under the partnership prefix, before the partnership catch-all below.
     path("<slug:slug>/reference/", include("samtrygg.reference.urls")),
     path("<slug:slug>/walks/", include("samtrygg.walks.urls")),

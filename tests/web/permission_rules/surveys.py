@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import World
-from tests.web.permissions import Rule, members_only
+from tests.web.permissions import Rule, everyone, members_only
 from tests.web.permissions import partnership_slug as _slug
 
 STAFF = {**members_only(), "viewer": 403, "reporter": 403}
@@ -32,3 +32,28 @@ RULES: dict[str, Rule] = {
     "surveys-results": Rule(READERS, kwargs=_survey),
     "surveys-delete": Rule(STAFF_REDIRECT, kwargs=_survey, method="post"),
 }
+
+
+def _own(w: World) -> dict[str, Any]:
+    from tests.surveys.own_helpers import questionnaire
+
+    return {"slug": w.a.slug, "pk": questionnaire(w).pk}
+
+
+def _open_token(w: World) -> dict[str, Any]:
+    """A valid token of an open survey: the only way anyone, signed in or not, reaches it."""
+    from tests.surveys.own_helpers import questionnaire
+
+    return {"token": questionnaire(w).token}
+
+
+RULES.update({
+    "surveys-own-create": Rule(STAFF, kwargs=_slug),
+    "surveys-own-detail": Rule(STAFF, kwargs=_own),
+    "surveys-own-edit": Rule(STAFF, kwargs=_own),
+    "surveys-own-paper": Rule(STAFF, kwargs=_own),
+    "surveys-own-enter": Rule(STAFF, kwargs=_own),
+    "surveys-own-delete": Rule(STAFF_REDIRECT, kwargs=_own, method="post"),
+    "survey-answer": Rule(everyone(200), kwargs=_open_token),
+    "survey-answer-thanks": Rule(everyone(200), kwargs=_open_token),
+})  # fmt: skip
