@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -12,8 +14,56 @@ from django.utils.translation import gettext as _
 from samtrygg.freezing.documents import NotAdoptableError, Violation, adopt
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
+from samtrygg.partnerships.disclosure import public_k
 
 LAGESBILD_SECTIONS = ("extent", "consequences", "other_information", "cause_analysis")
+
+
+def figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
+    """Figure rows as shown: counts 1..k−1 hidden from those who see aggregates only.
+
+    The page, the print view and the Word/PDF documents all show the rows made here, so a
+    document never holds a count its reader could not see on the page.
+    """
+    if exact:
+        return rows
+    k = public_k()
+    shown = []
+    for r in rows:
+        small = 0 < r["current"] < k or 0 < r["previous"] < k
+        shown.append(
+            {**r, "current": f"<{k}", "previous": f"<{k}", "verdict": _("hidden")} if small else r
+        )
+    return shown
+
+
+def content_sha256(lagesbild: Lagesbild) -> str:
+    """The SHA-256 (hex) of what was adopted: the text, the figures and the source inventory.
+
+    Shown with an adopted (frozen) lägesbild in its Word and PDF documents, so that a filed
+    copy can be checked against the version in Samtrygg. Every text section counts, also
+    those added to :data:`LAGESBILD_SECTIONS` later.
+    """
+    content: dict[str, Any] = {
+        "title": lagesbild.title,
+        "year": lagesbild.year,
+        "version": lagesbild.version,
+        "period": [lagesbild.period_start.isoformat(), lagesbild.period_end.isoformat()],
+        "decision": [
+            lagesbild.decision_body,
+            lagesbild.decision_date.isoformat() if lagesbild.decision_date else None,
+            lagesbild.diarienummer,
+        ],
+        "sections": {s: getattr(lagesbild, s) for s in LAGESBILD_SECTIONS},
+        "figures": lagesbild.figures,
+        "sources": [
+            [s.name, s.used, s.reason, s.limitations] for s in lagesbild.sources.order_by("pk")
+        ],
+    }
+    canonical = json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,26 +32,12 @@ from samtrygg.freezing.pages import (
     frozen,
     save,
 )
+from samtrygg.lagesbild import documents as lagesbild_documents
 from samtrygg.lagesbild import drafting, maps, services
 from samtrygg.lagesbild.forms import LagesbildForm, LagesbildStartForm, SourceEntryForm
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
-from samtrygg.partnerships.disclosure import public_k
-
-
-def _figure_rows(rows: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
-    """Figures as shown: counts 1..k−1 hidden from those who see aggregates only."""
-    if exact:
-        return rows
-    shown = []
-    for r in rows:
-        k = public_k()
-        small = 0 < r["current"] < k or 0 < r["previous"] < k
-        shown.append(
-            {**r, "current": f"<{k}", "previous": f"<{k}", "verdict": _("hidden")} if small else r
-        )
-    return shown
 
 
 def _lagesbild(access: Access, pk: int) -> Lagesbild:
@@ -97,9 +84,9 @@ def lagesbild_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "doc": doc,
         "sources": doc.sources.all(),
         "fig": fig,
-        "categories": _figure_rows(fig.get("categories", []), exact),
-        "areas": _figure_rows(fig.get("areas", []), exact),
-        "total": _figure_rows([fig["total"]], exact)[0] if fig.get("total") else None,
+        "categories": services.figure_rows(fig.get("categories", []), exact),
+        "areas": services.figure_rows(fig.get("areas", []), exact),
+        "total": services.figure_rows([fig["total"]], exact)[0] if fig.get("total") else None,
         "maps": maps.render_maps(fig, exact),
         "can_edit": access.sees_all_data and not doc.is_frozen,
         "can_adopt": access.is_coordinator and not doc.is_frozen,
@@ -209,11 +196,29 @@ def lagesbild_print(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "doc": doc,
         "sources": doc.sources.all(),
         "fig": fig,
-        "categories": _figure_rows(fig.get("categories", []), exact),
-        "areas": _figure_rows(fig.get("areas", []), exact),
+        "categories": services.figure_rows(fig.get("categories", []), exact),
+        "areas": services.figure_rows(fig.get("areas", []), exact),
         "maps": maps.render_maps(fig, exact),
     }
     return render(request, "lagesbild/lagesbild_print.html", context)
+
+
+@login_required
+def lagesbild_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lägesbild as Word (``?format=docx``, the default) or PDF (``?format=pdf``).
+
+    The reader gets what the page shows them: small counts hidden unless they see all data.
+    """
+    access = get_access(request, slug)
+    doc = _lagesbild(access, pk)
+    fmt = request.GET.get("format", "docx")
+    if fmt not in lagesbild_documents.FORMATS:
+        return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
+    data = lagesbild_documents.build(doc, fmt, exact=access.sees_all_data, lang=get_language())
+    response = HttpResponse(data, content_type=lagesbild_documents.FORMATS[fmt])
+    name = lagesbild_documents.filename(doc, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _source_doc(request: HttpRequest, slug: str, pk: int) -> tuple[Access, Lagesbild, str]:
