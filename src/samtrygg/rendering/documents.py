@@ -145,6 +145,16 @@ class Document:
 def page_label_parts(label: str) -> list[tuple[str, str]]:
     """A page label cut into ("text", words) and ("field", "PAGE" or "NUMPAGES") parts.
 
+    Parameters
+    ----------
+    label : str
+        The label with ``{page}`` and ``{pages}`` (see :class:`Document`).
+
+    Returns
+    -------
+    list of (str, str)
+        In order: ("text", the words) and ("field", the Word field's name).
+
     Examples
     --------
     >>> page_label_parts("Sida {page} av {pages}")
