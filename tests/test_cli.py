@@ -72,6 +72,22 @@ def test_demo_loads_the_partnership_and_prints_every_role(tmp_path: Path) -> Non
     )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
     assert pdf.read_bytes().startswith(b"%PDF-")
+    # The demo's adopted lägesbild and action plan, as Word and PDF.
+    for document, fmt in (("lagesbild", "docx"), ("plan", "pdf")):
+        out = tmp_path / f"{document}.{fmt}"
+        exported = subprocess.run(
+            [*SAMTRYGG, "export", document, "--partnership", "karlskoga-degerfors",
+             "--format", fmt, "--output", str(out)],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )  # fmt: skip
+        assert exported.returncode == 0, exported.stderr
+        assert f"the adopted {'lägesbild' if document == 'lagesbild' else 'action plan'}" in (
+            exported.stdout
+        )
+        assert out.read_bytes().startswith(b"PK" if fmt == "docx" else b"%PDF-")
     # Running it again resets the demo instead of failing on duplicates, and keeps the key.
     again = subprocess.run(
         [*SAMTRYGG, "demo", "--no-serve"],
@@ -142,7 +158,14 @@ def test_bad_port_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["manage", "check"], ["analyse", "--help"], ["import", "--help"]]
+    "command",
+    [
+        ["manage", "check"],
+        ["analyse", "--help"],
+        ["import", "--help"],
+        ["export", "lagesbild", "--help"],
+        ["export", "plan", "--help"],
+    ],
 )
 def test_subcommands_exist(tmp_path: Path, command: list[str]) -> None:
     result = subprocess.run(
@@ -153,3 +176,5 @@ def test_subcommands_exist(tmp_path: Path, command: list[str]) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+    if command[0] == "export":  # it says whose view of the document it writes
+        assert "coordinator" in result.stdout

@@ -402,3 +402,19 @@ def _title_line(title: str) -> str:
     from django.utils.translation import gettext
 
     return f"{gettext('Title')}: {title}"
+
+
+def test_every_page_names_the_partnership_and_is_numbered(world: World) -> None:
+    from tests.documents_text import pdf_page_texts, word_text
+
+    agreement = _signed(world)
+    text = word_text(build_docx(agreement))
+    assert text.header == f"Alfa · {agreement.title}"
+    assert text.footer_fields == ["PAGE", "NUMPAGES"] and text.footer.startswith("Sida ")
+    pages = pdf_page_texts(build_pdf(agreement))
+    assert len(pages) >= 2  # the title page and the sections
+    for number, page in enumerate(pages, start=1):
+        assert page.startswith(squash(f"Alfa · {agreement.title}"))
+        assert page.endswith(f"Sida{number}av{len(pages)}")
+    english = word_text(build_docx(agreement, lang="en"))
+    assert english.footer.startswith("Page ") and " of " in english.footer

@@ -115,3 +115,17 @@ def test_viewers_report_hides_small_effect_counts(world: World) -> None:
 
     assert [r[1:] for r in tables(staff)] == [["3", "0"], ["0", "0"]]
     assert tables(viewer) == []
+
+
+def test_report_pages_name_the_partnership_and_are_numbered(world: World) -> None:
+    from tests.documents_text import pdf_page_texts, squash, word_text
+
+    _plan(world)
+    text = word_text(report.build_docx(world.a, h.today()))
+    title = f"Uppföljningsrapport {h.today().year}"
+    assert text.header == f"Alfa · {title}"
+    assert text.footer_fields == ["PAGE", "NUMPAGES"] and text.footer.startswith("Sida ")
+    pages = pdf_page_texts(report.build_pdf(world.a, h.today()))
+    for number, page in enumerate(pages, start=1):
+        assert page.startswith(squash(f"Alfa · {title}"))
+        assert page.endswith(f"Sida{number}av{len(pages)}")

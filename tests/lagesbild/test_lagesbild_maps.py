@@ -86,9 +86,9 @@ def _titles(svg: ET.Element) -> list[str]:
 
 def test_disclosure_threshold_is_the_setting(world: World, settings: object) -> None:
     settings.SAMTRYGG_PUBLIC_K = 7  # type: ignore[attr-defined]
-    assert maps._count_text(3, exact=False) == maps._count_text(6, exact=False)
-    assert "7" in maps._count_text(6, exact=False)
-    assert "7" in maps._count_text(7, exact=False)  # "7 incidents"
+    assert maps.count_text(3, exact=False) == maps.count_text(6, exact=False)
+    assert "7" in maps.count_text(6, exact=False)
+    assert "7" in maps.count_text(7, exact=False)  # "7 incidents"
 
 
 def test_drafting_stores_the_maps_in_metres(world: World) -> None:

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from samtrygg.agreements.models import Agreement
+from samtrygg.partnerships.documents import page_label
 from samtrygg.plans.models import Activity
 from samtrygg.rendering.documents import (
     Block,
@@ -188,6 +189,8 @@ def _content(agreement: Agreement) -> Document:
             Section(_("Documentation and follow-up"), follow_blocks, "follow_up"),
         ],
         signatories=signatories,
+        partnership=agreement.partnership.name,
+        page_label=page_label(),
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from samtrygg.followup import services
 from samtrygg.followup.effect import EffectFollowUp
+from samtrygg.partnerships.documents import page_label
 from samtrygg.partnerships.models import Partnership
 from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
 
@@ -197,6 +198,8 @@ def report_content(
             Section(_("Deadlines"), _deadline_blocks(data), "deadlines"),
             Section(_("Activities by status"), _activity_blocks(partnership, data), "activities"),
         ],
+        partnership=partnership.name,
+        page_label=page_label(),
     )
 
 

@@ -110,7 +110,8 @@ def stored_maps(
     }
 
 
-def _count_text(n: int, exact: bool) -> str:
+def count_text(n: int, exact: bool) -> str:
+    """How a count is told on the maps: "fewer than 5 incidents" to aggregate-only readers."""
     if n == 0:
         return _("no incidents")
     k = public_k()  # counts 1..k-1 are "fewer than k" to readers without exact access
@@ -141,7 +142,7 @@ def _words(data: dict[str, Any], exact: bool, period: str) -> MapWords:
         % {"n": n, "size": f"{size:g}"},
         hot_legend=_("Significant hot cell (%(size)s m)") % {"size": f"{size:g}"},
         area_legend=_("Area"),
-        count=lambda count: _count_text(count, exact),
+        count=lambda count: count_text(count, exact),
         class_label=_class_label,
         hot_cell=lambda told, z: (
             _("Hot cell: %(count)s, Gi* z = %(z)s")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -14,6 +16,35 @@ from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
 
 LAGESBILD_SECTIONS = ("extent", "consequences", "other_information", "cause_analysis")
+
+
+def content_sha256(lagesbild: Lagesbild) -> str:
+    """The SHA-256 (hex) of what was adopted: the text, the figures and the source inventory.
+
+    Shown with an adopted (frozen) lägesbild in its Word and PDF documents, so that a filed
+    copy can be checked against the version in Samtrygg. Every text section counts, also
+    those added to :data:`LAGESBILD_SECTIONS` later.
+    """
+    content: dict[str, Any] = {
+        "title": lagesbild.title,
+        "year": lagesbild.year,
+        "version": lagesbild.version,
+        "period": [lagesbild.period_start.isoformat(), lagesbild.period_end.isoformat()],
+        "decision": [
+            lagesbild.decision_body,
+            lagesbild.decision_date.isoformat() if lagesbild.decision_date else None,
+            lagesbild.diarienummer,
+        ],
+        "sections": {s: getattr(lagesbild, s) for s in LAGESBILD_SECTIONS},
+        "figures": lagesbild.figures,
+        "sources": [
+            [s.name, s.used, s.reason, s.limitations] for s in lagesbild.sources.order_by("pk")
+        ],
+    }
+    canonical = json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic

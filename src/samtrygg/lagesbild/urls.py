@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("lagesbild/<int:pk>/diff/", views.lagesbild_diff, name="lagesbild-diff"),
     path("lagesbild/<int:pk>/print/", views.lagesbild_print, name="lagesbild-print"),
+    path("lagesbild/<int:pk>/export/", views.lagesbild_export, name="lagesbild-export"),
     path("lagesbild/<int:pk>/sources/new/", views.source_add, name="source-add"),
     path("lagesbild/<int:pk>/sources/<int:sid>/", views.source_edit, name="source-edit"),
     path(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ from samtrygg.freezing.pages import (
     frozen,
     save,
 )
+from samtrygg.lagesbild import documents as lagesbild_documents
 from samtrygg.lagesbild import drafting, maps, services
 from samtrygg.lagesbild.forms import LagesbildForm, LagesbildStartForm, SourceEntryForm
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
@@ -200,6 +202,24 @@ def lagesbild_print(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "maps": maps.render_maps(fig, exact),
     }
     return render(request, "lagesbild/lagesbild_print.html", context)
+
+
+@login_required
+def lagesbild_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lägesbild as Word (``?format=docx``, the default) or PDF (``?format=pdf``).
+
+    The reader gets what the page shows them: small counts hidden unless they see all data.
+    """
+    access = get_access(request, slug)
+    doc = _lagesbild(access, pk)
+    fmt = request.GET.get("format", "docx")
+    if fmt not in lagesbild_documents.FORMATS:
+        return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
+    data = lagesbild_documents.build(doc, fmt, exact=access.sees_all_data, lang=get_language())
+    response = HttpResponse(data, content_type=lagesbild_documents.FORMATS[fmt])
+    name = lagesbild_documents.filename(doc, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _source_doc(request: HttpRequest, slug: str, pk: int) -> tuple[Access, Lagesbild, str]:

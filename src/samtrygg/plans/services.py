@@ -7,6 +7,8 @@ that breaks them, naming the rule and the item.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -140,3 +142,59 @@ def measure_progress(measure: Measure) -> float:
     if total == 0:
         return 0.0
     return sum(a.weight * activity_progress(a) for a in top) / total
+
+
+def content_sha256(plan: ActionPlan) -> str:
+    """The SHA-256 (hex) of what adopting ``plan`` decided.
+
+    The plan's facts, its measures (what they are, the causes and goals they serve, with the
+    goals' indicators) and the plan fields of their activities (``ACTIVITY_PLAN_FIELDS``: what
+    is done, by which organisation, when) — what the adoption freezes, not the follow-up that
+    goes on afterwards. Shown in the Word and PDF documents of an adopted plan, so that a filed
+    copy can be checked against the version in Samtrygg.
+    """
+    measures = []
+    for m in plan.measures.order_by("pk").prefetch_related(
+        "causes", "goals__indicators", "activities__owner_organisation"
+    ):
+        measures.append(
+            {
+                "title": m.title,
+                "description": m.description,
+                "kind": m.kind,
+                "horizon": m.horizon,
+                "expected_effect": m.expected_effect,
+                "cost": m.cost,
+                "hours": m.hours,
+                "causes": sorted(c.description for c in m.causes.all()),
+                "goals": sorted(
+                    [
+                        g.statement,
+                        sorted(
+                            [str(v) for v in (i.name, i.unit, i.baseline_value, i.target_value)]
+                            for i in g.indicators.all()
+                        ),
+                    ]
+                    for g in m.goals.all()
+                ),
+                "activities": sorted(
+                    [
+                        str(v)
+                        for v in (a.title, a.owner_organisation.name, a.start, a.deadline, a.weight)
+                    ]
+                    for a in m.activities.all()
+                ),
+            }
+        )
+    content: dict[str, Any] = {
+        "title": plan.title,
+        "version": plan.version,
+        "lagesbild": plan.lagesbild_id,
+        "follow_up_date": plan.follow_up_date,
+        "decision": [plan.decision_body, plan.decision_date, plan.diarienummer],
+        "measures": measures,
+    }
+    canonical = json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

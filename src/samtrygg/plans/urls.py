@@ -38,6 +38,7 @@ urlpatterns = [
     path("actionplans/new/", views.actionplan_create, name="actionplan-create"),
     path("actionplans/<int:pk>/", views.actionplan_detail, name="actionplan-detail"),
     path("actionplans/<int:pk>/edit/", views.actionplan_edit, name="actionplan-edit"),
+    path("actionplans/<int:pk>/export/", views.actionplan_export, name="actionplan-export"),
     path("actionplans/<int:pk>/adopt/", views.actionplan_adopt, name="actionplan-adopt"),
     path(
         "actionplans/<int:pk>/new-version/",

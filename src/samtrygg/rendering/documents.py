@@ -18,6 +18,7 @@ them it falls back to the PDF core font Helvetica, whose Latin-1 encoding still 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.util
 import io
 import logging
@@ -44,13 +45,21 @@ _LATIN1_REPLACEMENTS = str.maketrans(
 
 @dataclass
 class Block:
-    """A paragraph ("p"), sub-heading ("h"), bullet list ("bullets") or table ("table")."""
+    """A paragraph ("p"), sub-heading ("h"), bullet list ("bullets"), table ("table") or
+    figure ("figure").
+
+    A figure is a picture given as SVG markup (``svg``) with its caption (``text``) and the
+    same numbers as a table (``header``, ``rows``): the PDF shows the picture, Word (which
+    python-docx cannot give an SVG) the table; either falls back to the table when the
+    picture cannot be drawn.
+    """
 
     kind: str
     text: str = ""
     items: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    svg: str = ""
 
 
 @dataclass
@@ -111,13 +120,55 @@ class Signatory:
 
 @dataclass
 class Document:
-    """What a document says: title page facts, numbered sections and (optionally) signatures."""
+    """What a document says: title page facts, numbered sections and (optionally) signatures.
+
+    ``partnership`` is the partnership's name, which the running header of every page shows
+    next to the title. ``page_label`` is the footer's page number in the reader's language,
+    with ``{page}`` and ``{pages}`` where the page's number and the number of pages go (for
+    example "Sida {page} av {pages}").
+    """
 
     title: str
     subtitle: str
     facts: list[tuple[str, str]]
     sections: list[Section]
     signatories: list[Signatory] = field(default_factory=list)
+    partnership: str = ""
+    page_label: str = "{page} / {pages}"
+
+    @property
+    def running_header(self) -> str:
+        """What the top of every page says: the partnership's name and the title."""
+        return f"{self.partnership} · {self.title}" if self.partnership else self.title
+
+
+def page_label_parts(label: str) -> list[tuple[str, str]]:
+    """A page label cut into ("text", words) and ("field", "PAGE" or "NUMPAGES") parts.
+
+    Parameters
+    ----------
+    label : str
+        The label with ``{page}`` and ``{pages}`` (see :class:`Document`).
+
+    Returns
+    -------
+    list of (str, str)
+        In order: ("text", the words) and ("field", the Word field's name).
+
+    Examples
+    --------
+    >>> page_label_parts("Sida {page} av {pages}")
+    [('text', 'Sida '), ('field', 'PAGE'), ('text', ' av '), ('field', 'NUMPAGES')]
+    """
+    parts: list[tuple[str, str]] = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece == "{page}":
+            parts.append(("field", "PAGE"))
+        elif piece == "{pages}":
+            parts.append(("field", "NUMPAGES"))
+        elif piece:
+            parts.append(("text", piece))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -142,6 +193,10 @@ def docx_block(doc: Any, block: Block) -> None:
     elif block.kind == "bullets":
         for item in block.items:
             doc.add_paragraph(item, style="List Bullet")
+    elif block.kind == "figure":
+        if block.header:
+            docx_block(doc, Block("table", header=block.header, rows=block.rows))
+        doc.add_paragraph(block.text, style="Caption")
     elif block.kind == "table":
         table = doc.add_table(rows=1, cols=len(block.header))
         table.style = "Table Grid"
@@ -185,17 +240,74 @@ def latin1(text: str) -> str:
     return text.translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
+@functools.cache
+def _paged_fpdf() -> Any:
+    """An FPDF class whose pages carry the running header and the page number.
+
+    fpdf2 calls ``header`` and ``footer`` on every page it adds (also the automatic page
+    breaks) and restores the body font afterwards; ``{nb}`` is replaced by the number of
+    pages when the file is written.
+    """
+    from fpdf import FPDF
+
+    class PagedFPDF(FPDF):
+        writer: PdfWriter | None = None
+
+        def header(self) -> None:
+            if self.writer is not None and self.writer.running_header:
+                self.writer.furniture(self.writer.running_header, y=8, align="L")
+                self.set_y(self.t_margin)  # the body starts at the margin, not below the header
+
+        def footer(self) -> None:
+            if self.writer is not None and self.writer.page_label:
+                label = "".join(
+                    text if kind == "text" else ("{nb}" if text == "NUMPAGES" else "%(page)s")
+                    for kind, text in page_label_parts(self.writer.page_label)
+                )
+                self.writer.furniture(label.replace("%(page)s", str(self.page_no())), y=-12)
+
+    return PagedFPDF
+
+
+_INNER_SVG = re.compile(r"<svg\b[^>]*>(.*?)</svg>", re.S)
+
+
+def _flat_svg(svg: str) -> str:
+    """``svg`` with nested ``<svg>`` elements made groups, which fpdf2 can draw.
+
+    The maps of :mod:`samtrygg.rendering.svgmap` draw their body in an inner ``<svg>`` at the
+    origin whose viewBox is its own size, so a plain group draws the same picture (the shapes
+    are already cut to the frame, so its clipping is not needed).
+    """
+    head, sep, rest = svg.partition(">")
+    if not sep:
+        return svg
+    return head + sep + _INNER_SVG.sub(lambda m: f"<g>{m.group(1)}</g>", rest)
+
+
 class PdfWriter:
-    """An A4 PDF with the document font, paragraphs and the shared blocks (fpdf2)."""
+    """An A4 PDF with the document font, paragraphs and the shared blocks (fpdf2).
+
+    ``running_header`` is printed at the top of every page and ``page_label`` (see
+    :class:`Document`) at the bottom; empty strings leave them out.
+    """
 
     def __init__(
-        self, title: str, *, margin: float = 20, compress: bool = True, unicode_font: bool = True
+        self,
+        title: str,
+        *,
+        margin: float = 20,
+        compress: bool = True,
+        unicode_font: bool = True,
+        running_header: str = "",
+        page_label: str = "",
     ) -> None:
-        from fpdf import FPDF
-
         # fontTools reports every step of subsetting the font at INFO level; that is noise here.
         logging.getLogger("fontTools").setLevel(logging.WARNING)
-        self.pdf = FPDF(format="A4")
+        self.running_header = printable(running_header).replace("\n", " ")
+        self.page_label = printable(page_label).replace("\n", " ")
+        self.pdf = _paged_fpdf()(format="A4")
+        self.pdf.writer = self
         self.pdf.set_compression(compress)
         self.pdf.set_margins(margin + 2, margin, margin + 2)
         self.pdf.set_auto_page_break(True, margin=margin)
@@ -210,6 +322,14 @@ class PdfWriter:
         else:
             self.family = "Helvetica"
         self.width = self.pdf.epw
+
+    def furniture(self, text: str, *, y: float, align: str = "C") -> None:
+        """One small grey line in the top or bottom margin (header or page number)."""
+        self.pdf.set_y(y)
+        self.pdf.set_font(self.family, "", 8)
+        self.pdf.set_text_color(90, 90, 90)
+        self.pdf.cell(self.width, 5, self.text(text), align=align)
+        self.pdf.set_text_color(0, 0, 0)
 
     def text(self, text: str) -> str:
         """``text`` as the current font can show it."""
@@ -234,7 +354,7 @@ class PdfWriter:
         height = self.pdf.multi_cell(
             self.width, size * 0.5, self.text(text), dry_run=True, output=MethodReturnValue.HEIGHT
         )
-        return float(height) + gap  # type: ignore[arg-type]
+        return float(height) + gap
 
     def keep_together(self, height: float) -> None:
         """Start a new page unless ``height`` millimetres fit on this one.
@@ -255,6 +375,10 @@ class PdfWriter:
             for item in block.items:
                 self.para(f"{bullet} {item}", size, gap=1)
             self.pdf.ln(1)
+        elif block.kind == "figure":
+            if not self.picture(block.svg) and block.header:
+                self.block(Block("table", header=block.header, rows=block.rows))
+            self.para(block.text, size - 1.5, gap=4)
         elif block.kind == "table":
             self.pdf.set_font(self.family, "", table_size)
             with self.pdf.table(
@@ -268,6 +392,40 @@ class PdfWriter:
                     for text in row:
                         cells.cell(self.text(text))
             self.pdf.ln(3)
+
+    def picture(self, svg: str, max_height: float = 150) -> bool:
+        """Draw SVG markup at the text's width (at most ``max_height`` mm high).
+
+        Returns False, having drawn nothing, when fpdf2 cannot read the SVG.
+        """
+        from fpdf.svg import SVGObject
+
+        if not svg:
+            return False
+        svg = _flat_svg(svg)
+        if self.unicode:
+            # The map's texts in the document's font (fpdf2 draws "sans-serif" in Helvetica,
+            # which holds Latin-1 only).
+            svg = re.sub(r'font-family="[^"]*"', f'font-family="{self.family}"', svg)
+        elif svg != latin1(svg):
+            return False  # the core font cannot draw every character: the table instead
+        logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # <title>/<desc> are not drawn
+        try:
+            drawing = SVGObject(svg)
+            width, height = float(drawing.width or 0), float(drawing.height or 0)
+        except Exception:  # fpdf2 raises several kinds for SVG it does not support
+            return False
+        if width <= 0 or height <= 0:
+            return False
+        w = min(self.width, max_height * width / height)
+        h = w * height / width
+        self.keep_together(h + 2)
+        try:
+            self.pdf.image(io.BytesIO(svg.encode("utf-8")), x=self.pdf.l_margin, w=w, h=h)
+        except Exception:
+            return False
+        self.pdf.ln(2)
+        return True
 
     def sections(
         self, sections: list[Section], *, size: float = 10.5, heading_size: float = 15
@@ -288,6 +446,50 @@ class PdfWriter:
 # --- Whole documents --------------------------------------------------------------------------
 
 
+def _docx_field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages.
+
+    The "1" between the separate and end marks is the value shown until Word updates the
+    field (python-docx and other readers see it as the field's text).
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    paragraph.add_run()._r.append(char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(char("separate"))
+    paragraph.add_run("1")
+    paragraph.add_run()._r.append(char("end"))
+
+
+def _docx_page_furniture(doc: Any, document: Document) -> None:
+    """The running header (partnership and title) and "Page N of M" in the footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    run = header.add_run(document.running_header.replace("\n", " "))
+    run.font.size, run.font.color.rgb = Pt(8), RGBColor(90, 90, 90)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in page_label_parts(document.page_label):
+        if kind == "text":
+            footer.add_run(text)
+        else:
+            _docx_field(footer, text)
+    for run in footer.runs:
+        run.font.size = Pt(8)
+
+
 def _docx_start(document: Document, font_size: float) -> Any:
     """A python-docx ``Document`` with the title, subtitle and the facts as a two-column table."""
     from docx import Document as DocxDocument
@@ -296,6 +498,7 @@ def _docx_start(document: Document, font_size: float) -> Any:
     doc = DocxDocument()
     doc.core_properties.title = document.title
     doc.styles["Normal"].font.size = Pt(font_size)
+    _docx_page_furniture(doc, document)
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(document.subtitle)
     facts = doc.add_table(rows=0, cols=2)
@@ -364,7 +567,14 @@ def agreement_pdf(
     """
     from fpdf.enums import XPos, YPos
 
-    writer = PdfWriter(document.title, compress=compress, unicode_font=unicode_font)
+    document = printable_tree(document)
+    writer = PdfWriter(
+        document.title,
+        compress=compress,
+        unicode_font=unicode_font,
+        running_header=document.running_header,
+        page_label=document.page_label,
+    )
     pdf, para = writer.pdf, writer.para
 
     # Title page.
@@ -430,7 +640,12 @@ def report_docx(document: Document) -> bytes:
 
 def report_pdf(document: Document) -> bytes:
     """The follow-up report as a PDF (A4), laid out like :func:`report_docx`."""
-    writer = PdfWriter(document.title, margin=18)
+    writer = PdfWriter(
+        document.title,
+        margin=18,
+        running_header=document.running_header,
+        page_label=document.page_label,
+    )
     writer.pdf.add_page()
     writer.para(document.title, 20, "B", 2)
     writer.para(document.subtitle, 13, "", 4)

@@ -112,6 +112,8 @@ RULES: dict[str, Rule] = {
     "lagesbild-new-version": Rule(coordinators_only(302), kwargs=_adopted, method="post"),
     "lagesbild-diff": Rule(members_only(), kwargs=_adopted),
     "lagesbild-print": Rule(members_only(), kwargs=_adopted),
+    # Word/PDF: every member who reads the adopted lägesbild (drafts only for staff, as the page).
+    "lagesbild-export": Rule(members_only(), kwargs=_adopted),
     "source-add": Rule(STAFF, kwargs=_draft),
     "source-edit": Rule(STAFF, kwargs=_source),
     "source-delete": Rule(STAFF_REDIRECT, kwargs=_source, method="post"),
@@ -141,6 +143,7 @@ RULES: dict[str, Rule] = {
     "actionplan-list": Rule(members_only(), kwargs=_slug),
     "actionplan-create": Rule(coordinators_only(), kwargs=_slug),
     "actionplan-detail": Rule(members_only(), kwargs=lambda w: _plan(w, "adopted")),
+    "actionplan-export": Rule(members_only(), kwargs=lambda w: _plan(w, "adopted")),
     "actionplan-edit": Rule(coordinators_only(), kwargs=_plan),
     "actionplan-adopt": Rule(coordinators_only(), kwargs=_plan),
     "actionplan-new-version": Rule(

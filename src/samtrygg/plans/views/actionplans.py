@@ -11,12 +11,14 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtrygg.freezing.pages import COORDINATOR
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
+from samtrygg.plans import documents as plan_documents
 from samtrygg.plans import services
 from samtrygg.plans.forms import ActionPlanForm, AdoptForm
 from samtrygg.plans.models import ActionPlan, Goal
@@ -101,6 +103,25 @@ def actionplan_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "reads_work": access.role != Role.REPORTER,
     }
     return render(request, "plans/actionplan_detail.html", context)
+
+
+@login_required
+def actionplan_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The action plan as Word (``?format=docx``, the default) or PDF (``?format=pdf``).
+
+    The reader gets what the pages show them: reporters the plan's table of measures only.
+    """
+    access = get_access(request, slug)
+    plan = _plan(access, pk)
+    fmt = request.GET.get("format", "docx")
+    if fmt not in plan_documents.FORMATS:
+        return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
+    reads_work = access.role != Role.REPORTER
+    data = plan_documents.build(plan, fmt, reads_work=reads_work, lang=get_language())
+    response = HttpResponse(data, content_type=plan_documents.FORMATS[fmt])
+    name = plan_documents.filename(plan, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
