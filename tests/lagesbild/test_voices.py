@@ -101,7 +101,8 @@ def test_walk_places_are_counted_by_cause_and_action_per_area(world: World, engl
     norr = rows["Norr"]
     assert (norr["walks"], norr["unsafe"], norr["causes"]["litter"], norr["done"]) == (1, 1, 1, 1)
     assert "Centrum: 5 places found unsafe or at risk" in doc.other_information
-    assert "1 done, 2 open, 1 without an action yet" in doc.other_information
+    assert "actions done: 1, open: 2, without an action yet: 1." in doc.other_information
+    assert "Norr: 1 place found unsafe or at risk (litter and disorder 1)" in doc.other_information
     assert doc.sources.filter(name="Safety walks (3)").exists()
 
 

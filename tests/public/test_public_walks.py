@@ -56,7 +56,7 @@ def test_a_published_walk_shows_its_places_and_actions(world: Any) -> None:
     html = _page()
     assert "Safety walks" in html
     assert "14 October 2026, Centrum" in html and "(Darkness)" in html
-    assert "3 places; actions: 1 done, 1 under way." in html
+    assert "3 places; actions done: 1, under way: 1." in html
     assert ">Unsafe place</th><td>Lighting</td>" in html
     assert "59.332, 14.512" in html  # rounded to about 100 m, not 59.33167, 14.51234
     assert "59.33167" not in html and "14.51234" not in html

@@ -104,9 +104,12 @@ def lines(data: dict[str, Any]) -> list[str]:
         )
         out.append(
             "- "
-            + _(
-                "%(area)s: %(unsafe)s places found unsafe or at risk%(causes)s; actions: "
-                "%(done)s done, %(open)s open, %(none)s without an action yet."
+            + ngettext(
+                "%(area)s: %(unsafe)s place found unsafe or at risk%(causes)s; actions done: "
+                "%(done)s, open: %(open)s, without an action yet: %(none)s.",
+                "%(area)s: %(unsafe)s places found unsafe or at risk%(causes)s; actions done: "
+                "%(done)s, open: %(open)s, without an action yet: %(none)s.",
+                row["unsafe"],
             )
             % {
                 "area": row["area"],
