@@ -27,12 +27,14 @@ from samtrygg.agreements.models import (
     Promise,
 )
 from samtrygg.agreements.signing import content_sha256, signing_backend
+from samtrygg.lagesbild import voices
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
+RAISED_SHOWN = 12  # the most raised themes; the dialogues page lists them all
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -153,10 +155,23 @@ def promise_edit(
             )
         messages.success(request, _("The citizen promise has been saved."))
         return redirect("agreement-detail", slug=slug, pk=pk)
+    # Help for the choice of focus: what residents raised in the citizen dialogues from the
+    # year before the agreement starts to its end (lagesbild/voices.py, filled by dialogues).
+    first_year = agreement.period_start.year - 1
+    last_year = agreement.period_end.year
+    raised = voices.raised_themes(access.partnership, first_year, last_year)
     return render(
         request,
         "agreements/promise_form.html",
-        {"access": access, "form": form, "agreement": agreement, "promise": instance},
+        {
+            "access": access,
+            "form": form,
+            "agreement": agreement,
+            "promise": instance,
+            "raised": raised[:RAISED_SHOWN],
+            "raised_more": len(raised) > RAISED_SHOWN,
+            "raised_years": (first_year, last_year),
+        },
     )
 
 

@@ -26,7 +26,7 @@ from samtrygg.analysis.cycle import annual_cycle
 from samtrygg.analysis.disclosure import CellKeyRule, additive_total
 from samtrygg.areas.models import Area
 from samtrygg.incidents.models import Category, Incident, IncidentArea
-from samtrygg.lagesbild import findings, maps
+from samtrygg.lagesbild import findings, maps, voices
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.changelog import record
 from samtrygg.partnerships.disclosure import disclosure_rule, public_k
@@ -444,6 +444,18 @@ def _finding_lines(fig: dict[str, Any]) -> list[str]:
     return lines
 
 
+def draft_voices(fig: dict[str, Any]) -> str:
+    """A first draft of § 4 point 2 from what residents say and what the walks found.
+
+    Empty when no survey, walk or dialogue of the period was recorded, so that adoption still
+    asks people to write the section.
+    """
+    lines = voices.draft_lines(fig)
+    if not any(lines):
+        return ""
+    return "\n".join([_("What residents say") + ":", "", *lines]).strip()
+
+
 @transaction.atomic
 def start_lagesbild(
     partnership: Partnership,
@@ -460,6 +472,9 @@ def start_lagesbild(
     fig = figures(partnership, first, last)
     # Kolada/Brå figures for the municipalities, county and country, kept with the document.
     fig["reference"] = reference.comparison(partnership, year)
+    # What residents say (surveys, dialogues) and what the safety walks found, from the apps
+    # that registered as sources (lagesbild/voices.py), beside what was reported.
+    fig["voices"] = voices.collect(partnership, first, last)
     version = (
         Lagesbild.objects.filter(partnership=partnership, year=year)
         .order_by("-version")
@@ -477,12 +492,13 @@ def start_lagesbild(
         figures=fig,
         # Everyone reads the text, so it is drafted from the protected figures.
         extent=draft_extent(shown_figures(fig, exact=False)),
+        other_information=draft_voices(fig),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # The imported reference series are proposed for the source inventory; people edit them.
     SourceEntry.objects.bulk_create(
         SourceEntry(lagesbild=lagesbild, used=True, **entry)
-        for entry in reference.source_entries(fig)
+        for entry in reference.source_entries(fig) + voices.source_entries(fig)
     )
     record(partnership.pk, actor, lagesbild, "created", year=year)
     return lagesbild

@@ -17,6 +17,8 @@ def _partnership_id(instance: Any) -> int | None:
         "promise.agreement.partnership_id",
         "area.partnership_id",
         "measure.partnership_id",
+        "walk.partnership_id",
+        "observation.walk.partnership_id",
     ):
         value: Any = instance
         try:
@@ -55,8 +57,10 @@ class PublicConfig(AppConfig):
         from samtrygg.incidents.models import Category, Incident
         from samtrygg.partnerships.models import Organisation, Partnership
         from samtrygg.plans.models import Activity
+        from samtrygg.walks.models import Action, Observation, SafetyWalk
 
-        for model in (Agreement, Party, Promise, Signature, Area, Category, Activity, Organisation):
+        shown = (Agreement, Party, Promise, Signature, Area, Category, Activity, Organisation)
+        for model in (*shown, SafetyWalk, Observation, Action):
             post_save.connect(_changed, sender=model, dispatch_uid=f"public-{model.__name__}")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"public-del-{model.__name__}")
         for saved_only in (Incident, Partnership):

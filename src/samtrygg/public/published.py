@@ -1,14 +1,16 @@
 """What the public page shows, computed once per data version and kept in the shared cache.
 
 An anonymous request costs a cache lookup, not a count over every incident: the page's rendered
-content (agreement, promises, history, statistics; a template fragment), two flags for the
+content (agreement, promises, history, statistics, published safety walks; a template
+fragment), two flags for the
 page's head, and the map are stored under a key made of the partnership, its **data version**,
 the language and the last complete quarter. The content's objects are loaded (and computed when
 missing) only when the fragment has to be rendered. The data version
 is a random token in the cache, replaced whenever something the page shows is saved (signals in
 :mod:`samtrygg.public.apps`: incidents, categories, areas, agreements, promises, activities,
-signatures). Bulk writes (imports, retention) send no signals, so every entry also expires after
-``SAMTRYGG_PUBLIC_CACHE_SECONDS`` (10 minutes).
+signatures, safety walks with their points and actions). Bulk writes (imports, retention)
+send no signals, so every entry also expires after ``SAMTRYGG_PUBLIC_CACHE_SECONDS`` (10
+minutes).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from samtrygg.partnerships.models import Partnership
-from samtrygg.public import services, statistics
+from samtrygg.public import services, statistics, walks
 
 
 def _version_key(partnership_id: int) -> str:
@@ -88,13 +90,15 @@ def page_content(partnership: Partnership, today: date | None = None) -> dict[st
     content = cache.get(key)
     if content is None:
         agreement = services.published_agreement(partnership)
-        content = {"agreement": None}
+        # Published safety walks are shown even before an agreement is.
+        content = {"agreement": None, "walks": walks.public_walks(partnership)}
         if agreement is not None:
             content = {
                 "agreement": services.public_agreement(agreement),
                 "promises": services.public_promises(partnership),
                 "statistics": statistics.public_statistics(partnership, day),
                 "history": services.version_history(partnership),
+                "walks": content["walks"],
             }
         cache.set(key, content, _seconds())
     return dict(content)

@@ -188,14 +188,20 @@ def _indices(by_item: dict[str, dict[str, int]], k: int) -> list[dict[str, Any]]
     return out
 
 
-def area_results(survey: Survey, level: str, area: str) -> dict[str, Any]:
+def area_results(
+    survey: Survey, level: str, area: str, *, up_to: int | None = None
+) -> dict[str, Any]:
     """Per year: response rate, items with shares and intervals, indices; and the changes.
 
     Answer surveys (trygghetsmätning, own) get shares and indices; estimate surveys (SCB, NTU)
-    get their published values. Changes compare the last two years present.
+    get their published values. Changes compare the last two years present (up to the year
+    ``up_to`` when given, as a lägesbild of that year sees them).
     """
     k = public_k()
-    rows = list(survey.results.filter(level=level, area=area).order_by("year", "item", "pk"))
+    results = survey.results.filter(level=level, area=area)
+    if up_to is not None:
+        results = results.filter(year__lte=up_to)
+    rows = list(results.order_by("year", "item", "pk"))
     by_year: dict[int, list[SurveyResult]] = defaultdict(list)
     for r in rows:
         by_year[r.year].append(r)

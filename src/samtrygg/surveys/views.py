@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from samtrygg import uploads
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.models import Role
-from samtrygg.surveys import services
+from samtrygg.surveys import maps, services
 from samtrygg.surveys.forms import SurveyUploadForm
 from samtrygg.surveys.models import Questionnaire, Survey, SurveyKind
 
@@ -55,8 +55,26 @@ def survey_results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "access": access, "survey": survey, "choices": choices, "level": level, "area": area,
         "results": results, "can_manage": access.sees_all_data,
+        "map": _results_map(request, survey),
     }  # fmt: skip
     return render(request, "surveys/results.html", context)
+
+
+def _results_map(request: HttpRequest, survey: Survey) -> dict[str, object] | None:
+    """The map of a chosen index and year (the first index and the latest year by default)."""
+    indices, years = maps.choices(survey), maps.years(survey)
+    if not indices or not years:
+        return None
+    index = request.GET.get("index", "")
+    labels = {c["value"]: c["label"] for c in indices}
+    if index not in labels:
+        index = indices[0]["value"]
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else years[-1]
+    rows = maps.values(survey, index, year)
+    drawn = maps.results_map(survey, rows, labels[index], year)
+    return {"indices": indices, "years": years, "index": index, "year": year,
+            "label": labels[index], "rows": rows, **drawn}  # fmt: skip
 
 
 @login_required
