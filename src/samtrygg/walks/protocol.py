@@ -13,13 +13,13 @@ through the Django-free :mod:`samtrygg.rendering.documents`.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from samtrygg.partnerships.documents import page_label
 from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
 from samtrygg.walks.models import Action, Light, Observation, ParticipantGroup, SafetyWalk
 
@@ -164,29 +164,15 @@ def protocol_content(walk: SafetyWalk) -> Document:
             Section(_("Observations and actions"), _action_blocks(observations), "actions"),
             Section(_("Decided at the report-back meeting"), _report_back_blocks(walk), "decided"),
         ],
+        partnership=walk.partnership.name,
+        page_label=page_label(),
     )
 
 
-def _with_header(data: bytes, text: str) -> bytes:
-    """The Word file with ``text`` in the page header, unless the renderer already wrote one."""
-    from docx import Document as DocxDocument
-
-    doc = DocxDocument(io.BytesIO(data))
-    header = doc.sections[0].header
-    if any(p.text.strip() for p in header.paragraphs):
-        return data
-    header.paragraphs[0].text = text
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
 def build_docx(walk: SafetyWalk, *, lang: str | None = None) -> bytes:
-    """The walk's protocol as a Word document, with the partnership's name in the header."""
+    """The walk's protocol as a Word document: the partnership and title on every page."""
     with translation.override(lang or settings.LANGUAGE_CODE):
-        document = protocol_content(walk)
-        header = f"{walk.partnership.name} – {document.title}"
-        return _with_header(report_docx(document), header)
+        return report_docx(protocol_content(walk))
 
 
 def build_pdf(walk: SafetyWalk, *, lang: str | None = None) -> bytes:
