@@ -240,6 +240,17 @@ def test_imported_rows_are_changed_by_coordinators_only(
     assert incident.place == "Ån" and incident.assessment is None
 
 
+def test_an_anonymised_incident_can_no_longer_be_changed(
+    world: World, categories: dict[str, Category], client_for: Any
+) -> None:
+    incident = make(world, categories, anonymised_at=timezone.now(), description="", place="")
+    client = en(client_for("coordinator"))
+    response = client.get(urls(world, incident, "correct"))
+    assert response.status_code == 403 and "anonymised" in response.content.decode()
+    assert client.post(urls(world, incident, "withdraw"), {"reason": "x"}).status_code == 403
+    assert Incident.objects.filter(pk=incident.pk).exists()
+
+
 def test_withdrawing_needs_a_reason_without_personal_data(
     world: World, categories: dict[str, Category], client_for: Any
 ) -> None:

@@ -26,6 +26,10 @@ ROLES = [Role.COORDINATOR, Role.REPORTER]
 NOT_YOURS = gettext_lazy(
     "You can correct or withdraw only the reports you sent yourself; ask a coordinator."
 )
+ANONYMISED = gettext_lazy(
+    "This incident was anonymised when its category's retention period ended; "
+    "it can no longer be corrected or withdrawn."
+)
 STALE = gettext_lazy(
     "Someone else changed this report while you had it open, so nothing was saved. "
     "Here is the report as it is now; make your change again if it is still needed."
@@ -42,7 +46,7 @@ def _incident_to_change(request: HttpRequest, slug: str, pk: int) -> tuple[Acces
         pk=pk,
     )
     if not corrections.may_change(access, request.user, incident):
-        raise PermissionDenied(NOT_YOURS)
+        raise PermissionDenied(ANONYMISED if incident.anonymised_at else NOT_YOURS)
     return access, incident
 
 
