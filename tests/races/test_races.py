@@ -1,5 +1,5 @@
-"""Checks that read other rows hold when two requests race: the hourly report limit and the
-partnership's last coordinator.
+"""Checks that read other rows hold when two requests race: the hourly report limit, the
+partnership's last coordinator, and the version check of two corrections of one report.
 
 Two threads send their requests at the same moment, each on its own database connection, and the
 check is slowed down so that without a lock both requests would pass it. PostgreSQL only: the
@@ -116,3 +116,26 @@ def test_two_coordinators_cannot_remove_each_other_at_once(
     assert all(not isinstance(r, Exception) and r.status_code in (200, 302) for r in responses)
     coordinators = Membership.objects.filter(partnership=world.a, role=Role.COORDINATOR)
     assert coordinators.count() == 1
+
+
+def test_two_corrections_of_one_report_at_once_do_not_overwrite_each_other(
+    world: World, monkeypatch: Any
+) -> None:
+    from samtrygg.incidents import corrections
+    from samtrygg.incidents.models import Incident, IncidentChange
+    from tests.incidents.test_corrections import form_data, make
+
+    incident = make(world, {c.name: c for c in seed_categories(world.a)})
+    _slowed(monkeypatch, corrections, "_values")
+    url = reverse("incident-correct", args=[world.a.slug, incident.pk])
+    reporter, coordinator = _client(world.users["reporter"]), _client(world.users["coordinator"])
+    responses = _race(
+        lambda: reporter.post(url, form_data(incident, description="Reporterns rättelse.")),
+        lambda: coordinator.post(url, form_data(incident, assessment="4")),
+    )
+    assert all(not isinstance(r, Exception) and r.status_code == 302 for r in responses)
+    # One was saved; the other was refused as made on an older version, not merged over it.
+    assert IncidentChange.objects.filter(incident_id=incident.pk).count() == 1
+    saved = Incident.objects.get(pk=incident.pk)
+    assert saved.version == 1
+    assert (saved.description == "Reporterns rättelse.") != (saved.assessment == 4)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from samtrygg.incidents.categories import seed_categories
 from samtrygg.incidents.importing import BATCH
 from samtrygg.incidents.linking import link_incidents
-from samtrygg.incidents.models import Category, Incident, IncidentArea, RetentionAction, Source
+from samtrygg.incidents.models import (
+    Category,
+    Incident,
+    IncidentArea,
+    IncidentChange,
+    RetentionAction,
+    Source,
+)
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources.synthetic import DEMO_ORGANISATIONS, generate_incidents
 
@@ -38,9 +45,12 @@ def load_demo_incidents(
 
     Returns the number of incidents created (about 3,000 by default; ``n`` scales it).
     """
-    demo = Incident.objects.filter(partnership=partnership, source=Source.DEMO)
+    demo = Incident.all_objects.filter(partnership=partnership, source=Source.DEMO)
     IncidentArea.objects.filter(incident__in=demo).delete()
-    if all(r.related_model is IncidentArea for r in Incident._meta.related_objects):
+    IncidentChange.objects.filter(incident__in=demo).delete()
+    if all(
+        r.related_model in (IncidentArea, IncidentChange) for r in Incident._meta.related_objects
+    ):
         # Nothing else refers to incidents, so one DELETE suffices; Django's collector would
         # otherwise load every incident first (a quarter of a minute for 100,000).
         demo._raw_delete(demo.db)

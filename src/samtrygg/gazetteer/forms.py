@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samtrygg.gazetteer import services
+from samtrygg.gazetteer.models import Entry, EntrySource
 from samtrygg.partnerships.models import Partnership
+from samtrygg.sources.places import normalise_name
 
 MAX_EXTRACT_BYTES = 100 * 1024 * 1024
 
@@ -89,3 +91,27 @@ class KnownPlaceForm(PointForm):
         help_text=_("As partners write it, e.g. Bregården; add other spellings as aliases."),
     )
     field_order = ["name", "entry", "lon", "lat"]
+
+    def __init__(self, *args: Any, editing: Entry | None = None, **kwargs: Any) -> None:
+        if editing is not None:
+            kwargs.setdefault(
+                "initial", {"name": editing.name, "lon": editing.lon, "lat": editing.lat}
+            )
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def clean_name(self) -> str:
+        name = (self.cleaned_data.get("name") or "").strip()
+        same = Entry.objects.filter(
+            partnership=self.partnership,
+            source=EntrySource.HAND,
+            normalised=normalise_name(name)[:200],
+        )
+        if self.editing is not None:
+            same = same.exclude(pk=self.editing.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                _("The gazetteer already has a known place called %(name)s; choose another name.")
+                % {"name": name}
+            )
+        return name

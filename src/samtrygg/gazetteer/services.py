@@ -1,5 +1,6 @@
 """Build a partnership's matcher, place imported rows, import OpenStreetMap extracts, remember
-answers given by hand.
+answers given by hand, and edit or delete known places and answers (each change recorded in the
+partnership's change log).
 
 There is no online geocoder: every name is matched here, on the server, against the
 partnership's own gazetteer, so no text (and never a sensitive category's text) is sent anywhere.
@@ -17,6 +18,7 @@ from shapely.geometry import shape
 
 from samtrygg.areas.models import Area, AreaKind
 from samtrygg.gazetteer.models import Entry, EntryKind, EntrySource, PlacedName, Precision
+from samtrygg.partnerships import changelog
 from samtrygg.partnerships.models import Partnership
 from samtrygg.sources import geodata, osm
 from samtrygg.sources.places import GazetteerEntry, PlaceMatcher, normalise_name
@@ -295,3 +297,69 @@ def search_places(
                 kind = "area"
             hits.append(PlaceHit(match.entry.name, kind, match.lon, match.lat))
     return hits
+
+
+def _point(lon: float, lat: float) -> str:
+    return f"{lat:.5f}, {lon:.5f}"
+
+
+@transaction.atomic
+def edit_known_place(entry: Entry, name: str, lon: float, lat: float, actor: Any) -> bool:
+    """Rename or move a known place (or alias) added by hand; False when nothing changed.
+
+    Incidents placed from it earlier keep their points: the change applies to later imports and
+    reports. Recorded in the partnership's change log with the earlier name and point.
+    """
+    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    before = (locked.name, _point(locked.lon, locked.lat))
+    locked.name, locked.normalised = name.strip()[:200], normalise_name(name)[:200]
+    locked.lon, locked.lat = lon, lat
+    after = (locked.name, _point(lon, lat))
+    if before == after:
+        return False
+    locked.save(update_fields=["name", "normalised", "lon", "lat"])
+    details: dict[str, str] = {"name": locked.name}
+    if before[0] != after[0]:
+        details["previous_name"] = before[0]
+    if before[1] != after[1]:
+        details.update(previous_point=before[1], point=after[1])
+    changelog.record(entry.partnership_id, actor, locked, "edited", **details)
+    return True
+
+
+@transaction.atomic
+def delete_known_place(entry: Entry, actor: Any) -> None:
+    """Delete a known place (or alias) added by hand; names placed by hand that pointed to it
+    keep their own point. Recorded in the change log with its name and point."""
+    changelog.record(
+        entry.partnership_id, actor, entry, "deleted", name=entry.name,
+        point=_point(entry.lon, entry.lat),
+    )  # fmt: skip
+    entry.delete()
+
+
+@transaction.atomic
+def move_placed_name(placed: PlacedName, lon: float, lat: float, actor: Any) -> bool:
+    """Give a name placed by hand a new point; False when it is the same point."""
+    locked = PlacedName.objects.select_for_update().get(pk=placed.pk)
+    before, after = _point(locked.lon, locked.lat), _point(lon, lat)
+    if before == after:
+        return False
+    locked.lon, locked.lat, locked.entry = lon, lat, None
+    locked.placed_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["lon", "lat", "entry", "placed_by", "placed_at"])
+    changelog.record(
+        placed.partnership_id, actor, locked, "edited", name=locked.name,
+        previous_point=before, point=after,
+    )  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def delete_placed_name(placed: PlacedName, actor: Any) -> None:
+    """Forget where a name lies: the next import with that name puts it on the review list."""
+    changelog.record(
+        placed.partnership_id, actor, placed, "deleted", name=placed.name,
+        point=_point(placed.lon, placed.lat),
+    )  # fmt: skip
+    placed.delete()

@@ -1,20 +1,21 @@
-"""The gazetteer page: import an OpenStreetMap extract, add known places and their aliases;
-and the place search behind the maps."""
+"""The gazetteer page: import an OpenStreetMap extract, add, edit and delete known places and
+their aliases, move or forget names placed by hand (coordinators; every change is recorded in the
+partnership's change log); and the place search behind the maps."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from samtrygg import uploads as upload_limits
 from samtrygg.gazetteer import services
-from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm
+from samtrygg.gazetteer.forms import ExtractForm, KnownPlaceForm, PointForm
 from samtrygg.gazetteer.models import Entry, EntrySource, PlacedName, Precision
-from samtrygg.partnerships.access import get_access
+from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.models import Role
 from samtrygg.sources.errors import SourceError
 
@@ -104,3 +105,76 @@ def place_search(request: HttpRequest, slug: str) -> HttpResponse:
         for hit in hits
     ]
     return JsonResponse({"query": text, "results": results})
+
+
+def _known_place(access: Access, pk: int) -> Entry:
+    # Only places added by hand: OpenStreetMap's come back with the next extract.
+    return get_object_or_404(Entry, partnership=access.partnership, source=EntrySource.HAND, pk=pk)
+
+
+@login_required
+def known_place_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    entry = _known_place(access, pk)
+    form = KnownPlaceForm(request.POST or None, partnership=access.partnership, editing=entry)
+    if request.method == "POST" and form.is_valid() and form.point is not None:
+        changed = services.edit_known_place(
+            entry, form.cleaned_data["name"], *form.point, request.user
+        )
+        text = _("%(name)s has been saved.") if changed else _("Nothing was changed.")
+        messages.success(request, text % {"name": form.cleaned_data["name"]})
+        return redirect("gazetteer", slug=slug)
+    context = {
+        "access": access,
+        "form": form,
+        "entry": entry,
+        "names": services.entry_names(access.partnership),
+    }
+    return render(request, "gazetteer/known_place_form.html", context)
+
+
+@login_required
+def known_place_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    entry = _known_place(access, pk)
+    if request.method == "POST":
+        services.delete_known_place(entry, request.user)
+        messages.success(request, _("%(name)s has been deleted.") % {"name": entry.name})
+        return redirect("gazetteer", slug=slug)
+    context = {"access": access, "name": entry.name, "kind": "known_place"}
+    return render(request, "gazetteer/confirm_delete.html", context)
+
+
+@login_required
+def placed_name_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    placed = get_object_or_404(PlacedName, partnership=access.partnership, pk=pk)
+    form = PointForm(
+        request.POST or None,
+        partnership=access.partnership,
+        initial={"lon": placed.lon, "lat": placed.lat},
+    )
+    if request.method == "POST" and form.is_valid() and form.point is not None:
+        changed = services.move_placed_name(placed, *form.point, request.user)
+        text = _("%(name)s has been moved.") if changed else _("Nothing was changed.")
+        messages.success(request, text % {"name": placed.name})
+        return redirect("gazetteer", slug=slug)
+    context = {
+        "access": access,
+        "form": form,
+        "placed": placed,
+        "names": services.entry_names(access.partnership),
+    }
+    return render(request, "gazetteer/placed_name_form.html", context)
+
+
+@login_required
+def placed_name_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = get_access(request, slug, COORDINATOR)
+    placed = get_object_or_404(PlacedName, partnership=access.partnership, pk=pk)
+    if request.method == "POST":
+        services.delete_placed_name(placed, request.user)
+        messages.success(request, _("%(name)s has been deleted.") % {"name": placed.name})
+        return redirect("gazetteer", slug=slug)
+    context = {"access": access, "name": placed.name, "kind": "placed_name"}
+    return render(request, "gazetteer/confirm_delete.html", context)

@@ -36,7 +36,8 @@ def log_sensitive(
         ids = list(shown)
         if not ids:
             return None
-        qs = Incident.objects.filter(pk__in=ids)
+        # A withdrawn incident's page is read too, and must be logged like any other.
+        qs = Incident.all_objects.filter(pk__in=ids)
     sensitive = list(
         qs.filter(category__is_sensitive=True).order_by("pk").values_list("pk", flat=True)
     )

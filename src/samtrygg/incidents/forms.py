@@ -7,11 +7,12 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtrygg.incidents import services
-from samtrygg.incidents.models import Category, RetentionAction, Sharing, TimeBand
+from samtrygg.incidents import corrections, services
+from samtrygg.incidents.models import Category, Incident, RetentionAction, Sharing, TimeBand
 from samtrygg.partnerships.models import Organisation, Partnership
 
 ASSESSMENT_CHOICES = [
@@ -225,6 +226,83 @@ class EventForm(forms.Form):
             assessment=data["assessment"],
             description=data["description"].strip(),
         )
+
+
+class CorrectionForm(EventForm):
+    """A correction of one incident: the report form's event fields and its sharing level,
+    validated and screened for personal data the same way, plus the version it was opened at."""
+
+    sharing = ReportForm.base_fields["sharing"]
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "correction")
+        kwargs.setdefault("initial", correction_initial(incident))
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        # A retired category stays possible for the incident that already has it.
+        self.fields["category"].queryset = Category.objects.filter(  # type: ignore[attr-defined]
+            models.Q(pk__in=services.active_categories(self.partnership).values("pk"))
+            | models.Q(pk=incident.category_id)
+        )
+        assessment = self.fields["assessment"]
+        if incident.assessment is None:
+            # Imported rows may carry no assessment; a correction need not invent one.
+            assessment.required = False
+        elif incident.assessment not in dict(ASSESSMENT_CHOICES):
+            assessment.choices = [*ASSESSMENT_CHOICES, (incident.assessment, incident.assessment)]  # type: ignore[attr-defined]
+
+    def correction(self) -> corrections.Correction:
+        data = self.cleaned_data
+        return corrections.Correction(
+            category=data["category"],
+            occurred_from=data["occurred_from"],
+            occurred_to=data["occurred_to"],
+            time_band=data["time_band"],
+            lon=data["lon"],
+            lat=data["lat"],
+            place=data["place"],
+            assessment=data.get("assessment") or None,
+            description=data["description"].strip(),
+            sharing=data["sharing"],
+        )
+
+
+def correction_initial(incident: Incident) -> dict[str, Any]:
+    """The correction form's fields filled with the incident as it is (local times)."""
+    start = timezone.localtime(incident.occurred_from)
+    return {
+        "category": incident.category_id,
+        "place": incident.place,
+        "lon": incident.lon,
+        "lat": incident.lat,
+        "time_band": incident.time_band,
+        "occurred_at": start.replace(tzinfo=None) if incident.time_band == TimeBand.EXACT else None,
+        "date": start.date(),
+        "assessment": incident.assessment,
+        "description": incident.description,
+        "sharing": incident.sharing,
+        "version": incident.version,
+    }
+
+
+class WithdrawForm(forms.Form):
+    """Why a report is withdrawn: shown with it to its reporter and the coordinators."""
+
+    reason = forms.CharField(
+        label=_("Why is the report withdrawn?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: reported twice, or it turned out to be something else. "
+            "No names or numbers."
+        ),
+        error_messages={"required": _("Say why the report is withdrawn.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_reason(self) -> str:
+        return no_personal_data((self.cleaned_data.get("reason") or "").strip())
 
 
 def _deleted(form: forms.Form) -> bool:

@@ -139,7 +139,8 @@ def partnership_bbox(partnership: Partnership) -> tuple[float, float, float, flo
 
 
 def _existing_source_ids(organisation: Organisation, ids: list[str]) -> set[str]:
-    existing = Incident.objects.filter(organisation=organisation, source=Source.IMPORT)
+    # Withdrawn rows too: importing the file again must not bring them back.
+    existing = Incident.all_objects.filter(organisation=organisation, source=Source.IMPORT)
     # An organisation's first import is the common large one; a cheap EXISTS spares sending
     # every id of the file back to the database.
     if not ids or not existing.exists():

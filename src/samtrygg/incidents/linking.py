@@ -2,9 +2,10 @@
 
 An area counts the incidents whose point it contains (``IncidentArea``). Every change that can
 alter that answer calls :func:`link_incidents` with what changed: new incidents (report, import,
-demo load), moved points (retention's anonymisation) or new and reshaped areas (draw, import,
-replace, municipalities; announced by :data:`samtrygg.areas.signals.areas_changed`). Deleting an
-area or an incident removes its links through the foreign keys' cascade.
+demo load), moved points (retention's anonymisation, a correction), withdrawn and restored
+reports, or new and reshaped areas (draw, import, replace, municipalities; announced by
+:data:`samtrygg.areas.signals.areas_changed`). Deleting an area or an incident removes its links
+through the foreign keys' cascade. A withdrawn incident has no links: it counts in no area.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def link_incidents(
 ) -> int:
     """Make the links between ``incidents`` and ``areas`` match point-in-area; return their count.
 
-    1. Take the partnership's incidents with a point and its areas, narrowed to the given
-       querysets (``None``: all of them); for given areas, only incidents inside their joint
-       bounding box are read.
+    1. Take the partnership's incidents with a point (not withdrawn) and its areas, narrowed
+       to the given querysets (``None``: all of them); for given areas, only incidents inside
+       their joint bounding box are read.
     2. Find every (incident, area) pair where the area contains the point in one vectorised
        STRtree query (:func:`samtrygg.sources.geodata.point_area_pairs`); a point on a shared
        border belongs to both areas.
@@ -63,6 +64,7 @@ def link_incidents(
        links that no longer hold and insert the new ones in bulk (COPY on PostgreSQL). Links
        outside the two sets are left alone, and a relink that changes nothing writes nothing.
     """
+    # The default manager leaves withdrawn incidents out, so their stored links are dropped.
     incident_qs = Incident.objects.filter(partnership=partnership)
     if incidents is not None:
         incident_qs = incident_qs.filter(pk__in=incidents.values("pk"))
@@ -72,7 +74,8 @@ def link_incidents(
     # The partnership's areas bound the scope: their links are its incidents' links.
     stored = IncidentArea.objects.filter(area__in=area_qs.values("pk"))
     if incidents is not None:
-        stored = stored.filter(incident__in=incident_qs.values("pk"))
+        # The given ids, withdrawn ones too (from ``Incident.all_objects``): their links go.
+        stored = stored.filter(incident__in=incidents.values("pk"))
     old = np.array(list(stored.values_list("pk", "incident_id", "area_id")), np.int64)
     old = old.reshape(-1, 3)
     pairs = _pairs(incident_qs, list(area_qs.order_by("pk")), narrow=areas is not None)

@@ -179,6 +179,30 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         incidents are still counted in totals and, at street precision, in areas.
         """
         return self.filter(lon__isnull=False, lat__isnull=False, precision__in=POINT_PRECISIONS)
+    def visible_with_withdrawn(
+        self, user: Any, partnership: Partnership | None = None
+    ) -> IncidentQuerySet:
+        """Like :meth:`visible_to`, with the withdrawn ones only for their reporter and
+        coordinators (call it on ``Incident.all_objects``)."""
+        qs = self.visible_to(user, partnership)
+        if getattr(user, "is_superuser", False):
+            return qs
+        coordinated = Membership.objects.filter(user=user, role=Role.COORDINATOR).values(
+            "partnership_id"
+        )
+        return qs.filter(
+            models.Q(withdrawn_at__isnull=True)
+            | models.Q(created_by=user)
+            | models.Q(partnership_id__in=coordinated)
+        )
+
+
+class CountedIncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: ignore[misc]
+    """The incidents that count: withdrawn reports are left out of every count, map, analysis,
+    export and public number, because they go through this default manager."""
+
+    def get_queryset(self) -> IncidentQuerySet:
+        return super().get_queryset().filter(withdrawn_at__isnull=True)  # type: ignore[no-any-return]
 
 
 class Incident(models.Model):
@@ -230,6 +254,13 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False)
     # Set when the category's retention period removed the text and coarsened the point.
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Set when the reporter or a coordinator withdrew the report (the reason is in its
+    # history); cleared when it is restored. Withdrawn incidents count nowhere.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Raised by every correction, withdrawal and restoration: an edit made on an older version
+    # is refused instead of silently overwriting someone else's. A database default, because
+    # imports insert rows without the ORM.
+    version = models.PositiveIntegerField(default=0, db_default=0)
     areas: models.ManyToManyField[Area, IncidentArea] = models.ManyToManyField(
         Area, through="IncidentArea", related_name="incidents"
     )
@@ -244,7 +275,10 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = IncidentQuerySet.as_manager()
+    # The default manager leaves withdrawn incidents out; ``all_objects`` holds every row (the
+    # incident's own page, retention, import idempotence).
+    objects = CountedIncidentManager()
+    all_objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_from"]
@@ -286,6 +320,44 @@ class IncidentArea(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "area"], name="incident_area_unique")
         ]
+
+
+class IncidentChange(models.Model):
+    """Append-only history of an incident: each correction, withdrawal and restoration.
+
+    ``before`` and ``after`` hold the changed fields only (category by name, times in ISO
+    format, the point as ``[lon, lat]``). The history lives with the incident rather than in the
+    partnership's change log: it holds the report's earlier text and place, so it follows the
+    incident's access rules, and retention scrubs or deletes it with the incident.
+    """
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RESTORED = "restored", _("Restored")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects: models.Manager[IncidentChange] = models.Manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change to an incident")
+        verbose_name_plural = _("changes to incidents")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Only retention rewrites it (in bulk, to scrub the earlier text and place).
+        if self.pk is not None:
+            raise ValueError("An incident's history is append-only.")
+        super().save(*args, **kwargs)
 
 
 class ColumnMapping(models.Model):

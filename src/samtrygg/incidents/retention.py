@@ -10,6 +10,9 @@ long as its category's retention period. After that, :func:`apply_retention` (ru
   point (an area drawn later then counts it the same way); or
 - **deletes** it, with its area links.
 
+Both reach the incident's history of corrections too: anonymising removes the earlier texts,
+places and points (and withdrawal reasons) kept there, deleting removes the history.
+
 Each category's run is one transaction and leaves a :class:`RetentionRun` with the count.
 """
 
@@ -27,10 +30,19 @@ from django.utils import timezone
 from samtrygg.analysis.disclosure import snap_to_grid
 from samtrygg.analysis.geo import CELL_SIZE, SWEREF99TM, to_lonlat, to_metric
 from samtrygg.incidents.linking import link_incidents
-from samtrygg.incidents.models import Category, Incident, RetentionAction, RetentionRun
+from samtrygg.incidents.models import (
+    Category,
+    Incident,
+    IncidentChange,
+    RetentionAction,
+    RetentionRun,
+)
 from samtrygg.partnerships.models import Partnership
 
 BATCH = 2000
+
+# What an anonymised incident's history must not keep: its earlier text and place.
+SCRUBBED = ("place", "point", "description")
 
 
 def months_before(when: datetime, months: int) -> datetime:
@@ -68,7 +80,8 @@ class RetentionResult:
 
 def expired(category: Category, limit: datetime) -> QuerySet[Incident]:
     """The category's incidents that ended before ``limit`` and still need the action."""
-    qs = Incident.objects.filter(category=category, occurred_to__lt=limit)
+    # Withdrawn incidents still hold their details: the same period applies to them.
+    qs = Incident.all_objects.filter(category=category, occurred_to__lt=limit)
     if category.retention_action == RetentionAction.ANONYMISE:
         qs = qs.filter(anonymised_at__isnull=True)
     return qs
@@ -89,9 +102,21 @@ def anonymise(incidents: list[Incident], now: datetime) -> None:
         incident.description = ""
         incident.place = ""
         incident.anonymised_at = now
-    Incident.objects.bulk_update(
+    Incident.all_objects.bulk_update(
         incidents, ["lon", "lat", "description", "place", "anonymised_at"], batch_size=BATCH
     )
+    scrub_history([i.pk for i in incidents])
+
+
+def scrub_history(ids: list[int]) -> None:
+    """Remove the earlier texts, places and points from the history of incidents ``ids``."""
+    for start in range(0, len(ids), BATCH):
+        changes = list(IncidentChange.objects.filter(incident_id__in=ids[start : start + BATCH]))
+        for change in changes:
+            change.before = {k: v for k, v in change.before.items() if k not in SCRUBBED}
+            change.after = {k: v for k, v in change.after.items() if k not in SCRUBBED}
+            change.reason = ""
+        IncidentChange.objects.bulk_update(changes, ["before", "after", "reason"])
 
 
 def apply_retention(
@@ -138,7 +163,9 @@ def apply_retention(
                 if count:
                     link_incidents(
                         category.partnership,
-                        incidents=Incident.objects.filter(category=category, anonymised_at=moment),
+                        incidents=Incident.all_objects.filter(
+                            category=category, anonymised_at=moment
+                        ),
                     )
             if count and not dry_run:
                 RetentionRun.objects.create(

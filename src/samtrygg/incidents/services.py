@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from shapely.geometry import shape
@@ -76,9 +76,10 @@ def active_categories(partnership: Partnership) -> Any:
 
 
 def categories_with_counts(partnership: Partnership) -> Any:
-    """All the partnership's categories, retired ones too, with their number of incidents."""
+    """All the partnership's categories, retired ones too, with their number of incidents
+    (withdrawn ones not counted)."""
     return Category.objects.filter(partnership=partnership).annotate(
-        incident_count=Count("incidents")
+        incident_count=Count("incidents", filter=Q(incidents__withdrawn_at__isnull=True))
     )
 
 

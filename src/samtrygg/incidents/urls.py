@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from samtrygg.incidents import import_views, place_views, value_views, views
+from samtrygg.incidents import correction_views, import_views, place_views, value_views, views
 
 urlpatterns = [
     path("", views.incident_list, name="incident-list"),
     path("report/", views.incident_report, name="incident-report"),
     path("<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("<int:pk>/correct/", correction_views.incident_correct, name="incident-correct"),
+    path("<int:pk>/withdraw/", correction_views.incident_withdraw, name="incident-withdraw"),
+    path("<int:pk>/restore/", correction_views.incident_restore, name="incident-restore"),
     path("access-log/", views.access_log, name="incidents-access-log"),
     path("categories/", views.category_list, name="category-list"),
     path("categories/new/", views.category_create, name="category-create"),

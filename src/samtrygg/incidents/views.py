@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samtrygg.incidents import services
+from samtrygg.incidents import history, services
 from samtrygg.incidents.audit import log_sensitive
+from samtrygg.incidents.corrections import may_change
 from samtrygg.incidents.forms import (
     CategoryForm,
     ReportForm,
@@ -117,9 +118,10 @@ def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def incident_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug, DETAIL_ROLES)
-    visible = Incident.objects.visible_to(request.user, access.partnership).select_related(
-        "category", "organisation"
-    )
+    # Withdrawn reports stay listed, marked, for their reporter and the coordinators.
+    visible = Incident.all_objects.visible_with_withdrawn(
+        request.user, access.partnership
+    ).select_related("category", "organisation")
     category = _int(request.GET.get("category"))
     incidents = visible.filter(category_id=category) if category else visible
     page = Paginator(
@@ -145,14 +147,21 @@ def incident_list(request: HttpRequest, slug: str) -> HttpResponse:
 def incident_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug, DETAIL_ROLES)
     incident = get_object_or_404(
-        Incident.objects.visible_to(request.user, access.partnership).select_related(
-            "category", "organisation"
-        ),
+        Incident.all_objects.visible_with_withdrawn(
+            request.user, access.partnership
+        ).select_related("category", "organisation"),
         pk=pk,
     )
     if incident.category.is_sensitive:
         log_sensitive(request.user, access.partnership, SensitiveAccess.Action.READ, [incident.pk])
-    context = {"access": access, "incident": incident, "areas": incident.areas.all()}
+    context = {
+        "access": access,
+        "incident": incident,
+        "areas": incident.areas.all(),
+        "may_change": may_change(access, request.user, incident),
+        "history": history.describe(incident),
+        "withdrawal": history.last_withdrawal(incident),
+    }
     return render(request, "incidents/incident_detail.html", context)
 
 

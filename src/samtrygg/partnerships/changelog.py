@@ -64,6 +64,10 @@ DETAILS = {
     "progress": _("progress"),
     "hours": _("hours"),
     "cost": _("cost"),
+    "name": _("name"),
+    "point": _("point"),
+    "previous_name": _("earlier name"),
+    "previous_point": _("earlier point"),
 }
 
 
