@@ -9,7 +9,7 @@ as aggregates); viewers see aggregates only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -179,6 +179,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         incidents are still counted in totals and, at street precision, in areas.
         """
         return self.filter(lon__isnull=False, lat__isnull=False, precision__in=POINT_PRECISIONS)
+
     def visible_with_withdrawn(
         self, user: Any, partnership: Partnership | None = None
     ) -> IncidentQuerySet:
@@ -197,12 +198,17 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         )
 
 
-class CountedIncidentManager(models.Manager.from_queryset(IncidentQuerySet)):  # type: ignore[misc]
+IncidentManagerBase = models.Manager.from_queryset(IncidentQuerySet)
+
+
+class CountedIncidentManager(IncidentManagerBase["Incident"]):
     """The incidents that count: withdrawn reports are left out of every count, map, analysis,
     export and public number, because they go through this default manager."""
 
     def get_queryset(self) -> IncidentQuerySet:
-        return super().get_queryset().filter(withdrawn_at__isnull=True)  # type: ignore[no-any-return]
+        # from_queryset builds the manager at run time; its queryset is an IncidentQuerySet.
+        qs = cast(IncidentQuerySet, super().get_queryset())
+        return qs.filter(withdrawn_at__isnull=True)
 
 
 class Incident(models.Model):
