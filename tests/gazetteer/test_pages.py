@@ -26,11 +26,14 @@ def _url(name: str, world: Any) -> str:
     return reverse(name, kwargs={"slug": world.a.slug})
 
 
+@pytest.mark.parametrize(
+    "name", ["tranemo_extract.gpkg", "tranemo_extract.osm.pbf", "tranemo_extract.osm"]
+)
 def test_the_coordinator_imports_an_extract_on_the_gazetteer_page(
-    world: Any, client_for: Any
+    world: Any, client_for: Any, name: str
 ) -> None:
     client = client_for("coordinator")
-    path = data_file("osm/tranemo_extract.gpkg")
+    path = data_file(f"osm/{name}")
     response = client.post(
         _url("gazetteer", world), {"file": SimpleUploadedFile(path.name, path.read_bytes())}
     )

@@ -24,7 +24,15 @@ def _feature(props: dict[str, Any], geometry: Any) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
-@pytest.mark.parametrize("name", ["tranemo_extract.geojson", "tranemo_extract.gpkg"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tranemo_extract.geojson",
+        "tranemo_extract.gpkg",
+        "tranemo_extract.osm.pbf",
+        "tranemo_extract.osm",
+    ],
+)
 def test_an_extract_gives_address_and_street_points(name: str) -> None:
     places = _read(name)
     # 8 address features, one of them with two numbers ("14;16"); 4 named streets; a cycleway
@@ -50,6 +58,20 @@ def test_the_geopackage_in_sweref_gives_the_same_points_as_the_geojson() -> None
     for name, point in a.items():
         # The GeoPackage holds SWEREF 99 TM rounded to centimetres.
         assert b[name] == pytest.approx(point, abs=1e-6), name
+
+
+@pytest.mark.parametrize("name", ["tranemo_extract.osm.pbf", "tranemo_extract.osm"])
+def test_openstreetmaps_own_formats_give_the_same_points_as_the_geojson(name: str) -> None:
+    # Read with GDAL's OSM driver: nodes and ways, tags in other_tags; the name alone or the
+    # content alone says which format the file is in.
+    a = {e.name: (e.lon, e.lat, e.precision) for e in _read("tranemo_extract.geojson").entries}
+    data = data_file(f"osm/{name}").read_bytes()
+    for filename in (name, "upload"):
+        b = {e.name: (e.lon, e.lat, e.precision) for e in read_osm_places(data, filename).entries}
+        assert a.keys() == b.keys()
+        for key, (lon, lat, precision) in a.items():
+            assert b[key][:2] == pytest.approx((lon, lat), abs=1e-6), key
+            assert b[key][2] == precision
 
 
 def test_an_address_without_geometry_refuses_the_whole_file_naming_the_feature() -> None:

@@ -62,7 +62,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     gaz = inner.add_parser(
         "gazetteer",
-        help="streets and addresses from an OpenStreetMap extract (GeoJSON or GeoPackage)",
+        help=(
+            "streets and addresses from an OpenStreetMap extract "
+            "(.osm.pbf, .osm, GeoJSON or GeoPackage)"
+        ),
     )
     gaz.add_argument("file", metavar="FILE")
     gaz.add_argument("--partnership", required=True, metavar="SLUG")

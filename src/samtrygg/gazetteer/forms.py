@@ -19,8 +19,9 @@ class ExtractForm(forms.Form):
     file = forms.FileField(
         label=_("OpenStreetMap extract"),
         help_text=_(
-            "GeoJSON or GeoPackage in WGS 84 or SWEREF 99 TM, e.g. exported from "
-            "overpass-turbo or converted from Geofabrik's .osm.pbf with ogr2ogr."
+            "OpenStreetMap's own .osm.pbf or .osm file of your municipality (for example a city "
+            "extract, or an export from openstreetmap.org), or GeoJSON or GeoPackage in WGS 84 or "
+            "SWEREF 99 TM (for example from overpass-turbo)."
         ),
     )
 
@@ -30,10 +31,8 @@ class ExtractForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than 100 MB; export only your municipality.")
             )
-        if not upload.name.lower().endswith((".geojson", ".json", ".gpkg")):
-            raise forms.ValidationError(
-                _("Choose a .geojson or .gpkg file (a .osm.pbf file must be converted first).")
-            )
+        if not upload.name.lower().endswith((".pbf", ".osm", ".geojson", ".json", ".gpkg")):
+            raise forms.ValidationError(_("Choose a .osm.pbf, .osm, .geojson or .gpkg file."))
         return upload
 
 

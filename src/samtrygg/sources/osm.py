@@ -1,16 +1,19 @@
-"""Streets and addresses from an OpenStreetMap extract (GeoJSON or GeoPackage).
+"""Streets and addresses from an OpenStreetMap extract (.osm.pbf, .osm, GeoJSON or GeoPackage).
 
-A coordinator downloads an extract of the municipality (for example from Geofabrik, converted
-with ``ogr2ogr``/``osmium export``, or exported from overpass-turbo) and uploads it; this reader
-turns it into gazetteer entries for :class:`samtrygg.sources.places.PlaceMatcher`:
+A coordinator downloads an extract of the municipality (a ``.osm.pbf`` file as extract services
+offer them, an ``.osm`` file from the OpenStreetMap website's export, or GeoJSON/GeoPackage from
+overpass-turbo or ``ogr2ogr``) and uploads it; this reader turns it into gazetteer entries
+for :class:`samtrygg.sources.places.PlaceMatcher`:
 
 - a point or polygon with ``addr:street`` (or ``addr:place``) and ``addr:housenumber`` becomes
   an address point (a polygon's representative point);
 - a line with ``highway=*`` and a ``name`` becomes one street point per name: the middle of the
   longest connected stretch of the ways with that name.
 
-Tags are read from the feature's properties, or from GDAL's ``other_tags`` column
-(``"addr:street"=>"Storgatan"``) as ``ogr2ogr`` writes them from a ``.osm.pbf`` file. Other
+OpenStreetMap's own formats are read with GDAL's OSM driver (through pyogrio): its ``points``,
+``lines`` and ``multipolygons`` layers. Tags are read from the feature's properties, or from
+GDAL's ``other_tags`` column (``"addr:street"=>"Storgatan"``) as that driver and ``ogr2ogr``
+write them. Other
 features (shops, rivers, buildings without an address) are skipped and counted.
 
 OpenStreetMap data is © OpenStreetMap contributors, ODbL 1.0.
@@ -105,17 +108,50 @@ def _features_geojson(data: bytes) -> Iterator[tuple[dict[str, Any], Any]]:
         yield feature.get("properties") or {}, feature.get("geometry")
 
 
-def _features_gpkg(data: bytes, filename: str) -> Iterator[tuple[dict[str, Any], Any]]:
+# The OpenStreetMap driver's layers that can hold an address or a street: nodes with tags,
+# ways, and areas (buildings with an address). Route relations ("multilinestrings") would only
+# repeat the streets, and other relations hold neither.
+_OSM_LAYERS = ("points", "lines", "multipolygons")
+_SUFFIXES = {"gpkg": ".gpkg", "pbf": ".osm.pbf", "osm": ".osm"}
+
+
+def _kind(data: bytes, filename: str) -> str:
+    """ "gpkg", "pbf" (OpenStreetMap's binary format), "osm" (its XML) or "geojson"."""
+    name = filename.lower()
+    if name.endswith(".gpkg") or data[:16] == b"SQLite format 3\x00":
+        return "gpkg"
+    # A .osm.pbf file starts with the length and type of its first block, "OSMHeader".
+    if name.endswith(".pbf") or b"OSMHeader" in data[:32]:
+        return "pbf"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if name.endswith(".osm") or (head.startswith(b"<") and b"<osm" in head):
+        return "osm"
+    return "geojson"
+
+
+def _features_ogr(data: bytes, filename: str, kind: str) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Features of a GeoPackage or an OpenStreetMap file (.osm.pbf or .osm), read with GDAL."""
     import pyogrio
     from pyproj import CRS, Transformer
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = (Path(tmp) / (Path(filename).stem or "extract")).with_suffix(".gpkg")
+        stem = Path(filename).name.split(".")[0] or "extract"
+        path = Path(tmp) / (stem + _SUFFIXES[kind])
         path.write_bytes(data)
         try:
             layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            if kind != "gpkg":
+                layers = [layer for layer in layers if layer in _OSM_LAYERS]
             read = [(layer, *pyogrio.read_arrow(path, layer=layer)) for layer in layers]
         except Exception as exc:  # pyogrio raises DataSourceError and GDAL errors.
+            if kind != "gpkg":
+                raise SourceError(
+                    gettext_noop(
+                        "The file cannot be read as an OpenStreetMap extract (%(reason)s); "
+                        "download the extract again."
+                    ),
+                    params={"reason": str(exc)},
+                ) from exc
             raise SourceError(
                 gettext_noop(
                     "The file cannot be read as a GeoPackage (%(reason)s); export the extract "
@@ -124,8 +160,11 @@ def _features_gpkg(data: bytes, filename: str) -> Iterator[tuple[dict[str, Any],
                 params={"reason": str(exc)},
             ) from exc
     for layer, meta, table in read:
-        geom_name = meta.get("geometry_name") or "geom"
-        if geom_name not in table.column_names:
+        names = table.column_names
+        geom_name = meta.get("geometry_name") or next(
+            (c for c in ("geom", "geometry", "wkb_geometry") if c in names), ""
+        )
+        if geom_name not in names:
             continue
         wkb = table.column(geom_name).combine_chunks().to_numpy(zero_copy_only=False)
         geoms = shapely.from_wkb(wkb)
@@ -165,10 +204,13 @@ def read_osm_places(data: bytes, filename: str) -> OsmPlaces:
     Parameters
     ----------
     data : bytes
-        The file: GeoJSON (a FeatureCollection in WGS 84) or a GeoPackage (every layer is read;
-        other coordinate systems are converted).
+        The file: OpenStreetMap's ``.osm.pbf`` or ``.osm`` (XML), GeoJSON (a FeatureCollection
+        in WGS 84) or a GeoPackage (every layer is read; other coordinate systems are
+        converted).
     filename : str
-        Its name; ``.gpkg`` (or SQLite content) is read as a GeoPackage.
+        Its name; ``.gpkg`` (or SQLite content) is read as a GeoPackage, ``.pbf`` (or a first
+        block named ``OSMHeader``) and ``.osm`` (or XML with an ``<osm>`` element) as
+        OpenStreetMap's own formats, anything else as GeoJSON.
 
     Returns
     -------
@@ -199,8 +241,8 @@ def read_osm_places(data: bytes, filename: str) -> OsmPlaces:
     >>> places.skipped
     1
     """
-    is_gpkg = filename.lower().endswith(".gpkg") or data[:16] == b"SQLite format 3\x00"
-    features = _features_gpkg(data, filename) if is_gpkg else _features_geojson(data)
+    kind = _kind(data, filename)
+    features = _features_geojson(data) if kind == "geojson" else _features_ogr(data, filename, kind)
     errors: list[RowError] = []
     entries: list[GazetteerEntry] = []
     ways: dict[str, list[BaseGeometry]] = defaultdict(list)
