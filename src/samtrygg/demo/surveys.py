@@ -15,8 +15,9 @@ from samtrygg.partnerships.models import Partnership
 from samtrygg.surveys.models import Survey, SurveyKind
 from samtrygg.surveys.services import import_survey
 
-_AREAS = (("Karlskoga", "Kommun", 820, 51), ("Centrum", "Delområde", 210, 46),
-          ("Bergsmansgatan", "Delområde", 150, 39))  # fmt: skip
+# The sub-areas carry the demo's own area names, so the survey map colours them.
+_AREAS = (("Karlskoga", "Kommun", 820, 51), ("Karlskoga centrum", "Delområde", 210, 46),
+          ("Bofors och Bruket", "Delområde", 150, 39))  # fmt: skip
 # Answer weights per scale, most favourable first; a later year shifts weight to the others.
 _WEIGHTS = np.array([0.38, 0.31, 0.18, 0.08, 0.05])
 _SHIFT = np.array([-1.0, 0.0, 0.5, 0.5, 0.0])
