@@ -119,3 +119,19 @@ def test_a_coordinator_publishes_a_walk_from_its_form(world: Any, client_for: An
     a_walk.refresh_from_db()
     assert a_walk.published
     assert "Safety walks" in _page()
+
+
+def test_an_analyst_saves_a_walk_but_cannot_publish_it(world: Any, client_for: Any) -> None:
+    a_walk = walk(world)
+    form = {
+        "title": "Ny titel", "area": world.drawn_area.pk, "walked_on": "2026-10-14",
+        "light": "darkness", "published": "on",
+    }  # fmt: skip
+    response = client_for("analyst").post(reverse("walk-edit", args=["alfa", a_walk.pk]), form)
+    assert response.status_code == 302
+    a_walk.refresh_from_db()
+    assert a_walk.title == "Ny titel" and not a_walk.published
+    page = client_for("analyst").get(reverse("walk-edit", args=["alfa", a_walk.pk]))
+    assert "Only a coordinator can publish" in page.content.decode() or "Bara en samordnare" in (
+        page.content.decode()
+    )

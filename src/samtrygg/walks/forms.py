@@ -40,8 +40,16 @@ class WalkForm(forms.ModelForm[SafetyWalk]):
             "report_back_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, can_publish: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not can_publish:
+            # Publishing on the public page is the coordinator's choice, as for categories.
+            self.fields["published"].disabled = True
+            self.fields["published"].help_text = _(
+                "Only a coordinator can publish a walk on the public page."
+            )
         self.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             partnership=partnership
         ).exclude(kind="municipality")

@@ -49,7 +49,12 @@ def walk_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
     """Plan a walk, or record its meetings and the report-back's decisions."""
     access = get_access(request, slug, STAFF)
     walk = _walk(access, pk) if pk is not None else SafetyWalk(partnership=access.partnership)
-    form = WalkForm(request.POST or None, instance=walk, partnership=access.partnership)
+    form = WalkForm(
+        request.POST or None,
+        instance=walk,
+        partnership=access.partnership,
+        can_publish=access.is_coordinator,
+    )
     if request.method == "POST" and form.is_valid():
         if walk.pk is None:
             form.instance.created_by = request.user
