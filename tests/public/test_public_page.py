@@ -257,3 +257,37 @@ def test_anonymous_clients_are_rate_limited_and_health_stays_open(
     assert client.get("/healthz").status_code == 200
     staff = client_for("coordinator")
     assert [_get(staff, "public-page").status_code for _i in range(5)] == [200] * 5
+
+
+def test_anonymous_visitors_share_one_kept_page_with_their_own_csrf_token(
+    published: Any, world: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    from samtrygg.public.views import CSRF_PLACEHOLDER
+
+    tokens = set()
+    pages = set()
+    for _ in range(3):
+        client = Client(enforce_csrf_checks=True)
+        response = _get(client, "public-page")
+        html = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', html)
+        assert token is not None and CSRF_PLACEHOLDER not in html
+        tokens.add(token.group(1))
+        pages.add(html.replace(token.group(1), ""))
+        # The language switch works with the token the page gave.
+        switched = client.post(
+            "/i18n/setlang/", {"language": "en", "next": "/p/alfa/",
+                               "csrfmiddlewaretoken": token.group(1)},
+        )  # fmt: skip
+        assert switched.status_code == 302
+        refused = Client(enforce_csrf_checks=True).post(
+            "/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": CSRF_PLACEHOLDER}
+        )
+        assert refused.status_code == 403
+    assert len(tokens) == 3 and len(pages) == 1
+    with django_assert_max_num_queries(1):  # the partnership by its slug, nothing else
+        _get(Client(), "public-page")
+    # A signed-in person's page names them and is never the kept one.
+    coordinator = _get(client_for("coordinator"), "public-page").content.decode()
+    assert "Logga ut" in coordinator or "Sign out" in coordinator
+    assert "Logga ut" not in _get(Client(), "public-page").content.decode()

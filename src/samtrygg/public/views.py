@@ -15,9 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -63,19 +66,51 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
+# Stands in for the CSRF token (of the language switch) in the page kept for anonymous
+# visitors; each request gets its own token in its place. It can never be a real token.
+CSRF_PLACEHOLDER = "samtrygg-public-page-csrf-token-placeholder"
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    """Whether the whole page may come from (and go to) the cache shared by every visitor.
+
+    Only an anonymous visitor's plain request: a signed-in person's page names them, a query
+    string would be echoed in the language switch, and a pending message is that person's own.
+    """
+    return (
+        not request.user.is_authenticated
+        and not request.GET
+        and len(get_messages(request)) == 0  # len() reads without using the messages up
+    )
+
+
 @require_GET
 @rate_limited
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(Partnership, slug=slug)
+    content_key = published.content_key(partnership)
+    cacheable = _cacheable(request)
+    page_key = f"{content_key}:whole"
+    if cacheable:
+        # The common case under load costs one cache read: no template is rendered.
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     context: dict[str, Any] = {
         "partnership": partnership,
         # Loaded only if the rendered fragment is not in the cache.
         "page": SimpleLazyObject(lambda: published.page_content(partnership)),
         "flags": published.page_flags(partnership),
-        "content_key": published.content_key(partnership),
+        "content_key": content_key,
         "cache_seconds": published.cache_seconds(),
     }
-    return render(request, "public/public_page.html", context)
+    if not cacheable:
+        return render(request, "public/public_page.html", context)
+    html = render_to_string(
+        "public/public_page.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request
+    )
+    cache.set(page_key, html, published.cache_seconds())
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 @require_GET
