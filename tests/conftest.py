@@ -127,8 +127,11 @@ def _fresh_cache(settings: Any) -> None:
     rolled-back test, and parallel workers must not share the data directory's file cache."""
     from django.core.cache import cache
 
+    from samtrygg.public import views as public_views
+
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    public_views._kept.clear()  # the public pages a worker keeps in memory
 
 
 @pytest.fixture(autouse=True)

@@ -291,3 +291,17 @@ def test_anonymous_visitors_share_one_kept_page_with_their_own_csrf_token(
     coordinator = _get(client_for("coordinator"), "public-page").content.decode()
     assert "Logga ut" in coordinator or "Sign out" in coordinator
     assert "Logga ut" not in _get(Client(), "public-page").content.decode()
+
+
+def test_a_worker_forgets_its_kept_page_when_the_shared_cache_would(
+    published: Any, world: Any, settings: Any
+) -> None:
+    # Bulk imports send no signal; the kept copies expire like the shared cache's entries.
+    import time as clock
+
+    from samtrygg.public import views
+
+    settings.SAMTRYGG_PUBLIC_CACHE_SECONDS = 0
+    _get(Client(), "public-page")
+    assert views._kept and all(expires <= clock.monotonic() for expires, _h in views._kept.values())
+    assert all(views._kept_page(key) is None for key in list(views._kept))

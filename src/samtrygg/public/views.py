@@ -10,7 +10,9 @@ service.
 from __future__ import annotations
 
 import functools
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +73,31 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 CSRF_PLACEHOLDER = "samtrygg-public-page-csrf-token-placeholder"
 
 
+# The newest whole pages in this worker process's memory (a few partnerships × languages).
+# An entry is only found under the key of its own data version, and it expires with the shared
+# cache's entries (bulk imports send no signal that would change the version).
+_KEPT_PAGES = 32
+_kept: OrderedDict[str, tuple[float, str]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept_page(key: str) -> str | None:
+    with _kept_lock:
+        entry = _kept.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+
+def _keep(key: str, html: str) -> None:
+    with _kept_lock:
+        if key not in _kept:
+            _kept[key] = (time.monotonic() + published.cache_seconds(), html)
+        _kept.move_to_end(key)
+        while len(_kept) > _KEPT_PAGES:
+            _kept.popitem(last=False)
+
+
 def _cacheable(request: HttpRequest) -> bool:
     """Whether the whole page may come from (and go to) the cache shared by every visitor.
 
@@ -92,8 +119,14 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     cacheable = _cacheable(request)
     page_key = f"{content_key}:whole"
     if cacheable:
-        # The common case under load costs one cache read: no template is rendered.
-        html = cache.get(page_key)
+        # The common case under load renders no template: the page comes from this process's
+        # memory, or else from the shared cache. The key holds the data version read from the
+        # shared cache, so a change anywhere is seen by every worker at its next request.
+        html = _kept_page(page_key)
+        if html is None:
+            html = cache.get(page_key)
+            if html is not None:
+                _keep(page_key, html)
         if html is not None:
             return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     context: dict[str, Any] = {
@@ -110,6 +143,7 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
         "public/public_page.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request
     )
     cache.set(page_key, html, published.cache_seconds())
+    _keep(page_key, html)
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
