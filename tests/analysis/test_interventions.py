@@ -65,6 +65,16 @@ def test_wdd_ci_level_follows_alpha():
     assert r90.ci_high == pytest.approx(3.2617, abs=1e-4)
 
 
+@pytest.mark.parametrize("counts", [(60, 40, 50, 55, 30, 28, 25, 27), (5, 90, 70, 3), (1, 0, 0, 2)])
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.01])
+def test_wdd_p_value_and_interval_equal_scipy_stats_bit_for_bit(counts, alpha):
+    # The module uses scipy.special (cheaper to import); the values must be scipy.stats'.
+    r = wdd(*counts, alpha=alpha)
+    assert r.p_value == float(2.0 * stats.norm.sf(abs(r.z)))
+    half = float(stats.norm.ppf(1.0 - alpha / 2.0)) * math.sqrt(r.variance)
+    assert (r.ci_low, r.ci_high) == (r.estimate - half, r.estimate + half)
+
+
 def test_wdd_of_all_zeros_has_no_z():
     r = wdd(0, 0, 0, 0)
     assert r.estimate == 0 and math.isnan(r.z) and math.isnan(r.p_value)

@@ -37,10 +37,23 @@ def test_holm_matches_a_hand_worked_example() -> None:
     assert_allclose(holm(p), [0.032, 0.005, 0.1, 0.5, 0.032], rtol=1e-12)
 
 
-def test_bh_equals_scipy_false_discovery_control() -> None:
-    rng = np.random.default_rng(4)
-    p = np.concatenate([rng.uniform(size=300), rng.uniform(0, 0.002, size=40)])
-    assert_allclose(benjamini_hochberg(p), false_discovery_control(p, method="bh"), rtol=1e-12)
+@pytest.mark.parametrize("seed", range(5))
+def test_bh_equals_scipy_false_discovery_control_bit_for_bit(seed: int) -> None:
+    # Our own arithmetic (so commands need not import scipy.stats) must give scipy's values
+    # exactly, also for ties (permutation p-values repeat) and for 0 and 1.
+    rng = np.random.default_rng(seed)
+    p = np.concatenate(
+        [
+            rng.uniform(size=300),
+            rng.uniform(0, 0.002, size=40),
+            rng.integers(1, 1000, size=200) / 999.0,
+            [0.0, 1.0, 1.0],
+        ]
+    )
+    p = np.minimum(p[rng.permutation(p.size)], 1.0)
+    assert_array_equal(benjamini_hochberg(p), false_discovery_control(p, method="bh"))
+    for size in (1, 2):
+        assert_array_equal(benjamini_hochberg(p[:size]), false_discovery_control(p[:size]))
 
 
 def test_nan_p_values_stay_nan_and_do_not_count() -> None:

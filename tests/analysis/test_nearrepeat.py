@@ -548,6 +548,57 @@ def test_bands_that_make_too_many_close_pairs_are_refused(monkeypatch):
         knox([0, 10, 20], [0, 0, 0], [0, 1, 2], [0, 500], [0, 7], 9)
 
 
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+@pytest.mark.parametrize(
+    "edges",
+    [[SAME_LOCATION_TOLERANCE, 50.0, 100.0], [250.0], [float(np.nextafter(0.0, 1.0))]],
+    ids=["three-bands", "one-band", "nrc-same-location-only"],
+)
+@pytest.mark.parametrize("seed", range(4))
+def test_close_pairs_equal_a_brute_force_pair_list(metric, edges, seed):
+    from samtrygg.analysis.nearrepeat import _close_pairs
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    edges = np.asarray(edges)
+    # A third on a lattice of the last band's width, nudged by 0 or +-1e-7 m: exactly or
+    # nearly on cell borders and band edges, with duplicates; the rest spread. The offset is
+    # a SWEREF 99 TM easting and northing, where rounding is coarsest.
+    step = 100.0 if edges[-1] < 1 else float(edges[-1])
+    lattice = rng.integers(0, 6, size=(n // 3, 2)) * step
+    lattice += rng.choice([-1e-7, 0.0, 0.0, 1e-7], size=lattice.shape)
+    spread = rng.uniform(0, 6 * step, size=(n - n // 3, 2))
+    xy = np.vstack([lattice, spread])[rng.permutation(n)] + [500_000.0, 6_500_000.0]
+    x, y = xy[:, 0].copy(), xy[:, 1].copy()
+
+    order, first, second, band = _close_pairs(x, y, edges, metric)
+
+    i, j = np.triu_indices(n, 1)
+    dx, dy = x[i] - x[j], y[i] - y[j]
+    d = np.sqrt(dx * dx + dy * dy) if metric == "euclidean" else np.abs(dx) + np.abs(dy)
+    close = d < edges[-1]
+    bands = np.searchsorted(edges, d[close], side="right")
+    expected = set(zip(i[close].tolist(), j[close].tolist(), bands.tolist(), strict=True))
+    a, b = order[first], order[second]
+    low, high = np.minimum(a, b).tolist(), np.maximum(a, b).tolist()
+    found = list(zip(low, high, band.tolist(), strict=True))
+    assert len(found) == len(set(found)) and set(found) == expected
+    assert expected  # the data has close pairs to find
+    assert sorted(order.tolist()) == list(range(n))
+    assert (first < second).all() and (np.diff(first * n + second) > 0).all()
+
+
+def test_events_are_numbered_place_by_place():
+    from samtrygg.analysis.nearrepeat import _close_pairs
+
+    # Two clusters 10 km apart, given interleaved: the new numbering keeps each cluster together.
+    x = np.array([0.0, 10_000.0, 5.0, 10_005.0, 10.0, 10_010.0])
+    order, first, second, _ = _close_pairs(x, np.zeros(6), np.array([100.0]), "euclidean")
+    assert order.tolist() == [0, 2, 4, 1, 3, 5]
+    pairs = list(zip(first.tolist(), second.tolist(), strict=True))
+    assert pairs == [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]
+
+
 def test_injected_near_repeats_are_found_and_summarised():
     rng = np.random.default_rng(42)
     n = 500

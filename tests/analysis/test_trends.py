@@ -290,6 +290,16 @@ def test_etest_matches_a_brute_force_double_sum(x1, x2, t1, t2, alternative):
     assert ours == pytest.approx(_etest_brute_force(x1, x2, t1, t2, alternative), rel=1e-9)
 
 
+@pytest.mark.parametrize("mean", [1e-9, 0.3, 1.0, 7.5, 123.456, 5e4])
+def test_poisson_probabilities_of_the_etest_are_scipy_stats_bit_for_bit(mean):
+    # The E-test computes them with scipy.special (scipy.stats is slow to import); they must be
+    # scipy.stats.poisson.pmf's values exactly.
+    from samtrygg.analysis.counttests import _poisson_pmf, _support
+
+    k = _support(mean)
+    assert np.array_equal(_poisson_pmf(k, mean), stats.poisson.pmf(k, mean))
+
+
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
 def test_etest_agrees_with_scipy_poisson_means_test_where_scipy_is_exact(alternative):
     # No ties at T_obs and no (0, 0) table in the tail: scipy only drops 1e-10 of the mass.

@@ -18,8 +18,6 @@ from typing import Any, Protocol
 import numba
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
-from scipy.signal import fftconvolve
 
 from samtrygg.analysis.errors import InputError
 from samtrygg.analysis.geo import Grid
@@ -378,6 +376,8 @@ class RetrospectiveKDE(_GridModel):
         ndarray
             Shape (n_rows, n_cols).
         """
+        from scipy.signal import fftconvolve  # here: the naive forecast needs no scipy
+
         at_day = self._at(at, horizon_days)
         counts = self._counts(at_day - self.window_days, at_day).reshape(self.grid_.shape)
         return _clean(fftconvolve(counts, self.stencil_, mode="same"))
@@ -461,6 +461,8 @@ class ProspectiveHotspot(_GridModel):
         ndarray
             Shape (n_rows, n_cols).
         """
+        from scipy.signal import fftconvolve  # here: the naive forecast needs no scipy
+
         at_day = self._at(at, horizon_days)
         weeks = np.floor((at_day - self.t_) / 7.0)
         weights = np.where(weeks < self.time_bandwidth, 1.0 / (1.0 + np.maximum(weeks, 0.0)), 0.0)
@@ -683,6 +685,8 @@ class GridSEPP(_GridModel):
 
     def _at_cells(self, at: float, cells: IntArray) -> FloatArray:
         """Component densities at the given flat cells, shape (n_components, n_cells)."""
+        from scipy import ndimage  # here: the naive forecast needs no scipy
+
         layers = self._layers(at)
         n_rows, n_cols = self.grid_.shape
         rows, cols = np.divmod(cells.astype(np.int64), n_cols)
@@ -707,6 +711,9 @@ class GridSEPP(_GridModel):
 
         Each layer is convolved once, with the weighted sum of its components' kernels.
         """
+        from scipy import ndimage
+        from scipy.signal import fftconvolve
+
         layers = self._layers(at)
         n_rows, n_cols = self.grid_.shape
         size = n_rows * n_cols

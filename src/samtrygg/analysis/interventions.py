@@ -11,7 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats
+# scipy.stats.norm.sf(x) is ndtr(-x) and norm.ppf(q) is ndtri(q), bit for bit; scipy.special
+# alone spares the command the import of scipy.stats (~0.3 s).
+from scipy.special import ndtr, ndtri
 
 from samtrygg.analysis.errors import InputError
 
@@ -161,10 +163,10 @@ def wdd(
     se = math.sqrt(variance)
     if se > 0:
         z = total / se
-        p = float(2.0 * stats.norm.sf(abs(z)))
+        p = float(2.0 * ndtr(-abs(z)))
     else:
         z, p = math.nan, math.nan
-    q = float(stats.norm.ppf(1.0 - alpha / 2.0))
+    q = float(ndtri(1.0 - alpha / 2.0))
     return WddResult(
         estimate=total,
         variance=variance,

@@ -11,7 +11,6 @@ import math
 import numba
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from samtrygg.analysis.errors import InputError
 
@@ -121,8 +120,9 @@ def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
     -----
     Benjamini & Hochberg (1995), *JRSS B* 57:289–300. Rejecting where the adjusted value is at
     most q controls the false discovery rate at q for independent or positively dependent tests.
-    The arithmetic is :func:`scipy.stats.false_discovery_control`'s; this wrapper only checks the
-    input and handles NaN, which scipy refuses.
+    The arithmetic is :func:`scipy.stats.false_discovery_control`'s, step by step (the same
+    values to the last bit, without importing scipy.stats, which costs a command ~0.3 s);
+    NaN, which scipy refuses, is handled here.
 
     Examples
     --------
@@ -133,8 +133,22 @@ def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
     out = np.full(arr.shape, np.nan)
     keep = ~np.isnan(arr)
     if keep.any():
-        out[keep] = stats.false_discovery_control(arr[keep], method="bh")
+        out[keep] = _bh_adjust(arr[keep])
     return out
+
+
+def _bh_adjust(ps: FloatArray) -> FloatArray:
+    # scipy.stats.false_discovery_control(ps, method="bh") for 1-D float64 without NaN. Tied
+    # p-values get equal adjusted values, so the order of ties in the sort does not matter.
+    m = ps.size
+    if m <= 1:
+        return ps.copy()
+    order = np.argsort(ps, kind="stable")
+    adjusted = ps[order] * (m / np.arange(1, m + 1, dtype=np.float64))
+    np.minimum.accumulate(adjusted[::-1], out=adjusted[::-1])
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return np.clip(out, 0.0, 1.0)
 
 
 def holm(p: npt.ArrayLike) -> FloatArray:

@@ -37,7 +37,6 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from samtrygg.analysis.errors import InputError
 
@@ -343,8 +342,9 @@ def knox(
     Knox (1964), *Appl Stat* 13:25-30; Johnson et al. (2007), *J Quant Criminol* 23:201-219;
     Ratcliffe, Near Repeat Calculator v1.3. The algorithm:
 
-    1. Pairs closer than the last distance break are found once with a KD-tree (``p=2`` or
-       ``p=1``) and given their distance band.
+    1. Pairs closer than the last distance break are found once by sorting the events into
+       square cells as wide as that break and comparing each cell with its neighbours, and
+       given their distance band.
     2. The lags of all ``n(n-1)/2`` pairs are counted from the daily counts ``c_d``
        (``A(0) = sum c_d(c_d-1)/2``, ``A(k) = sum c_d c_{d+k}``) and binned into the column
        totals ``N_t``, which do not change when dates are permuted.
@@ -353,7 +353,7 @@ def knox(
        close pairs; the "more than" row is ``N_t`` minus the other rows. Cost per permutation
        is linear in the number of close pairs.
 
-    Events are renumbered in KD-tree order for speed, so a seed reproduces its simulations for
+    Events are renumbered cell by cell for speed, so a seed reproduces its simulations for
     the same events given in the same order. The Monte Carlo mean converges to the exact
     expectation ``E*``: each pair of places receives a uniformly random pair of dates.
 
@@ -634,36 +634,87 @@ def _close_pairs(
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Pairs closer than the last edge, with their distance band.
 
-    Events are renumbered in the tree's leaf order, so that close events get close numbers and
-    the permutation loop reads memory nearby; ``order`` maps new numbers to input positions.
-    Pairs are returned as ``first < second`` in the new numbering, sorted.
+    Events are sorted into square cells at least as wide as the last edge, so a close pair lies
+    in one cell or in two neighbouring ones; each cell is compared with itself and with the
+    cells after it (right, and the three above). Events are renumbered in cell order, so that
+    close events get close numbers and the permutation loop reads memory nearby; ``order`` maps
+    new numbers to input positions. Pairs are returned as ``first < second`` in the new
+    numbering, sorted.
     """
     limit = float(edges[-1])
-    tree = cKDTree(np.column_stack([xs, ys]))
-    order = np.asarray(tree.indices, dtype=np.int64)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    # The tree's radius is closed and rounds on its own; query a little wider, then classify
-    # with the distances computed here so that the band edges follow one rule.
-    radius = limit * (1 + 1e-9) + 1e-9
-    p = 2 if metric == "euclidean" else 1
-    count = (int(tree.count_neighbors(tree, radius, p=p)) - xs.size) // 2
+    x0, y0 = float(xs.min()), float(ys.min())
+    span = max(float(xs.max()) - x0, float(ys.max()) - y0)
+    # The margin covers the rounding of (x - x0) / cell, so that two points less than ``limit``
+    # apart never land two cells apart; at most 2**20 cells a side keep the cell keys small
+    # (wider cells only mean more pairs compared, never a pair missed).
+    cell = max(limit * (1 + 1e-9) + span * 1e-12, span / 2**20)
+    # Column 0 and the last column stay empty, so the neighbours of a cell never wrap a row.
+    cols = np.floor((xs - x0) / cell).astype(np.int64) + 1
+    rows = np.floor((ys - y0) / cell).astype(np.int64)
+    n_cols = int(cols.max()) + 2
+    keys = rows * n_cols + cols
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    cell_keys, starts = np.unique(keys[order], return_index=True)
+    starts = np.append(starts, xs.size).astype(np.int64)
+    xo, yo = xs[order], ys[order]
+    euclidean = metric == "euclidean"
+    search = _pair_kernel()
+    none = np.empty(0, dtype=np.int64)
+    count = int(search(xo, yo, cell_keys, starts, n_cols, limit, euclidean, False, none, none))
     if count > _MAX_CLOSE_PAIRS:
         raise InputError(
             f"distance_bands end at {limit:g} m, which makes {count} pairs of events close "
             f"(more than {_MAX_CLOSE_PAIRS}); choose a smaller last distance band."
         )
-    pairs = tree.query_pairs(radius, p=p, output_type="ndarray")
-    i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-    dx = xs[i] - xs[j]
-    dy = ys[i] - ys[j]
-    d = np.sqrt(dx * dx + dy * dy) if metric == "euclidean" else np.abs(dx) + np.abs(dy)
-    keep = d < limit
-    band = np.searchsorted(edges, d[keep], side="right").astype(np.int64)
-    ri, rj = rank[i[keep]], rank[j[keep]]
-    first, second = np.minimum(ri, rj), np.maximum(ri, rj)
-    sort = np.lexsort((second, first))
-    return order, first[sort], second[sort], band[sort]
+    first = np.empty(count, dtype=np.int64)
+    second = np.empty(count, dtype=np.int64)
+    search(xo, yo, cell_keys, starts, n_cols, limit, euclidean, True, first, second)
+    # The bands are given here, with numpy, by one rule for every pair.
+    dx = xo[first] - xo[second]
+    dy = yo[first] - yo[second]
+    d = np.sqrt(dx * dx + dy * dy) if euclidean else np.abs(dx) + np.abs(dy)
+    band = np.searchsorted(edges, d, side="right").astype(np.int64)
+    return order, first, second, band
+
+
+def _pair_search(
+    xs: FloatArray,
+    ys: FloatArray,
+    cell_keys: IntArray,
+    starts: IntArray,
+    n_cols: int,
+    limit: float,
+    euclidean: bool,
+    fill: bool,
+    first: IntArray,
+    second: IntArray,
+) -> int:
+    """Count (and with ``fill`` store) the pairs ``i < j`` with a distance below ``limit``.
+
+    Events are in cell order: cell ``c`` holds ``starts[c]:starts[c + 1]``. The cell to the
+    right has key + 1 and the three above have keys + ``n_cols`` - 1 … + 1, so the candidates
+    of an event are two runs of consecutive numbers, visited in increasing order (compiled with
+    numba).
+    """
+    found = 0
+    for c in range(cell_keys.size):
+        key = cell_keys[c]
+        same_stop = starts[np.searchsorted(cell_keys, key + 2)]
+        above_start = starts[np.searchsorted(cell_keys, key + n_cols - 1)]
+        above_stop = starts[np.searchsorted(cell_keys, key + n_cols + 2)]
+        for i in range(starts[c], starts[c + 1]):
+            xi, yi = xs[i], ys[i]
+            for lo, hi in ((i + 1, same_stop), (above_start, above_stop)):
+                for j in range(lo, hi):
+                    dx = xi - xs[j]
+                    dy = yi - ys[j]
+                    d = np.sqrt(dx * dx + dy * dy) if euclidean else abs(dx) + abs(dy)
+                    if d < limit:
+                        if fill:
+                            first[found] = i
+                            second[found] = j
+                        found += 1
+    return found
 
 
 def _lag_totals(t0: IntArray, lut: IntArray, n_cols: int) -> IntArray:
@@ -762,6 +813,14 @@ def _kernel() -> Callable[..., None]:
     import numba
 
     compiled: Callable[..., None] = numba.njit(cache=True, nogil=True)(_permutation_counts)
+    return compiled
+
+
+@cache
+def _pair_kernel() -> Callable[..., int]:
+    import numba
+
+    compiled: Callable[..., int] = numba.njit(cache=True, nogil=True)(_pair_search)
     return compiled
 
 

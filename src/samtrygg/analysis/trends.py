@@ -18,7 +18,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from samtrygg.analysis._validate import (
     _DAY,
@@ -331,6 +330,8 @@ def seasonal_trend(series: CountSeries, group: int = 0, *, alpha: float = 0.05) 
     """
     if series.period != "month":
         raise InputError(f"seasonal_trend needs a monthly series, got period {series.period!r}.")
+    from scipy import stats  # here: scipy.stats costs the trends command ~0.3 s
+
     a = _check_alpha(alpha)
     keep = series.complete
     y = series.counts[group, keep].astype(float)
