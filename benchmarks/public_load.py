@@ -65,6 +65,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=40, help="per client")
+    parser.add_argument(
+        "--picture-requests", type=int, default=4, help="per signed-in client (weekly picture)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="per gunicorn worker (gthread)")
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -131,10 +134,35 @@ def build(n: int, n_areas: int, rng: np.random.Generator) -> str:
     return slug
 
 
-def fetch(url: str) -> tuple[int, float]:
+def signed_in_cookies(slug: str, n: int) -> list[str]:
+    """Session cookies of ``n`` viewers of the partnership (aggregates only: the picture's
+    heaviest path, every count protected), made directly in the session store."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from samtrygg.partnerships.models import Membership, Partnership, Role
+
+    partnership = Partnership.objects.get(slug=slug)
+    cookies = []
+    for i in range(n):
+        user = User.objects.create_user(f"viewer{i}@bench.test", f"viewer{i}@bench.test")
+        Membership.objects.create(user=user, partnership=partnership, role=Role.VIEWER)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return cookies
+
+
+def fetch(url: str, cookie: str = "") -> tuple[int, float]:
     began = time.perf_counter()
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as error:
@@ -186,17 +214,21 @@ def start_server(
     raise SystemExit("gunicorn did not answer /healthz within a minute")
 
 
-def _client_process(page: str, threads: int, requests: int) -> list[tuple[int, float]]:
-    """One load process: ``threads`` clients, each making ``requests`` requests."""
+def _client_process(
+    page: str, threads: int, requests: int, cookies: tuple[str, ...] = ()
+) -> list[tuple[int, float]]:
+    """One load process: ``threads`` clients, each making ``requests`` requests (each client
+    signed in with its own session cookie when ``cookies`` are given)."""
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
 
-    def client() -> None:
-        mine = [fetch(page) for _i in range(requests)]
+    def client(cookie: str) -> None:
+        mine = [fetch(page, cookie) for _i in range(requests)]
         with lock:
             results.extend(mine)
 
-    workers = [threading.Thread(target=client) for _i in range(threads)]
+    given = list(cookies) or [""] * threads
+    workers = [threading.Thread(target=client, args=(given[i],)) for i in range(threads)]
     for t in workers:
         t.start()
     for t in workers:
@@ -212,16 +244,31 @@ def _probe_process(url: str, stop: Any, out: Any) -> None:
         time.sleep(0.1)
 
 
-def load(base: str, slug: str, clients: int, requests: int, processes: int = 5) -> None:
-    page = f"{base}/p/{slug}/"
+def load(
+    base: str,
+    slug: str,
+    clients: int,
+    requests: int,
+    processes: int = 5,
+    *,
+    path: str = "",
+    cookies: list[str] | None = None,
+    what: str = "public page",
+) -> None:
+    page = f"{base}{path or f'/p/{slug}/'}"
     ctx = multiprocessing.get_context("fork")
     stop, health_queue = ctx.Event(), ctx.Queue()
     probe = ctx.Process(target=_probe_process, args=(f"{base}/healthz", stop, health_queue))
     probe.start()
     shares = [clients // processes + (i < clients % processes) for i in range(processes)]
     began = time.perf_counter()
+    jobs, given = [], list(cookies or [])
+    for n in shares:
+        if n:
+            jobs.append((page, n, requests, tuple(given[:n])))
+            given = given[n:]
     with ctx.Pool(processes) as pool:
-        parts = pool.starmap(_client_process, [(page, n, requests) for n in shares if n])
+        parts = pool.starmap(_client_process, jobs)
     elapsed = time.perf_counter() - began
     stop.set()
     probe.join()
@@ -235,7 +282,7 @@ def load(base: str, slug: str, clients: int, requests: int, processes: int = 5) 
         raise SystemExit(f"every request failed: {sorted({status for status, _s in results})}")
     p95 = float(np.percentile(ok, 95)) * 1000 if ok else float("nan")
     print(
-        f"public page: {len(results)} requests by {clients} clients in {elapsed:.1f} s = "
+        f"{what}: {len(results)} requests by {clients} clients in {elapsed:.1f} s = "
         f"{len(results) / elapsed:.0f} requests/s; median {statistics.median(ok) * 1000:.0f} ms, "
         f"p95 {p95:.0f} ms; errors {errors}"
     )
@@ -274,6 +321,16 @@ def main() -> None:
             f"map {first_map * 1000:.0f} ms ({status_map})"
         )
         load(base, slug, args.clients, args.requests)
+        # The signed-in weekly picture: 50 viewers at once, each with a session of its own.
+        from django.db import connections
+
+        cookies = signed_in_cookies(slug, args.clients)
+        connections.close_all()
+        picture = f"/{slug}/picture/"
+        status, first = fetch(f"{base}{picture}", cookies[0])
+        print(f"weekly picture, first request: {first * 1000:.0f} ms ({status})")
+        load(base, slug, args.clients, args.picture_requests, path=picture, cookies=cookies,
+             what="signed-in weekly picture")  # fmt: skip
         server.terminate()
         server.wait(30)
         server = start_server(url, workdir, args.workers, rate=120, port=port)

@@ -129,9 +129,18 @@ def _fresh_cache(settings: Any) -> None:
 
     from samtrygg.public import views as public_views
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
     cache.clear()
+    from django.core.cache import caches
+
+    caches["local"].clear()
     public_views._kept.clear()  # the public pages a worker keeps in memory
+    from samtrygg.picture import kept
+
+    kept.forget_all()  # and the weekly pictures
 
 
 @pytest.fixture(autouse=True)

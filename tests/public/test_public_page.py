@@ -230,7 +230,7 @@ def test_an_anonymous_request_costs_a_lookup_once_computed(
 
 def test_a_saved_incident_bumps_the_data_version(published: Any, world: Any) -> None:
     from samtrygg.incidents.models import Incident
-    from samtrygg.public.published import data_version
+    from samtrygg.partnerships.dataversion import data_version
 
     before = data_version(world.a.pk)
     incident = Incident.objects.first()

@@ -32,6 +32,7 @@ from samtrygg.incidents.models import (
     Source,
     TimeBand,
 )
+from samtrygg.partnerships.dataversion import changed
 from samtrygg.partnerships.models import Organisation, Partnership
 from samtrygg.sources import polisen, tabular
 from samtrygg.sources.errors import RowError, SourceError
@@ -259,6 +260,7 @@ def import_incidents(
         if progress:
             progress(n, n)
         link_incidents(partnership, incidents=Incident.objects.filter(import_batch=batch))
+        changed(partnership.pk)  # COPY sends no signal: what is kept is out of date
         summary.created = n
         if any(c.retention_months for c in active):
             retention.apply_retention(partnership)
@@ -318,6 +320,7 @@ def import_polisen(
     ]
     with transaction.atomic():
         PoliceEvent.objects.bulk_create(new, batch_size=BATCH)
+        changed(partnership.pk)
         summary.created = len(new)
         ImportBatch.objects.create(
             partnership=partnership,

@@ -22,6 +22,7 @@ from samtrygg.areas.models import Area, AreaKind
 from samtrygg.gazetteer.models import Precision
 from samtrygg.incidents import bulk
 from samtrygg.incidents.models import Incident, IncidentArea
+from samtrygg.partnerships.dataversion import changed
 from samtrygg.partnerships.models import Partnership
 from samtrygg.sources import geodata
 
@@ -90,6 +91,8 @@ def link_incidents(
     bulk.insert_frame(
         IncidentArea, pl.DataFrame({"incident_id": added[:, 0], "area_id": added[:, 1]})
     )
+    if gone or len(added):
+        changed(partnership.pk)  # per-area counts kept anywhere are out of date
     return len(pairs)
 
 

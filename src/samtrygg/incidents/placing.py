@@ -19,6 +19,7 @@ from samtrygg.gazetteer import services as gazetteer
 from samtrygg.gazetteer.models import Entry, Precision
 from samtrygg.incidents.linking import link_incidents
 from samtrygg.incidents.models import Incident
+from samtrygg.partnerships.dataversion import changed
 from samtrygg.partnerships.models import Partnership
 from samtrygg.sources.places import normalise_name
 
@@ -70,5 +71,6 @@ def place_by_hand(
     if not ids:
         return 0
     Incident.objects.filter(pk__in=ids).update(lon=lon, lat=lat, precision=Precision.KNOWN_PLACE)
+    changed(partnership.pk)  # an update sends no signal: the maps kept anywhere are out of date
     link_incidents(partnership, incidents=Incident.objects.filter(pk__in=ids))
     return len(ids)

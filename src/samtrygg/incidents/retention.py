@@ -37,6 +37,7 @@ from samtrygg.incidents.models import (
     RetentionAction,
     RetentionRun,
 )
+from samtrygg.partnerships.dataversion import changed
 from samtrygg.partnerships.models import Partnership
 
 BATCH = 2000
@@ -168,6 +169,7 @@ def apply_retention(
                         ),
                     )
             if count and not dry_run:
+                changed(category.partnership_id)  # bulk deletes and updates send no signals
                 RetentionRun.objects.create(
                     partnership_id=category.partnership_id,
                     category=category,

@@ -17,7 +17,7 @@ from samtrygg.incidents.audit import log_sensitive
 from samtrygg.incidents.models import Category, SensitiveAccess
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.periods import make_period, today_local
-from samtrygg.picture import exports, meeting, services
+from samtrygg.picture import exports, kept, meeting, services
 from samtrygg.picture.summary import summary_sentences
 
 PERIOD_CHOICES = [
@@ -119,7 +119,9 @@ def _filters(request: HttpRequest, access: Access) -> tuple[PictureForm, service
 def picture(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug)
     form, filters = _filters(request, access)
-    pic = services.build_picture(request.user, access, filters)
+    pic = kept.picture(
+        request.user, access, filters, lambda: services.build_picture(request.user, access, filters)
+    )
     shown = [line.pk for place in pic.places for line in place.reports]
     log_sensitive(
         request.user, access.partnership, SensitiveAccess.Action.PLACES, shown, _period(filters)
@@ -127,7 +129,14 @@ def picture(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("print", None)
     template = "picture/picture_print.html" if request.GET.get("print") else "picture/picture.html"
-    context = {"access": access, "form": form, "pic": pic, "query": query.urlencode()}
+    context = {
+        "access": access,
+        "form": form,
+        "pic": pic,
+        "query": query.urlencode(),
+        # The key of the picture's big tables, rendered once per kept picture.
+        "tables_key": kept.tables_key(request.user, access, filters),
+    }
     sub_areas = set(
         Area.objects.sub_areas()
         .filter(partnership=access.partnership)

@@ -32,7 +32,7 @@ def _partnership_id(instance: Any) -> int | None:
 
 
 def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from samtrygg.public.published import bump
+    from samtrygg.partnerships.dataversion import bump
 
     if sender.__name__ == "Partnership":
         bump(instance.pk)

@@ -15,7 +15,6 @@ minutes).
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -24,27 +23,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from samtrygg.partnerships.dataversion import data_version
 from samtrygg.partnerships.models import Partnership
 from samtrygg.public import services, statistics, walks
-
-
-def _version_key(partnership_id: int) -> str:
-    return f"public:version:{partnership_id}"
-
-
-def data_version(partnership_id: int) -> str:
-    """The partnership's current data version (a new one when the cache has none)."""
-    key = _version_key(partnership_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key) or "unversioned"
-    return str(version)
-
-
-def bump(partnership_id: int) -> None:
-    """Mark everything cached for the partnership's public page as out of date."""
-    cache.set(_version_key(partnership_id), uuid.uuid4().hex, None)
 
 
 def _key(kind: str, partnership: Partnership, today: date) -> str:

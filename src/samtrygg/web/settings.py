@@ -372,7 +372,14 @@ CACHES = {
         }
         if _cache_kind == "file"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # This worker process's memory only: rendered parts of the weekly picture
+    # (samtrygg.picture.kept), which must not be written to the shared cache's files.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "samtrygg-local",
+        "OPTIONS": {"MAX_ENTRIES": 256},
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,89 @@
+"""The weekly pictures a worker process keeps in memory, under the data version they came from.
+
+At the weekly EST meeting many people open the same picture at once; computing it costs up to
+a second of CPU, so fifty at once would queue for tens of seconds. A picture is the same for
+everyone who sees the same things: every coordinator and analyst (all data), every viewer
+(aggregates only), and each reporter on their own (their own reports in detail). It is kept under
+(partnership, data version, language, who, filters) for ``KEEP_SECONDS``; any change to the
+partnership's data renews the version (:mod:`samtrygg.partnerships.dataversion`), so a kept
+picture is never older than the data it shows by more than the time a request takes.
+
+Pictures stay in the process's memory only, never in the shared (file) cache: for staff they
+hold report texts, which must not be written anywhere else than the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import get_language
+
+from samtrygg.partnerships.access import Access
+from samtrygg.partnerships.dataversion import data_version
+from samtrygg.partnerships.models import Role
+from samtrygg.picture.filters import Filters
+
+KEEP_SECONDS = 120
+MAX_KEPT = 64
+
+_kept: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _who(user: Any, access: Access) -> str:
+    if access.sees_all_data:
+        return "all"
+    if access.role == Role.VIEWER:
+        return "viewer"
+    return f"user:{user.pk}"
+
+
+def key(user: Any, access: Access, filters: Filters) -> tuple[Any, ...]:
+    """What a kept picture is found under."""
+    period = filters.period
+    return (
+        access.partnership.pk,
+        data_version(access.partnership.pk),
+        get_language(),
+        _who(user, access),
+        period.kind,
+        period.start,
+        period.end,
+        period.observed_end,
+        filters.area.pk if filters.area else None,
+        filters.category.pk if filters.category else None,
+    )
+
+
+def picture(user: Any, access: Access, filters: Filters, build: Callable[[], Any]) -> Any:
+    """The kept picture for this user and these filters, built (and kept) when missing."""
+    found = key(user, access, filters)
+    now = time.monotonic()
+    with _lock:
+        entry = _kept.get(found)
+        if entry is not None and entry[0] > now:
+            _kept.move_to_end(found)
+            return entry[1]
+    built = build()
+    with _lock:
+        _kept[found] = (now + KEEP_SECONDS, built)
+        _kept.move_to_end(found)
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+    return built
+
+
+def forget_all() -> None:
+    """Drop every kept picture (tests)."""
+    with _lock:
+        _kept.clear()
+
+
+def tables_key(user: Any, access: Access, filters: Filters) -> str:
+    """A short text key of the kept picture, for the template's fragment cache."""
+    return hashlib.sha256(repr(key(user, access, filters)).encode()).hexdigest()

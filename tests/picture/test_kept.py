@@ -1,0 +1,70 @@
+"""Weekly pictures kept in a worker's memory: shared by those who see the same, never stale."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from samtrygg.picture import kept
+from tests.conftest import World
+from tests.picture.test_picture import MONDAY, add, data, get_picture  # noqa: F401
+
+
+def _total(response: Any) -> int:
+    return int(response.context["pic"].by_category.total.count)
+
+
+def test_viewers_share_one_kept_picture_and_a_new_report_shows_at_once(
+    data: World,  # noqa: F811
+    client_for: Any,
+) -> None:
+    from samtrygg.incidents.models import Category, Incident
+
+    first = get_picture(client_for("viewer"), data).context["pic"]
+    # Another viewer gets the same object: it was computed once.
+    assert get_picture(client_for("viewer"), data).context["pic"] is first
+    # Staff and reporters have their own (they see different things).
+    staff = get_picture(client_for("coordinator"), data).context["pic"]
+    reporter = get_picture(client_for("reporter"), data).context["pic"]
+    assert staff is not first and reporter is not first and staff is not reporter
+    assert get_picture(client_for("analyst"), data).context["pic"] is staff
+    # A report saved through the form's path (a save, with its signal) is counted at once.
+    cat = Category.objects.get(partnership=data.a, name="inbrott")
+    before = _total(get_picture(client_for("coordinator"), data))
+    Incident.objects.create(
+        partnership=data.a, organisation=data.kommun, category=cat,
+        occurred_from=MONDAY + timedelta(hours=3), occurred_to=MONDAY + timedelta(hours=3),
+    )  # fmt: skip
+    assert _total(get_picture(client_for("coordinator"), data)) == before + 1
+
+
+def test_bulk_writes_without_signals_also_renew_the_kept_pictures(
+    data: World,  # noqa: F811
+    client_for: Any,
+) -> None:
+    before = _total(get_picture(client_for("coordinator"), data))
+    # Imports insert with COPY and link in bulk: no signal, the linking renews the version.
+    add(data, "inbrott", MONDAY + timedelta(hours=5), n=3)
+    assert _total(get_picture(client_for("coordinator"), data)) == before + 3
+
+
+def test_pictures_are_kept_only_in_memory_and_for_a_while(
+    data: World,  # noqa: F811
+    client_for: Any,
+    monkeypatch: Any,
+) -> None:
+    from django.core.cache import cache
+
+    get_picture(client_for("coordinator"), data)
+    # Report texts stay out of the shared (file) cache; the test cache stores pickled values.
+    stored = list(getattr(cache, "_cache", {}).values())
+    assert not any(b"beskrivning" in value for value in stored if isinstance(value, bytes))
+    assert any(
+        "beskrivning" in r.description for p in kept._kept.values() for pl in p[1].places
+        for r in pl.reports
+    )  # fmt: skip
+    assert kept._kept
+    monkeypatch.setattr(kept, "KEEP_SECONDS", -1)
+    kept.forget_all()
+    first = get_picture(client_for("coordinator"), data).context["pic"]
+    assert get_picture(client_for("coordinator"), data).context["pic"] is not first
