@@ -68,3 +68,28 @@ def test_pictures_are_kept_only_in_memory_and_for_a_while(
     kept.forget_all()
     first = get_picture(client_for("coordinator"), data).context["pic"]
     assert get_picture(client_for("coordinator"), data).context["pic"] is not first
+
+
+def test_many_requests_for_a_missing_picture_build_it_once(monkeypatch: Any) -> None:
+    import threading
+    import time
+
+    monkeypatch.setattr(kept, "key", lambda user, access, filters: ("one", "picture"))
+    kept.forget_all()
+    builds = []
+
+    def build() -> object:
+        builds.append(1)
+        time.sleep(0.2)  # the others arrive while it is being built
+        return object()
+
+    got = []
+    threads = [
+        threading.Thread(target=lambda: got.append(kept.picture(None, None, None, build)))  # type: ignore[arg-type]
+        for _i in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(builds) == 1 and len(got) == 8 and len({id(g) for g in got}) == 1

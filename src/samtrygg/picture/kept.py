@@ -31,7 +31,10 @@ from samtrygg.picture.filters import Filters
 KEEP_SECONDS = 120
 MAX_KEPT = 64
 
+BUILD_WAIT_SECONDS = 60
 _kept: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+# The pictures being built right now, each with the event its waiters wait for.
+_building: dict[tuple[Any, ...], threading.Event] = {}
 _lock = threading.Lock()
 
 
@@ -61,21 +64,38 @@ def key(user: Any, access: Access, filters: Filters) -> tuple[Any, ...]:
 
 
 def picture(user: Any, access: Access, filters: Filters, build: Callable[[], Any]) -> Any:
-    """The kept picture for this user and these filters, built (and kept) when missing."""
+    """The kept picture for this user and these filters, built (and kept) when missing.
+
+    When many requests for the same missing picture arrive at once (the meeting opens it
+    together), one thread builds it and the others wait for that one instead of each building
+    it again.
+    """
     found = key(user, access, filters)
-    now = time.monotonic()
-    with _lock:
-        entry = _kept.get(found)
-        if entry is not None and entry[0] > now:
+    while True:
+        with _lock:
+            entry = _kept.get(found)
+            if entry is not None and entry[0] > time.monotonic():
+                _kept.move_to_end(found)
+                return entry[1]
+            building = _building.get(found)
+            if building is None:
+                building = _building[found] = threading.Event()
+                break  # this thread builds it
+        # Another thread is building it: wait, then look again (if it failed, build here).
+        if not building.wait(timeout=BUILD_WAIT_SECONDS):
+            return build()
+    try:
+        built = build()
+        with _lock:
+            _kept[found] = (time.monotonic() + KEEP_SECONDS, built)
             _kept.move_to_end(found)
-            return entry[1]
-    built = build()
-    with _lock:
-        _kept[found] = (now + KEEP_SECONDS, built)
-        _kept.move_to_end(found)
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
-    return built
+            while len(_kept) > MAX_KEPT:
+                _kept.popitem(last=False)
+        return built
+    finally:
+        with _lock:
+            _building.pop(found, None)
+        building.set()
 
 
 def forget_all() -> None:
