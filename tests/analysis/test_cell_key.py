@@ -286,3 +286,28 @@ def test_two_versions_of_two_overlapping_periods(sizes: list[int], k: int):
     att.saw([1, 2, 3], r.publish([1, 2, 3]), k)
     for j in range(3):
         att.assert_not_recovered(np.eye(4)[j], sizes[j], k, f"atom {j}")
+
+
+def test_remembered_record_keys_are_the_keyed_hashes_of_the_ids() -> None:
+    import hashlib
+
+    from samtrygg.analysis import disclosure
+
+    secret = b"remember-these-keys-0123456789"
+
+    def direct(i: int) -> int:
+        digest = hashlib.blake2b(
+            int(i).to_bytes(8, "little", signed=True), key=secret, digest_size=8
+        ).digest()
+        return int.from_bytes(digest, "little")
+
+    rng = np.random.default_rng(3)
+    ids = np.concatenate([
+        rng.integers(0, 5000, 300), [0, 1, 1, 4999], [-7, disclosure._MEMO_IDS + 11, 2**40],
+    ])  # fmt: skip
+    first = disclosure.record_keys(ids, secret)
+    again = disclosure.record_keys(ids[::-1], secret)[::-1]  # now from memory
+    assert [int(v) for v in first] == [direct(int(i)) for i in ids]
+    assert (first == again).all()
+    # Another secret has keys of its own.
+    assert (disclosure.record_keys(ids, b"another-secret-0123456789") != first).any()

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -730,7 +731,44 @@ def record_keys(ids: npt.ArrayLike, secret: bytes) -> npt.NDArray[np.uint64]:
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise InputError("Record ids must be whole numbers.")
     flat = arr.astype(np.int64).ravel()
-    out = np.fromiter(
+    out = np.empty(flat.size, dtype=np.uint64)
+    # A record's key never changes, and hashing costs about a microsecond per record in Python:
+    # keys of ids below _MEMO_IDS are remembered per secret, so a year of incidents is hashed once
+    # per process, not on every page.
+    remembered = (flat >= 0) & (flat < _MEMO_IDS)
+    keys, known = _memo(secret, int(flat[remembered].max()) + 1 if remembered.any() else 0)
+    ids = flat[remembered]
+    missing = np.unique(ids[~known[ids]])
+    if missing.size:
+        keys[missing] = _hash(missing, secret)
+        known[missing] = True
+    out[remembered] = keys[ids]
+    out[~remembered] = _hash(flat[~remembered], secret)
+    return out.reshape(arr.shape)
+
+
+# Ids below this have their keys remembered (8 bytes + 1 per id: at most 36 MB per secret).
+_MEMO_IDS = 4_000_000
+_memos: dict[bytes, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] = {}
+_memo_lock = threading.Lock()
+
+
+def _memo(secret: bytes, size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """The remembered keys of ``secret`` and which are known, at least ``size`` long."""
+    with _memo_lock:
+        keys, known = _memos.get(secret, (np.zeros(0, np.uint64), np.zeros(0, bool)))
+        if keys.size < size:
+            # Grow by half again at least, so that new ids rarely copy the arrays.
+            grown = min(_MEMO_IDS, max(size, keys.size + keys.size // 2))
+            keys = np.concatenate([keys, np.zeros(grown - keys.size, np.uint64)])
+            known = np.concatenate([known, np.zeros(grown - known.size, bool)])
+            _memos[secret] = (keys, known)
+        return keys, known
+
+
+def _hash(ids: npt.NDArray[np.int64], secret: bytes) -> npt.NDArray[np.uint64]:
+    """The keyed BLAKE2b hash of each id (8 bytes, little-endian)."""
+    return np.fromiter(
         (
             int.from_bytes(
                 hashlib.blake2b(
@@ -738,12 +776,11 @@ def record_keys(ids: npt.ArrayLike, secret: bytes) -> npt.NDArray[np.uint64]:
                 ).digest(),
                 "little",
             )
-            for i in flat
+            for i in ids
         ),
         dtype=np.uint64,
-        count=flat.size,
+        count=ids.size,
     )
-    return out.reshape(arr.shape)
 
 
 def cell_keys(
