@@ -93,3 +93,18 @@ def test_many_requests_for_a_missing_picture_build_it_once(monkeypatch: Any) -> 
     for t in threads:
         t.join()
     assert len(builds) == 1 and len(got) == 8 and len({id(g) for g in got}) == 1
+
+
+def test_the_area_filter_lists_every_area_and_keeps_the_choice(
+    data: World,  # noqa: F811
+    client_for: Any,
+) -> None:
+    html = get_picture(client_for("viewer"), data, area=str(data.drawn_area.pk)).content.decode()
+    select = html[
+        html.index('<select name="area"') : html.index(
+            "</select>", html.index('<select name="area"')
+        )
+    ]
+    assert 'id="id_area"' in select
+    assert f'<option value="{data.drawn_area.pk}" selected>Centrum</option>' in select
+    assert '<option value="">' in select  # "All areas"
