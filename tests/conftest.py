@@ -122,6 +122,17 @@ def client_for(client: Any, world: World) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (Swedish): a request through the locale
+    middleware leaves its language active in the thread, which would leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings: Any) -> None:
     """Each test starts with an empty cache of its own process: ids are reused after a
     rolled-back test, and parallel workers must not share the data directory's file cache."""

@@ -28,7 +28,7 @@ def test_coordinator_imports_a_survey_and_reads_it_on_a_phone(page: Any, bworld:
     page.wait_for_url(re.compile(r"/alfa/surveys/$"))
     page.get_by_role("link", name="Polisens trygghetsmätning", exact=True).click()
     page.get_by_label("Område", exact=True).select_option(label="Centrum (delområde)")
-    page.get_by_role("button", name="Visa").click()
+    page.get_by_role("button", name="Visa", exact=True).click()
     page.wait_for_url(re.compile(r"area=del"))
     expect(page.get_by_role("heading", name="Förändring från 2023 till 2024")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("^Index 2024"))).to_be_visible()

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
-import osmium
 from shapely.geometry import LineString, Point, Polygon
 
 HERE = Path(__file__).parent
@@ -24,10 +24,12 @@ from make_tranemo_extract import FEATURES  # noqa: E402
 
 
 def write(path: Path) -> None:
+    import osmium  # only this script needs it (pip install osmium)
+
     if path.exists():
         path.unlink()
-    nodes: list[osmium.osm.mutable.Node] = []
-    ways: list[osmium.osm.mutable.Way] = []
+    nodes: list[Any] = []
+    ways: list[Any] = []
     next_node = 1
     for number, (tags, geom) in enumerate(FEATURES, start=1):
         if isinstance(geom, Point):
