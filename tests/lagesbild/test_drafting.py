@@ -249,3 +249,23 @@ def test_the_weekly_picture_and_the_lagesbild_agree_on_the_same_counts(english: 
         assert picture[label].p_adjusted == pytest.approx(lagesbild[label]["p_adjusted"], rel=1e-12)
         assert picture[label].flagged == (lagesbild[label]["direction"] != "")
     assert picture["a"].flagged and not picture["b"].flagged
+
+
+def test_a_lagesbild_drafted_before_protection_hides_small_counts_and_its_total() -> None:
+    # Documents adopted before the protected figures were kept have only exact ones.
+    old = {
+        "period": {"start": "2024-10-01", "end": "2025-09-30", "days": 365},
+        "total": {"name": "Alla", "current": 23, "previous": 20, "verdict": "x"},
+        "categories": [
+            {"name": "Rån", "current": 3, "previous": 0, "verdict": "x"},
+            {"name": "Klotter", "current": 20, "previous": 20, "verdict": "x"},
+        ],
+        "areas": [],
+        "months": [{"name": "jan", "count": 2}, {"name": "feb", "count": 21}],
+        "weekdays": [{"name": "mån", "count": 23}],
+    }
+    shown = drafting.shown_figures(old, exact=False)
+    assert shown["total"] is None  # 23 − 20 would give the hidden 3
+    assert [r["current"] for r in shown["categories"]] == ["<5", 20]
+    assert [m["count"] for m in shown["months"]] == ["<5", 21]
+    assert drafting.shown_figures(old, exact=True)["total"]["current"] == 23
