@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -106,13 +107,17 @@ def test_viewers_document_hides_small_counts_like_the_page(world: World, client_
     viewer = word_text(_download(client_for("viewer"), doc, "docx").content)
     coordinator = word_text(_download(client_for("coordinator"), doc, "docx").content)
     # The hostile-named area has 3 incidents this period and none the year before: the
-    # coordinator sees the count; for the viewer it is protected as on the page (3 is below k,
-    # so it is published as 0: no row in the area table, "no incidents" under the map).
+    # coordinator sees the count; for the viewer it is protected as on the page: 0 (no row in
+    # the area table, "no incidents" under the map) or at least k, never 1..k-1.
     assert [r[:3] for r in coordinator.rows_starting(EVIL)] == [
         [EVIL, "3", "0"],
         [EVIL, "3 händelser"],
     ]
-    assert [r[:3] for r in viewer.rows_starting(EVIL)] == [[EVIL, "inga händelser"]]
+    # Which of 0 and k or more it is depends on the record keys (the database's ids).
+    rows = viewer.rows_starting(EVIL)
+    numbers = [int(w) for r in rows for cell in r[1:] for w in re.findall(r"\d+", cell)]
+    assert rows and all(n == 0 or n >= 5 for n in numbers)
+    assert any(r[1:2] == ["inga händelser"] for r in rows) or any(n >= 5 for n in numbers)
 
 
 def test_a_draft_is_no_download_for_reporters_and_says_draft_to_staff(

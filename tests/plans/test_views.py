@@ -148,9 +148,14 @@ def test_coordinator_starts_the_years_lagesbild_from_the_incidents(
     assert doc.figures["categories"][0]["current"] == 6
     page = client.get(response["Location"]).content.decode()
     assert "Klotter" in page and "Centrum" in page
-    # The text is drafted from the protected figures that every reader may see.
-    shown = drafting.shown_figures(doc.figures, exact=False)["categories"][0]["current"]
-    assert shown >= 5 and f"{shown} (the year before: 0)" in doc.extent
+    # The text is drafted from the protected figures that every reader may see: six incidents
+    # are published as 0 or as at least k, as their record keys (the database's ids) decide.
+    shown = drafting.shown_figures(doc.figures, exact=False)["categories"]
+    if shown:
+        assert shown[0]["current"] >= 5
+        assert f"Klotter: {shown[0]['current']} (the year before: 0)" in doc.extent
+    else:
+        assert "Klotter" not in doc.extent
 
 
 def test_viewer_sees_small_counts_hidden_in_the_figures(world: World, as_user: Any) -> None:
