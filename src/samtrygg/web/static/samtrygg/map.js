@@ -51,7 +51,7 @@
     if (searchBox && window.samtryggPlaceSearch) {
       window.samtryggPlaceSearch(searchBox, function (hit) {
         pick(hit.lat, hit.lon);
-        map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit));
+        map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit), { animate: false });
       });
     }
   }

@@ -17,7 +17,9 @@
       if (found) { map.removeLayer(found); }
       found = L.circleMarker([hit.lat, hit.lon], { radius: 12, color: "#1b1b1f", weight: 3, fill: false, interactive: false })
         .bindTooltip(hit.name, { permanent: true, direction: "top", offset: [0, -12] }).addTo(map);
-      map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit));
+      // At once, not animated: the place is where the map is when the search says it is, and
+      // the data arriving later must not zoom back out over it.
+      map.setView([hit.lat, hit.lon], window.samtryggPlaceZoom(hit), { animate: false });
       el.dataset.centred = hit.name;
     });
   }
@@ -63,7 +65,8 @@
     }
   }).addTo(map);
   var fit = function () {
-    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10], maxZoom: 16 }); }
+    if (el.dataset.centred) { return; }  // the user already went to a place
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10], maxZoom: 16, animate: false }); }
   };
   var areasDone = el.dataset.areas ? getJSON(el.dataset.areas).then(function (data) {
     outlines.addData(data);
