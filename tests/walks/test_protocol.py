@@ -151,7 +151,7 @@ def test_the_pdf_protocol_has_the_same_content_in_swedish(world: World, client_f
 def test_the_protocol_in_english_and_before_the_report_back(world: World) -> None:
     w = walk(world)
     observation(w, description="Parkeringen bakom hallen")
-    text, header = _docx_text(protocol.build_docx(w, lang="en"))
+    text, header = _docx_text(protocol.build(w, "docx", lang="en"))
     assert "October 14, 2026" in text or "Oct. 14, 2026" in text
     assert "The report-back meeting has not been held yet." in text
     assert "Action: not decided yet" in text

@@ -30,15 +30,12 @@ from samtrygg.agreements.signing import content_sha256, signing_backend
 from samtrygg.lagesbild import voices
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
+from samtrygg.partnerships.documents import FORMATS
 from samtrygg.partnerships.links import site_url
 from samtrygg.partnerships.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
 RAISED_SHOWN = 12  # the most raised themes; the dialogues page lists them all
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def _agreement(access: Access, pk: int) -> Agreement:

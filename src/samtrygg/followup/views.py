@@ -29,15 +29,12 @@ from samtrygg.followup.forms import ActivityProgressForm, NoteForm
 from samtrygg.followup.lights import Light
 from samtrygg.partnerships.access import get_access
 from samtrygg.partnerships.changelog import record
+from samtrygg.partnerships.documents import FORMATS
 from samtrygg.partnerships.models import Role
 from samtrygg.plans.models import Activity, Indicator
 
 READERS = [Role.COORDINATOR, Role.ANALYST, Role.VIEWER]
 STAFF = [Role.COORDINATOR, Role.ANALYST]
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 @login_required

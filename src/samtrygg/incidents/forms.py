@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any, cast
 
@@ -223,7 +224,7 @@ class EventForm(forms.Form):
             lon=data["lon"],
             lat=data["lat"],
             place=data["place"],
-            assessment=data["assessment"],
+            assessment=data.get("assessment"),
             description=data["description"].strip(),
         )
 
@@ -253,19 +254,11 @@ class CorrectionForm(EventForm):
             assessment.choices = [*ASSESSMENT_CHOICES, (incident.assessment, incident.assessment)]  # type: ignore[attr-defined]
 
     def correction(self) -> corrections.Correction:
-        data = self.cleaned_data
-        return corrections.Correction(
-            category=data["category"],
-            occurred_from=data["occurred_from"],
-            occurred_to=data["occurred_to"],
-            time_band=data["time_band"],
-            lon=data["lon"],
-            lat=data["lat"],
-            place=data["place"],
-            assessment=data.get("assessment") or None,
-            description=data["description"].strip(),
-            sharing=data["sharing"],
-        )
+        # The report's event fields, plus the sharing level; an imported row may have no
+        # assessment, which the form then does not require.
+        event = dataclasses.asdict(self.event_data())
+        event["assessment"] = event["assessment"] or None
+        return corrections.Correction(**event, sharing=self.cleaned_data["sharing"])
 
 
 def correction_initial(incident: Incident) -> dict[str, Any]:

@@ -17,21 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from samtrygg.lagesbild import drafting, maps, services
 from samtrygg.lagesbild.models import Lagesbild
+from samtrygg.partnerships import documents
 from samtrygg.partnerships.disclosure import public_k
+from samtrygg.partnerships.documents import FORMATS as FORMATS  # the types offered here
 from samtrygg.partnerships.documents import page_label
-from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
-
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+from samtrygg.rendering.documents import Block, Document, Section
 
 
 def _d(value: Any) -> str:
@@ -276,11 +272,7 @@ def build(lagesbild: Lagesbild, fmt: str, *, exact: bool, lang: str | None = Non
     bytes
         The file.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        content = document_content(lagesbild, exact=exact)
-        return report_docx(content) if fmt == "docx" else report_pdf(content)
+    return documents.build(lambda: document_content(lagesbild, exact=exact), fmt, lang)
 
 
 def filename(lagesbild: Lagesbild, fmt: str) -> str:

@@ -197,6 +197,13 @@ def _split(rows: np.ndarray, keys: list[int], rule: CellKeyRule) -> tuple[list[i
     return published[:, 1].tolist(), published[:, 0].tolist()
 
 
+def _in_windows(qs: Any, now_q: Q, before_q: Q, record: str, key: str) -> np.ndarray:
+    """(record id, key, 1 if in this period else 0) of the rows in either window."""
+    now = Case(When(now_q, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = qs.filter(now_q | before_q).order_by().annotate(now=now)
+    return np.array(list(rows.values_list(record, key, "now")), dtype=np.int64).reshape(-1, 3)
+
+
 def _protected(
     partnership: Partnership,
     incident_windows: tuple[Q, Q],
@@ -220,29 +227,17 @@ def _protected(
     now_q, before_q = incident_windows
     now_a, before_a = area_windows
     days = (fig["period"]["days"], fig["previous"]["days"])
-    now = Case(When(now_q, then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = np.array(
-        list(
-            Incident.objects.filter(partnership=partnership)
-            .filter(now_q | before_q)
-            .order_by()
-            .annotate(now=now)
-            .values_list("id", "category_id", "now")
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 3)
+    rows = _in_windows(
+        Incident.objects.filter(partnership=partnership), now_q, before_q, "id", "category_id"
+    )
     cat_now, cat_before = _split(rows, [c.pk for c in categories], rule)
-    now_area = Case(When(now_a, then=Value(1)), default=Value(0), output_field=IntegerField())
-    links = np.array(
-        list(
-            IncidentArea.objects.filter(incident__partnership=partnership)
-            .filter(now_a | before_a)
-            .order_by()
-            .annotate(now=now_area)
-            .values_list("incident_id", "area_id", "now")
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 3)
+    links = _in_windows(
+        IncidentArea.objects.filter(incident__partnership=partnership),
+        now_a,
+        before_a,
+        "incident_id",
+        "area_id",
+    )
     area_now, area_before = _split(links, [a.pk for a in areas], rule)
     total = _rows(
         [_("All categories")],

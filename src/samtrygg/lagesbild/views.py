@@ -38,6 +38,7 @@ from samtrygg.lagesbild.forms import LagesbildForm, LagesbildStartForm, SourceEn
 from samtrygg.lagesbild.models import Lagesbild, SourceEntry
 from samtrygg.partnerships.access import Access, get_access
 from samtrygg.partnerships.changelog import record
+from samtrygg.partnerships.documents import FORMATS
 
 
 def _lagesbild(access: Access, pk: int) -> Lagesbild:
@@ -213,10 +214,10 @@ def lagesbild_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug)
     doc = _lagesbild(access, pk)
     fmt = request.GET.get("format", "docx")
-    if fmt not in lagesbild_documents.FORMATS:
+    if fmt not in FORMATS:
         return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
     data = lagesbild_documents.build(doc, fmt, exact=access.sees_all_data, lang=get_language())
-    response = HttpResponse(data, content_type=lagesbild_documents.FORMATS[fmt])
+    response = HttpResponse(data, content_type=FORMATS[fmt])
     name = lagesbild_documents.filename(doc, fmt)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

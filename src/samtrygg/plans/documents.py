@@ -13,19 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from samtrygg.partnerships import documents
+from samtrygg.partnerships.documents import FORMATS as FORMATS  # the types offered here
 from samtrygg.partnerships.documents import page_label
 from samtrygg.plans import services
 from samtrygg.plans.models import ActionPlan, Activity, Goal, Measure
-from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
-
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+from samtrygg.rendering.documents import Block, Document, Section
 
 
 def _d(value: Any) -> str:
@@ -224,11 +220,7 @@ def build(plan: ActionPlan, fmt: str, *, reads_work: bool, lang: str | None = No
     bytes
         The file.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        content = document_content(plan, reads_work=reads_work)
-        return report_docx(content) if fmt == "docx" else report_pdf(content)
+    return documents.build(lambda: document_content(plan, reads_work=reads_work), fmt, lang)
 
 
 def filename(plan: ActionPlan, fmt: str) -> str:

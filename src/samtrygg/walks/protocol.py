@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from samtrygg.partnerships import documents
 from samtrygg.partnerships.documents import page_label
-from samtrygg.rendering.documents import Block, Document, Section, report_docx, report_pdf
+from samtrygg.rendering.documents import Block, Document, Section
 from samtrygg.walks.models import Action, Light, Observation, ParticipantGroup, SafetyWalk
 
 
@@ -169,16 +169,9 @@ def protocol_content(walk: SafetyWalk) -> Document:
     )
 
 
-def build_docx(walk: SafetyWalk, *, lang: str | None = None) -> bytes:
-    """The walk's protocol as a Word document: the partnership and title on every page."""
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        return report_docx(protocol_content(walk))
-
-
-def build_pdf(walk: SafetyWalk, *, lang: str | None = None) -> bytes:
-    """The walk's protocol as a PDF (A4)."""
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        return report_pdf(protocol_content(walk))
+def build(walk: SafetyWalk, fmt: str, *, lang: str | None = None) -> bytes:
+    """The walk's protocol as Word or PDF: the partnership and title on every page."""
+    return documents.build(lambda: protocol_content(walk), fmt, lang)
 
 
 def filename(walk: SafetyWalk, fmt: str) -> str:

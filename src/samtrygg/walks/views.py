@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.documents import FORMATS
 from samtrygg.partnerships.models import Role
 from samtrygg.walks import photos, protocol
 from samtrygg.walks.forms import ActionForm, ObservationForm, WalkForm
@@ -25,10 +26,6 @@ from samtrygg.walks.models import Action, Observation, SafetyWalk
 
 STAFF = [Role.COORDINATOR, Role.ANALYST]
 RECORDERS = [Role.COORDINATOR, Role.ANALYST, Role.REPORTER]
-PROTOCOL_FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def _walk(access: Access, pk: int) -> SafetyWalk:
@@ -160,9 +157,9 @@ def walk_protocol(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug)
     walk = _walk(access, pk)
     fmt = request.GET.get("format", "docx")
-    if fmt not in PROTOCOL_FORMATS:
+    if fmt not in FORMATS:
         return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
-    build = protocol.build_docx if fmt == "docx" else protocol.build_pdf
-    response = HttpResponse(build(walk, lang=get_language()), content_type=PROTOCOL_FORMATS[fmt])
+    data = protocol.build(walk, fmt, lang=get_language())
+    response = HttpResponse(data, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{protocol.filename(walk, fmt)}"'
     return response

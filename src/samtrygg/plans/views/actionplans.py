@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from samtrygg.freezing.pages import COORDINATOR
 from samtrygg.partnerships.access import Access, get_access
+from samtrygg.partnerships.documents import FORMATS
 from samtrygg.partnerships.models import Role
 from samtrygg.plans import documents as plan_documents
 from samtrygg.plans import services
@@ -114,11 +115,11 @@ def actionplan_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = get_access(request, slug)
     plan = _plan(access, pk)
     fmt = request.GET.get("format", "docx")
-    if fmt not in plan_documents.FORMATS:
+    if fmt not in FORMATS:
         return HttpResponse(_("Choose format=docx or format=pdf."), status=400)
     reads_work = access.role != Role.REPORTER
     data = plan_documents.build(plan, fmt, reads_work=reads_work, lang=get_language())
-    response = HttpResponse(data, content_type=plan_documents.FORMATS[fmt])
+    response = HttpResponse(data, content_type=FORMATS[fmt])
     name = plan_documents.filename(plan, fmt)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
