@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from samtrygg.picture import kept
 from tests.conftest import World
 from tests.picture.test_picture import MONDAY, add, data, get_picture  # noqa: F401
@@ -108,3 +110,45 @@ def test_the_area_filter_lists_every_area_and_keeps_the_choice(
     assert 'id="id_area"' in select
     assert f'<option value="{data.drawn_area.pk}" selected>Centrum</option>' in select
     assert '<option value="">' in select  # "All areas"
+
+
+def test_a_viewers_picture_is_shared_with_the_other_workers_and_staffs_is_not(
+    data: World,  # noqa: F811
+    client_for: Any,
+    monkeypatch: Any,
+) -> None:
+    from django.core.cache import cache
+
+    from samtrygg.picture import services
+
+    first = _total(get_picture(client_for("viewer"), data))
+    get_picture(client_for("coordinator"), data)
+    shared = [name for name in cache._cache if "picture:viewers:" in name]  # type: ignore[attr-defined]
+    assert len(shared) == 1  # the viewers' picture only
+    # Another worker (nothing kept in its memory) loads it instead of computing it again.
+    kept.forget_all()
+
+    def no_build(*args: Any) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(services, "build_picture", no_build)
+    assert _total(get_picture(client_for("viewer"), data)) == first
+    # Staff's picture was never shared: it must be computed.
+    with pytest.raises(AssertionError, match="computed again"):
+        get_picture(client_for("coordinator"), data)
+
+
+def test_the_category_filter_keeps_the_choice(
+    data: World,  # noqa: F811
+    client_for: Any,
+) -> None:
+    from samtrygg.incidents.models import Category
+
+    cat = Category.objects.get(partnership=data.a, name="inbrott")
+    response = get_picture(client_for("viewer"), data, category=str(cat.pk))
+    assert response.context["pic"].filters.category == cat
+    html = response.content.decode()
+    start = html.index('<select name="category"')
+    select = html[start : html.index("</select>", start)]
+    assert f'<option value="{cat.pk}" selected>inbrott</option>' in select
+    assert select.count("<option") == Category.objects.filter(partnership=data.a).count() + 1
