@@ -148,7 +148,7 @@ def _fresh_cache(settings: Any) -> None:
     from django.core.cache import caches
 
     caches["local"].clear()
-    public_views._kept.clear()  # the public pages a worker keeps in memory
+    public_views.forget_kept()  # the public pages and slugs a worker keeps in memory
     from samtrygg.picture import kept
 
     kept.forget_all()  # and the weekly pictures

@@ -305,3 +305,18 @@ def test_a_worker_forgets_its_kept_page_when_the_shared_cache_would(
     _get(Client(), "public-page")
     assert views._kept and all(expires <= clock.monotonic() for expires, _h in views._kept.values())
     assert all(views._kept_page(key) is None for key in list(views._kept))
+
+
+def test_a_kept_page_costs_no_database_query(
+    published: Any, world: Any, django_assert_num_queries: Any
+) -> None:
+    first = _get(Client(), "public-page").content
+    with django_assert_num_queries(0):
+        again = _get(Client(), "public-page").content
+    # The same page, each with its own CSRF token.
+    assert len(again) == len(first) and again != first
+    # An unknown slug is still a 404, and is not remembered.
+    from samtrygg.public import views
+
+    assert Client().get("/p/no-such-partnership/").status_code == 404
+    assert "no-such-partnership" not in views._slugs

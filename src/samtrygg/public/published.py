@@ -23,23 +23,26 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from samtrygg import periods
 from samtrygg.partnerships.dataversion import data_version
 from samtrygg.partnerships.models import Partnership
 from samtrygg.public import services, statistics, walks
 
 
-def _key(kind: str, partnership: Partnership, today: date) -> str:
-    quarter = statistics.last_quarters(today)[-1].end.date().isoformat()
-    version = data_version(partnership.pk)
-    return f"public:{kind}:{partnership.pk}:{version}:{get_language()}:{quarter}"
+def _key(kind: str, partnership: Partnership | int, today: date) -> str:
+    pk = partnership if isinstance(partnership, int) else partnership.pk
+    quarter = periods.complete_quarters(today, 1)[-1].end.isoformat()
+    version = data_version(pk)
+    return f"public:{kind}:{pk}:{version}:{get_language()}:{quarter}"
 
 
 def _seconds() -> int:
     return int(settings.SAMTRYGG_PUBLIC_CACHE_SECONDS)
 
 
-def content_key(partnership: Partnership, today: date | None = None) -> str:
-    """The key of the page's cached content (for the template fragment cache)."""
+def content_key(partnership: Partnership | int, today: date | None = None) -> str:
+    """The key of the page's cached content (for the template fragment cache): of the
+    partnership, or of the partnership with this id."""
     return _key("page", partnership, today or timezone.localdate())
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -111,11 +111,37 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
+# Slug → partnership id, remembered by this worker for a minute, so that a kept page costs no
+# database query at all (the page's content is keyed by the id and the data version). Only
+# slugs that exist are remembered; a deleted partnership's kept page may be served for up to
+# that minute.
+_SLUG_SECONDS = 60
+_slugs: dict[str, tuple[float, int]] = {}
+
+
+def _partnership_id(slug: str) -> int:
+    entry = _slugs.get(slug)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    pk = Partnership.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404
+    _slugs[slug] = (time.monotonic() + _SLUG_SECONDS, pk)
+    return pk
+
+
+def forget_kept() -> None:
+    """Drop the pages and slugs this worker keeps (tests)."""
+    with _kept_lock:
+        _kept.clear()
+    _slugs.clear()
+
+
 @require_GET
 @rate_limited
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = get_object_or_404(Partnership, slug=slug)
-    content_key = published.content_key(partnership)
+    partnership_id = _partnership_id(slug)
+    content_key = published.content_key(partnership_id)
     cacheable = _cacheable(request)
     page_key = f"{content_key}:whole"
     if cacheable:
@@ -129,6 +155,7 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
                 _keep(page_key, html)
         if html is not None:
             return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    partnership = get_object_or_404(Partnership, pk=partnership_id)
     context: dict[str, Any] = {
         "partnership": partnership,
         # Loaded only if the rendered fragment is not in the cache.
