@@ -285,7 +285,7 @@ def test_anonymous_visitors_share_one_kept_page_with_their_own_csrf_token(
         )
         assert refused.status_code == 403
     assert len(tokens) == 3 and len(pages) == 1
-    with django_assert_max_num_queries(1):  # the partnership by its slug, nothing else
+    with django_assert_max_num_queries(0):  # the slug's partnership is remembered too
         _get(Client(), "public-page")
     # A signed-in person's page names them and is never the kept one.
     coordinator = _get(client_for("coordinator"), "public-page").content.decode()
@@ -320,3 +320,49 @@ def test_a_kept_page_costs_no_database_query(
 
     assert Client().get("/p/no-such-partnership/").status_code == 404
     assert "no-such-partnership" not in views._slugs
+
+
+def test_while_one_worker_computes_a_new_version_the_others_serve_the_latest(
+    published: Any, world: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    from samtrygg.partnerships.dataversion import bump
+    from samtrygg.partnerships.models import Partnership
+    from samtrygg.public import published as kept
+    from samtrygg.public import statistics, views
+
+    def page() -> str:
+        html = _get(Client(), "public-page").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    before = page()
+    pk = Partnership.objects.get(slug="alfa").pk
+    # A new report renews the data version, and another worker is computing the new page.
+    bump(pk)
+    computing = f"{kept.content_key(pk)}:whole:computing"
+    assert cache.add(computing, 1, 60)
+
+    def computed(*args: Any) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(statistics, "public_statistics", computed)
+    monkeypatch.setattr(statistics, "public_map", computed)
+    # Every other visitor gets the latest page at once instead of computing it as well ...
+    assert page() == before
+    # ... and the map likewise (its first version is computed here, the next one is not).
+    monkeypatch.undo()
+    first_map = _get(Client(), "public-map-data").json()
+    bump(pk)
+    assert cache.add(f"{kept.content_key(pk).replace(':page:', ':map:')}:computing", 1, 60)
+    monkeypatch.setattr(statistics, "public_map", computed)
+    assert _get(Client(), "public-map-data").json() == first_map
+    # The stale page was not kept as the new version: once nobody computes, it is computed.
+    monkeypatch.undo()
+    cache.delete(computing)
+    views.forget_kept()
+    calls = []
+    real = statistics.public_statistics
+    monkeypatch.setattr(statistics, "public_statistics", lambda *a: calls.append(1) or real(*a))
+    assert page() == before and calls == [1]
+    assert cache.get(f"{kept.content_key(pk)}:whole") is not None

@@ -10,13 +10,15 @@ is a random token in the cache, replaced whenever something the page shows is sa
 :mod:`samtrygg.public.apps`: incidents, categories, areas, agreements, promises, activities,
 signatures, safety walks with their points and actions). Bulk writes (imports, retention)
 send no signals, so every entry also expires after ``SAMTRYGG_PUBLIC_CACHE_SECONDS`` (10
-minutes).
+minutes). A new version is computed by one worker at a time; the others serve the latest
+version meanwhile (:func:`fresh_or_latest`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +30,8 @@ from samtrygg.partnerships.dataversion import data_version
 from samtrygg.partnerships.models import Partnership
 from samtrygg.public import services, statistics, walks
 
+T = TypeVar("T")
+
 
 def _key(kind: str, partnership: Partnership | int, today: date) -> str:
     pk = partnership if isinstance(partnership, int) else partnership.pk
@@ -38,6 +42,60 @@ def _key(kind: str, partnership: Partnership | int, today: date) -> str:
 
 def _seconds() -> int:
     return int(settings.SAMTRYGG_PUBLIC_CACHE_SECONDS)
+
+
+# How long one worker may take to compute a new version before another one starts as well.
+COMPUTE_SECONDS = 120
+
+
+def fresh_or_latest(key: str, latest: str, compute: Callable[[], T]) -> tuple[T, bool]:
+    """The value under ``key``, computed by one worker at a time, and whether it is current.
+
+    After a change (a new report renews the data version), the first request computes the new
+    version, which takes seconds at a million incidents. Meanwhile every other request gets the
+    latest version computed before (kept under ``latest``), so that a stream of visitors cannot
+    occupy every worker with the same computation. Only the worker that computes waits; a page
+    is out of date by at most the time that takes. When there is no earlier version, each
+    request computes, as before.
+
+    Parameters
+    ----------
+    key : str
+        The current version's key in the shared cache.
+    latest : str
+        The key of the latest version computed, whatever its data version.
+    compute : callable
+        Computes the current value (not None).
+
+    Returns
+    -------
+    tuple
+        The value and True when it is the current version, False when it is the latest one
+        while another worker computes the current one.
+    """
+    value = cache.get(key)
+    if value is not None:
+        return value, True
+    computing = f"{key}:computing"
+    mine = cache.add(computing, 1, COMPUTE_SECONDS)
+    if not mine:
+        earlier = cache.get(latest)
+        if earlier is not None:
+            return earlier, False
+    try:
+        value = compute()
+        cache.set(key, value, _seconds())
+        cache.set(latest, value, _seconds())
+    finally:
+        if mine:
+            cache.delete(computing)
+    return value, True
+
+
+def latest_key(kind: str, partnership_id: int) -> str:
+    """The key of the latest version of ``kind`` computed for the partnership, in this
+    language (see :func:`fresh_or_latest`)."""
+    return f"public:latest:{kind}:{partnership_id}:{get_language()}"
 
 
 def content_key(partnership: Partnership | int, today: date | None = None) -> str:
@@ -92,12 +150,12 @@ def map_content(partnership: Partnership, today: date | None = None) -> dict[str
     """The public map's GeoJSON, from the cache when current (empty until something is
     published)."""
     day = today or timezone.localdate()
-    key = _key("map", partnership, day)
-    content = cache.get(key)
-    if content is None:
+
+    def compute() -> dict[str, Any]:
         if services.published_agreement(partnership) is None:
-            content = {"type": "FeatureCollection", "features": []}
-        else:
-            content = statistics.public_map(partnership, day)
-        cache.set(key, content, _seconds())
+            return {"type": "FeatureCollection", "features": []}
+        return statistics.public_map(partnership, day)
+
+    key = _key("map", partnership, day)
+    content, _current = fresh_or_latest(key, latest_key("map", partnership.pk), compute)
     return dict(content)

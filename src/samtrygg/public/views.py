@@ -144,33 +144,38 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     content_key = published.content_key(partnership_id)
     cacheable = _cacheable(request)
     page_key = f"{content_key}:whole"
-    if cacheable:
-        # The common case under load renders no template: the page comes from this process's
-        # memory, or else from the shared cache. The key holds the data version read from the
-        # shared cache, so a change anywhere is seen by every worker at its next request.
-        html = _kept_page(page_key)
-        if html is None:
-            html = cache.get(page_key)
-            if html is not None:
-                _keep(page_key, html)
-        if html is not None:
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-    partnership = get_object_or_404(Partnership, pk=partnership_id)
-    context: dict[str, Any] = {
-        "partnership": partnership,
-        # Loaded only if the rendered fragment is not in the cache.
-        "page": SimpleLazyObject(lambda: published.page_content(partnership)),
-        "flags": published.page_flags(partnership),
-        "content_key": content_key,
-        "cache_seconds": published.cache_seconds(),
-    }
+
+    def context() -> dict[str, Any]:
+        partnership = get_object_or_404(Partnership, pk=partnership_id)
+        return {
+            "partnership": partnership,
+            # Loaded only if the rendered fragment is not in the cache.
+            "page": SimpleLazyObject(lambda: published.page_content(partnership)),
+            "flags": published.page_flags(partnership),
+            "content_key": content_key,
+            "cache_seconds": published.cache_seconds(),
+        }
+
     if not cacheable:
-        return render(request, "public/public_page.html", context)
-    html = render_to_string(
-        "public/public_page.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request
-    )
-    cache.set(page_key, html, published.cache_seconds())
-    _keep(page_key, html)
+        return render(request, "public/public_page.html", context())
+    # The common case under load renders no template: the page comes from this process's
+    # memory, or else from the shared cache. The key holds the data version read from the
+    # shared cache, so a change anywhere is seen by every worker at its next request; while
+    # one worker renders the new version, the others serve the latest one.
+    html = _kept_page(page_key)
+    if html is None:
+        made, current = published.fresh_or_latest(
+            page_key,
+            published.latest_key("page", partnership_id),
+            lambda: render_to_string(
+                "public/public_page.html",
+                {**context(), "csrf_token": CSRF_PLACEHOLDER},
+                request=request,
+            ),
+        )
+        if current:
+            _keep(page_key, made)
+        html = made
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
