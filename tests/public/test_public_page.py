@@ -200,26 +200,33 @@ def test_a_small_part_outside_a_nested_area_is_not_revealed(world: Any) -> None:
 
 
 def test_an_anonymous_request_costs_a_lookup_once_computed(
-    published: Any, world: Any, django_assert_max_num_queries: Any
+    published: Any, world: Any, django_assert_max_num_queries: Any, monkeypatch: Any
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from samtrygg.incidents.models import Incident
+    from samtrygg.public import published as published_content
 
     def page() -> str:
         html = _get(Client(), "public-page").content.decode()
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
     first = page()
-    # Cached: only the partnership is looked up by its slug.
+    # Cached: no query at all (the slug's partnership is remembered too).
     with django_assert_max_num_queries(1):
         assert page() == first
-    # A saved (here: back-dated) report renews the content at once ...
+    # A saved (here: back-dated) report renews the data version. For REFRESH_SECONDS the latest
+    # page is still shown as it is (reports arriving every few seconds would otherwise keep the
+    # page computing) ...
     late = Incident.objects.filter(category__name="brand").first()
     assert late is not None
     late.pk = None
     late.save()
+    with django_assert_max_num_queries(0):
+        assert page() == first
+    # ... after that the next request computes it anew ...
+    monkeypatch.setattr(published_content, "REFRESH_SECONDS", 0)
     with CaptureQueriesContext(connection) as recomputed:
         page()
     assert len(recomputed.captured_queries) > 3
@@ -322,11 +329,12 @@ def test_a_kept_page_costs_no_database_query(
     assert "no-such-partnership" not in views._slugs
 
 
-def test_while_one_worker_computes_a_new_version_the_others_serve_the_latest(
+def test_new_reports_do_not_keep_the_page_computing_but_a_publication_change_shows_at_once(
     published: Any, world: Any, monkeypatch: Any
 ) -> None:
     from django.core.cache import cache
 
+    from samtrygg.incidents.models import Category
     from samtrygg.partnerships.dataversion import bump
     from samtrygg.partnerships.models import Partnership
     from samtrygg.public import published as kept
@@ -336,33 +344,32 @@ def test_while_one_worker_computes_a_new_version_the_others_serve_the_latest(
         html = _get(Client(), "public-page").content.decode()
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
-    before = page()
-    pk = Partnership.objects.get(slug="alfa").pk
-    # A new report renews the data version, and another worker is computing the new page.
-    bump(pk)
-    computing = f"{kept.content_key(pk)}:whole:computing"
-    assert cache.add(computing, 1, 60)
-
-    def computed(*args: Any) -> None:
-        raise AssertionError("computed again")
-
-    monkeypatch.setattr(statistics, "public_statistics", computed)
-    monkeypatch.setattr(statistics, "public_map", computed)
-    # Every other visitor gets the latest page at once instead of computing it as well ...
-    assert page() == before
-    # ... and the map likewise (its first version is computed here, the next one is not).
-    monkeypatch.undo()
-    first_map = _get(Client(), "public-map-data").json()
-    bump(pk)
-    assert cache.add(f"{kept.content_key(pk).replace(':page:', ':map:')}:computing", 1, 60)
-    monkeypatch.setattr(statistics, "public_map", computed)
-    assert _get(Client(), "public-map-data").json() == first_map
-    # The stale page was not kept as the new version: once nobody computes, it is computed.
-    monkeypatch.undo()
-    cache.delete(computing)
-    views.forget_kept()
-    calls = []
+    calls: list[int] = []
     real = statistics.public_statistics
     monkeypatch.setattr(statistics, "public_statistics", lambda *a: calls.append(1) or real(*a))
-    assert page() == before and calls == [1]
-    assert cache.get(f"{kept.content_key(pk)}:whole") is not None
+    before = page()
+    first_map = _get(Client(), "public-map-data").json()
+    assert len(calls) == 1
+    pk = Partnership.objects.get(slug="alfa").pk
+    # New reports renew the data version: the latest page and map, a moment old, are shown.
+    bump(pk)
+    assert page() == before and _get(Client(), "public-map-data").json() == first_map
+    assert len(calls) == 1
+    # Older than REFRESH_SECONDS, while another worker computes the new page: still the latest.
+    monkeypatch.setattr(kept, "REFRESH_SECONDS", 0)
+    computing = f"{kept.latest_key('page', pk)}:computing"
+    assert cache.add(computing, 1, 60)
+    assert page() == before and len(calls) == 1
+    # Nobody computes: this request computes the new version, and it is kept as current.
+    cache.delete(computing)
+    assert page() == before and len(calls) == 2
+    views.forget_kept()
+    assert page() == before and len(calls) == 2
+    # A category taken off the public page shows at once, even while another worker computes.
+    assert cache.add(computing, 1, 60)
+    monkeypatch.setattr(kept, "REFRESH_SECONDS", 3600)
+    fire = Category.objects.get(partnership_id=pk, name="brand")
+    fire.is_public = False
+    fire.save()
+    after = page()
+    assert len(calls) == 3 and ">brand<" in before and ">brand<" not in after

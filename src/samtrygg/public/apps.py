@@ -34,12 +34,14 @@ def _partnership_id(instance: Any) -> int | None:
 def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     from samtrygg.partnerships.dataversion import bump
 
+    # A new or corrected report only moves counts; anything else may change what is published.
+    publication = sender.__name__ != "Incident"
     if sender.__name__ == "Partnership":
-        bump(instance.pk)
+        bump(instance.pk, publication=True)
         return
     pid = _partnership_id(instance)
     if pid is not None:
-        bump(pid)
+        bump(pid, publication=publication)
 
 
 class PublicConfig(AppConfig):

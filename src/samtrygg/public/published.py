@@ -10,12 +10,14 @@ is a random token in the cache, replaced whenever something the page shows is sa
 :mod:`samtrygg.public.apps`: incidents, categories, areas, agreements, promises, activities,
 signatures, safety walks with their points and actions). Bulk writes (imports, retention)
 send no signals, so every entry also expires after ``SAMTRYGG_PUBLIC_CACHE_SECONDS`` (10
-minutes). A new version is computed by one worker at a time; the others serve the latest
-version meanwhile (:func:`fresh_or_latest`).
+minutes). After a change to incidents only, the latest version is shown for up to a minute,
+and a new version is computed by one worker at a time while the others show the latest one
+(:func:`fresh_or_latest`); after a change to what is published, never.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -26,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from samtrygg import periods
-from samtrygg.partnerships.dataversion import data_version
+from samtrygg.partnerships.dataversion import data_version, publication_version
 from samtrygg.partnerships.models import Partnership
 from samtrygg.public import services, statistics, walks
 
@@ -46,46 +48,62 @@ def _seconds() -> int:
 
 # How long one worker may take to compute a new version before another one starts as well.
 COMPUTE_SECONDS = 120
+# After changes to incidents only, the latest version is shown for up to this long before it
+# is computed again: reports arriving every few seconds would otherwise keep the page computing.
+REFRESH_SECONDS = 60
 
 
-def fresh_or_latest(key: str, latest: str, compute: Callable[[], T]) -> tuple[T, bool]:
-    """The value under ``key``, computed by one worker at a time, and whether it is current.
+def fresh_or_latest(
+    kind: str, partnership_id: int, key: str, compute: Callable[[], T]
+) -> tuple[T, bool]:
+    """The value under ``key``, or the latest version while a new one is not needed or is being
+    computed, and whether it is the current version.
 
-    After a change (a new report renews the data version), the first request computes the new
-    version, which takes seconds at a million incidents. Meanwhile every other request gets the
-    latest version computed before (kept under ``latest``), so that a stream of visitors cannot
-    occupy every worker with the same computation. Only the worker that computes waits; a page
-    is out of date by at most the time that takes. When there is no earlier version, each
-    request computes, as before.
+    After a change (each new report renews the data version), computing the new version takes
+    seconds at a million incidents. So that neither a stream of visitors nor a stream of reports
+    can keep the workers computing:
+
+    * when only incidents changed since the latest version (the publication version is the
+      same) and it is younger than ``REFRESH_SECONDS``, it is shown as it is;
+    * otherwise one worker computes the new version, and meanwhile the others show the latest
+      one if only incidents changed since;
+    * after a change to what is published (an agreement withdrawn, a category taken off the
+      page), the latest version is never shown again: the page is computed at once.
 
     Parameters
     ----------
+    kind : str
+        What is computed ("page", "map").
+    partnership_id : int
     key : str
         The current version's key in the shared cache.
-    latest : str
-        The key of the latest version computed, whatever its data version.
     compute : callable
         Computes the current value (not None).
 
     Returns
     -------
     tuple
-        The value and True when it is the current version, False when it is the latest one
-        while another worker computes the current one.
+        The value, and True when it is the current version.
     """
     value = cache.get(key)
     if value is not None:
         return value, True
-    computing = f"{key}:computing"
+    latest = latest_key(kind, partnership_id)
+    publication = publication_version(partnership_id)
+    entry = cache.get(latest)
+    usable = entry is not None and entry[0] == publication
+    if usable and time.time() - entry[1] < REFRESH_SECONDS:
+        return entry[2], False
+    # One computation at a time per page, whatever its version: with a lock per version, reports
+    # arriving faster than a computation takes would start one more in every worker.
+    computing = f"{latest}:computing"
     mine = cache.add(computing, 1, COMPUTE_SECONDS)
-    if not mine:
-        earlier = cache.get(latest)
-        if earlier is not None:
-            return earlier, False
+    if not mine and usable:
+        return entry[2], False
     try:
         value = compute()
         cache.set(key, value, _seconds())
-        cache.set(latest, value, _seconds())
+        cache.set(latest, (publication, time.time(), value), _seconds())
     finally:
         if mine:
             cache.delete(computing)
@@ -157,5 +175,5 @@ def map_content(partnership: Partnership, today: date | None = None) -> dict[str
         return statistics.public_map(partnership, day)
 
     key = _key("map", partnership, day)
-    content, _current = fresh_or_latest(key, latest_key("map", partnership.pk), compute)
+    content, _current = fresh_or_latest("map", partnership.pk, key, compute)
     return dict(content)

@@ -165,8 +165,9 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     html = _kept_page(page_key)
     if html is None:
         made, current = published.fresh_or_latest(
+            "page",
+            partnership_id,
             page_key,
-            published.latest_key("page", partnership_id),
             lambda: render_to_string(
                 "public/public_page.html",
                 {**context(), "csrf_token": CSRF_PLACEHOLDER},
