@@ -162,3 +162,22 @@ def test_a_municipal_tile_server_replaces_the_default_and_its_attribution() -> N
     )
     assert url == "https://karta.kommun.se/wmts/{z}/{x}/{y}.png" and attribution == ""
     assert "https://karta.kommun.se" in img_src.split()
+
+
+def test_a_server_worker_imports_every_view_before_its_first_request(tmp_path: Any) -> None:
+    # A worker's first request used to import every URL module and view (0.7 s) while its
+    # clients waited; the WSGI module now does it while the worker boots.
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    probe = (
+        "import sys; import samtrygg.web.wsgi; "
+        "print('samtrygg.public.views' in sys.modules, 'samtrygg.picture.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**clean, "SECRET_KEY": "test-only", "SAMTRYGG_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
