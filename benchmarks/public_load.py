@@ -21,6 +21,8 @@ The script
    public page (a bounded loop, one connection per request), while one more client asks
    ``/healthz`` every 100 ms; prints requests/s, median and p95 latency, errors, and the health
    check's p95 and worst latency;
+   the same again while the data version is renewed every 2 s, as new reports do (each time
+   one worker computes the page again while the others serve the latest one);
 4. signs in ``--clients`` viewers (a session each) and has them request the weekly picture
    ``--picture-requests`` times each, concurrently (issue 11: p95 < 1 s at 50 users);
 5. checks the per-client rate limit: with the default ``SAMTRYGG_PUBLIC_RATE`` a client's
@@ -35,8 +37,10 @@ server for the cores.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
+import queue
 import shutil
 import socket
 import statistics
@@ -265,6 +269,17 @@ def _probe_process(url: str, stop: Any, out: Any) -> None:
         time.sleep(0.1)
 
 
+def _changes(slug: str, every: float, done: threading.Event, made: list[int]) -> None:
+    """Renew the partnership's data version every ``every`` seconds until ``done``."""
+    from samtrygg.partnerships.dataversion import bump
+    from samtrygg.partnerships.models import Partnership
+
+    pk = Partnership.objects.get(slug=slug).pk
+    while not done.wait(every):
+        bump(pk)
+        made.append(1)
+
+
 def load(
     base: str,
     slug: str,
@@ -275,7 +290,10 @@ def load(
     path: str = "",
     cookies: list[str] | None = None,
     what: str = "public page",
+    change_every: float = 0.0,
 ) -> None:
+    """Run the clients and print the figures; with ``change_every`` > 0, renew the
+    partnership's data version that often meanwhile (as each new report does)."""
     page = f"{base}{path or f'/p/{slug}/'}"
     ctx = multiprocessing.get_context("fork")
     stop, health_queue = ctx.Event(), ctx.Queue()
@@ -288,15 +306,26 @@ def load(
         if n:
             jobs.append((page, n, requests, tuple(given[:n])))
             given = given[n:]
+    changes = []
     with ctx.Pool(processes) as pool:
+        done = threading.Event()
+        changer = threading.Thread(target=_changes, args=(slug, change_every, done, changes))
+        if change_every > 0:
+            changer.start()
         parts = pool.starmap(_client_process, jobs)
+        done.set()
+        if change_every > 0:
+            changer.join()
     elapsed = time.perf_counter() - began
     stop.set()
+    # Read the probe's queue before joining it: a process does not end while its queue's data
+    # waits in the pipe.
+    health: list[float] = []
+    while probe.is_alive() or not health_queue.empty():
+        with contextlib.suppress(queue.Empty):
+            health.append(health_queue.get(timeout=0.1))
     probe.join()
     results = [r for part in parts for r in part]
-    health: list[float] = []
-    while not health_queue.empty():
-        health.append(health_queue.get())
     ok = [s for status, s in results if status == 200]
     errors = len(results) - len(ok)
     if not ok:
@@ -306,6 +335,7 @@ def load(
         f"{what}: {len(results)} requests by {clients} clients in {elapsed:.1f} s = "
         f"{len(results) / elapsed:.0f} requests/s; median {statistics.median(ok) * 1000:.0f} ms, "
         f"p95 {p95:.0f} ms; errors {errors}"
+        + (f"; {len(changes)} changes of the data meanwhile" if change_every > 0 else "")
     )
     print(
         f"/healthz during the load: {len(health)} checks, p95 "
@@ -346,6 +376,10 @@ def main() -> None:
             f"map {first_map * 1000:.0f} ms ({status_map})"
         )
         load(base, slug, args.clients, args.requests)
+        # The same while reports arrive: each renews the data version, so the page is computed
+        # again (by one worker; the others serve the latest page meanwhile).
+        load(base, slug, args.clients, args.requests, change_every=2.0,
+             what="public page, data changed every 2 s")  # fmt: skip
         # The signed-in weekly picture: 50 viewers at once, each with a session of its own.
         from django.db import connections
 
