@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -164,16 +165,20 @@ def page_content(partnership: Partnership, today: date | None = None) -> dict[st
     return dict(content)
 
 
-def map_content(partnership: Partnership, today: date | None = None) -> dict[str, Any]:
+def map_content(partnership: Partnership | int, today: date | None = None) -> dict[str, Any]:
     """The public map's GeoJSON, from the cache when current (empty until something is
-    published)."""
+    published): of the partnership, or of the partnership with this id (loaded only when the
+    map has to be computed)."""
     day = today or timezone.localdate()
+    pk = partnership if isinstance(partnership, int) else partnership.pk
 
     def compute() -> dict[str, Any]:
-        if services.published_agreement(partnership) is None:
+        shown = (
+            get_object_or_404(Partnership, pk=pk) if isinstance(partnership, int) else partnership
+        )
+        if services.published_agreement(shown) is None:
             return {"type": "FeatureCollection", "features": []}
-        return statistics.public_map(partnership, day)
+        return statistics.public_map(shown, day)
 
-    key = _key("map", partnership, day)
-    content, _current = fresh_or_latest("map", partnership.pk, key, compute)
+    content, _current = fresh_or_latest("map", pk, _key("map", pk, day), compute)
     return dict(content)

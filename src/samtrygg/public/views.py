@@ -183,5 +183,4 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @rate_limited
 def public_map_data(request: HttpRequest, slug: str) -> JsonResponse:
-    partnership = get_object_or_404(Partnership, slug=slug)
-    return JsonResponse(published.map_content(partnership))
+    return JsonResponse(published.map_content(_partnership_id(slug)))
