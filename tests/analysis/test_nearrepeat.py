@@ -555,9 +555,13 @@ def test_bands_that_make_too_many_close_pairs_are_refused(monkeypatch):
     ids=["three-bands", "one-band", "nrc-same-location-only"],
 )
 @pytest.mark.parametrize("seed", range(4))
-def test_close_pairs_equal_a_brute_force_pair_list(metric, edges, seed):
+@pytest.mark.parametrize("step", [1 << 20, 7], ids=["one-step", "small-steps"])
+def test_close_pairs_equal_a_brute_force_pair_list(metric, edges, seed, step, monkeypatch):
+    from samtrygg.analysis import nearrepeat
     from samtrygg.analysis.nearrepeat import _close_pairs
 
+    # Small steps split the candidate runs of an event across steps and steps across events.
+    monkeypatch.setattr(nearrepeat, "_CANDIDATES_PER_STEP", step)
     rng = np.random.default_rng(seed)
     n = 400
     edges = np.asarray(edges)
@@ -586,6 +590,60 @@ def test_close_pairs_equal_a_brute_force_pair_list(metric, edges, seed):
     assert expected  # the data has close pairs to find
     assert sorted(order.tolist()) == list(range(n))
     assert (first < second).all() and (np.diff(first * n + second) > 0).all()
+
+
+def test_the_refusal_counts_every_close_pair_when_found_in_small_steps(monkeypatch):
+    from samtrygg.analysis import nearrepeat
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 300, 200), rng.uniform(0, 300, 200)
+    i, j = np.triu_indices(200, 1)
+    close = int((np.hypot(x[i] - x[j], y[i] - y[j]) < 100).sum())
+    monkeypatch.setattr(nearrepeat, "_MAX_CLOSE_PAIRS", 50)
+    monkeypatch.setattr(nearrepeat, "_CANDIDATES_PER_STEP", 13)
+    with pytest.raises(InputError, match=rf"^distance_bands end at 100 m, which makes {close} "):
+        knox(x, y, rng.integers(0, 30, 200), [0, 100], [0, 7], 9)
+
+
+@pytest.mark.parametrize("span", [400, 40_000], ids=["int16-days", "int32-days"])
+@pytest.mark.parametrize("block", [1 << 22, 64], ids=["one-block", "small-blocks"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_numpy_and_the_compiled_kernel_give_the_same_simulations(
+    monkeypatch, span, block, seed
+):
+    from samtrygg.analysis import nearrepeat
+
+    rng = np.random.default_rng(seed)
+    n = 700
+    x, y = rng.uniform(0, 2000, n), rng.uniform(0, 2000, n)
+    x[:40] = x[40:80]  # some at the same location
+    y[:40] = y[40:80]
+    days = rng.integers(0, span, n)
+    # Small blocks make one permutation per shuffle pass and per counting step.
+    monkeypatch.setattr(nearrepeat, "_NUMPY_BLOCK", block)
+    runs = {}
+    for compiled in (False, True):
+        monkeypatch.setattr(nearrepeat, "_compiled_pays", lambda *_, c=compiled: c)
+        runs[compiled] = knox(x, y, days, [0, 100, 200, 400], [0, 7, 14, 30], 37, seed=seed)
+    assert_array_equal(runs[False].simulated, runs[True].simulated)
+    assert runs[True].simulated[:, 0].sum() > 0 and runs[True].simulated[:, 1:3].sum() > 0
+    # Another seed gives other simulations (the kernels do not ignore the random draws).
+    monkeypatch.setattr(nearrepeat, "_compiled_pays", lambda *_: False)
+    other = knox(x, y, days, [0, 100, 200, 400], [0, 7, 14, 30], 37, seed=seed + 100)
+    assert not np.array_equal(other.simulated, runs[False].simulated)
+
+
+def test_numba_is_loaded_only_when_it_pays(monkeypatch):
+    from samtrygg.analysis import nearrepeat
+
+    fresh = cache(nearrepeat._kernel.__wrapped__)
+    monkeypatch.setattr(nearrepeat, "_kernel", fresh)
+    # A municipality's year of burglaries in a new process: numpy, well under numba's start-up.
+    assert not nearrepeat._compiled_pays(2_000, 20_000, 999)
+    # A city's year with bands to 500 m (Chicago 2014: 12,334 events, 200,460 close pairs).
+    assert nearrepeat._compiled_pays(12_334, 200_460, 999)
+    fresh()  # once numba is loaded (a server worker), the compiled kernel is always faster
+    assert nearrepeat._compiled_pays(2_000, 20_000, 999)
 
 
 def test_events_are_numbered_place_by_place():

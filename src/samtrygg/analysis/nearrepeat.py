@@ -58,6 +58,12 @@ _MAX_DAY_SPAN = 10_000_000
 # Close pairs are held in memory (about 40 bytes each while they are found) and visited in every
 # permutation; beyond this many the bands are too wide for the question "near".
 _MAX_CLOSE_PAIRS = 20_000_000
+# Candidate pairs looked at in one numpy step (about 40 MB of work arrays).
+_CANDIDATES_PER_STEP = 1 << 20
+# Simulations that numpy does faster than this (estimated) are not worth loading numba for.
+_NUMPY_SECONDS = 0.3
+# Elements (events or close pairs times permutations) in one step of the numpy kernel.
+_NUMPY_BLOCK = 1 << 22
 
 Mode = Literal["default", "nrc", "labels-true"]
 FloatArray = npt.NDArray[np.float64]
@@ -349,9 +355,11 @@ def knox(
        (``A(0) = sum c_d(c_d-1)/2``, ``A(k) = sum c_d c_{d+k}``) and binned into the column
        totals ``N_t``, which do not change when dates are permuted.
     3. Each permutation (a Fisher-Yates shuffle of the dates, drawn from
-       ``numpy.random.default_rng(seed)``, compiled with numba on one core) counts only the
-       close pairs; the "more than" row is ``N_t`` minus the other rows. Cost per permutation
-       is linear in the number of close pairs.
+       ``numpy.random.default_rng(seed)``) counts only the close pairs; the "more than" row
+       is ``N_t`` minus the other rows. Cost per permutation is linear in the number of
+       events and of close pairs. Small jobs are counted with numpy, larger ones with a
+       kernel compiled by numba on one core (worth its 0.45 s start-up in a new process);
+       both give the same tables.
 
     Events are renumbered cell by cell for speed, so a seed reproduces its simulations for
     the same events given in the same order. The Monte Carlo mean converges to the exact
@@ -658,17 +666,12 @@ def _close_pairs(
     starts = np.append(starts, xs.size).astype(np.int64)
     xo, yo = xs[order], ys[order]
     euclidean = metric == "euclidean"
-    search = _pair_kernel()
-    none = np.empty(0, dtype=np.int64)
-    count = int(search(xo, yo, cell_keys, starts, n_cols, limit, euclidean, False, none, none))
+    first, second, count = _pair_search(xo, yo, cell_keys, starts, n_cols, limit, euclidean)
     if count > _MAX_CLOSE_PAIRS:
         raise InputError(
             f"distance_bands end at {limit:g} m, which makes {count} pairs of events close "
             f"(more than {_MAX_CLOSE_PAIRS}); choose a smaller last distance band."
         )
-    first = np.empty(count, dtype=np.int64)
-    second = np.empty(count, dtype=np.int64)
-    search(xo, yo, cell_keys, starts, n_cols, limit, euclidean, True, first, second)
     # The bands are given here, with numpy, by one rule for every pair.
     dx = xo[first] - xo[second]
     dy = yo[first] - yo[second]
@@ -685,36 +688,57 @@ def _pair_search(
     n_cols: int,
     limit: float,
     euclidean: bool,
-    fill: bool,
-    first: IntArray,
-    second: IntArray,
-) -> int:
-    """Count (and with ``fill`` store) the pairs ``i < j`` with a distance below ``limit``.
+) -> tuple[IntArray, IntArray, int]:
+    """The pairs ``i < j`` closer than ``limit``, in increasing order, and how many there are.
 
     Events are in cell order: cell ``c`` holds ``starts[c]:starts[c + 1]``. The cell to the
     right has key + 1 and the three above have keys + ``n_cols`` - 1 … + 1, so the candidates
-    of an event are two runs of consecutive numbers, visited in increasing order (compiled with
-    numba).
+    of an event are two runs of consecutive numbers: the rest of its own cell with the cell to
+    the right, and the three cells above. The runs are expanded a million candidates at a time
+    so that memory stays bounded. Past ``_MAX_CLOSE_PAIRS`` the pairs are only counted, so
+    that the refusal can say how many there are.
     """
-    found = 0
-    for c in range(cell_keys.size):
-        key = cell_keys[c]
-        same_stop = starts[np.searchsorted(cell_keys, key + 2)]
-        above_start = starts[np.searchsorted(cell_keys, key + n_cols - 1)]
-        above_stop = starts[np.searchsorted(cell_keys, key + n_cols + 2)]
-        for i in range(starts[c], starts[c + 1]):
-            xi, yi = xs[i], ys[i]
-            for lo, hi in ((i + 1, same_stop), (above_start, above_stop)):
-                for j in range(lo, hi):
-                    dx = xi - xs[j]
-                    dy = yi - ys[j]
-                    d = np.sqrt(dx * dx + dy * dy) if euclidean else abs(dx) + abs(dy)
-                    if d < limit:
-                        if fill:
-                            first[found] = i
-                            second[found] = j
-                        found += 1
-    return found
+    n = xs.size
+    own = np.repeat(cell_keys, np.diff(starts))
+    low = np.empty((n, 2), dtype=np.int64)
+    high = np.empty((n, 2), dtype=np.int64)
+    low[:, 0] = np.arange(1, n + 1)
+    high[:, 0] = starts[np.searchsorted(cell_keys, own + 2)]
+    low[:, 1] = starts[np.searchsorted(cell_keys, own + n_cols - 1)]
+    high[:, 1] = starts[np.searchsorted(cell_keys, own + n_cols + 2)]
+    lengths = (high - low).ravel()
+    run_low = low.ravel()
+    ends = np.cumsum(lengths)
+    firsts: list[IntArray] = []
+    seconds: list[IntArray] = []
+    count = 0
+    run = 0
+    while run < lengths.size:
+        done = int(ends[run - 1]) if run else 0
+        stop = max(run + 1, int(np.searchsorted(ends, done + _CANDIDATES_PER_STEP, "right")))
+        sizes = lengths[run:stop]
+        total = int(sizes.sum())
+        if total:
+            owner = np.repeat(np.arange(run, stop) // 2, sizes)
+            run_start = np.cumsum(sizes) - sizes
+            other = np.arange(total) - np.repeat(run_start - run_low[run:stop], sizes)
+            dx = xs[owner] - xs[other]
+            dy = ys[owner] - ys[other]
+            d = np.sqrt(dx * dx + dy * dy) if euclidean else np.abs(dx) + np.abs(dy)
+            close = d < limit
+            found = int(np.count_nonzero(close))
+            count += found
+            if count <= _MAX_CLOSE_PAIRS:
+                firsts.append(owner[close])
+                seconds.append(other[close])
+            else:
+                firsts.clear()
+                seconds.clear()
+        run = stop
+    if not firsts or count > _MAX_CLOSE_PAIRS:
+        none = np.empty(0, dtype=np.int64)
+        return none, none.copy(), count
+    return np.concatenate(firsts), np.concatenate(seconds), count
 
 
 def _lag_totals(t0: IntArray, lut: IntArray, n_cols: int) -> IntArray:
@@ -766,10 +790,13 @@ def _simulate(
     times = t0.astype(time_type)
     simulated = np.empty((iterations, n_rows, n_cols), dtype=np.int64)
     bit_generator = np.random.default_rng(seed).bit_generator
-    kernel = _kernel()
-    chunk = max(1, min(iterations, (1 << 21) // n))
+    compiled = _compiled_pays(n, first.size, iterations)
+    kernel: Callable[..., None] = _kernel() if compiled else _numpy_counts
+    chunk = max(1, min(iterations, ((1 << 21) if compiled else _NUMPY_BLOCK) // n))
     for start in range(0, iterations, chunk):
         stop = min(iterations, start + chunk)
+        # Both kernels read one row of n draws per permutation, so the chunks do not change
+        # which permutations a seed gives.
         raw = bit_generator.random_raw((stop - start, n))
         counts = np.zeros((stop - start, n_close), dtype=np.int64)
         kernel(times, raw, *args, counts)
@@ -777,6 +804,71 @@ def _simulate(
         simulated[start:stop, :-1] = close
         simulated[start:stop, -1] = time_totals - close.sum(axis=1)
     return simulated
+
+
+def _compiled_pays(n: int, n_pairs: int, iterations: int) -> bool:
+    """Whether the numba kernel is worth loading for this simulation.
+
+    In a new process numba costs about 0.45 s to import and to load its cached kernel, more
+    than the numpy kernel needs for a small job (most of a municipality's: a few thousand
+    events, 99 or 999 permutations). Both kernels give the same tables, so this only decides
+    which is faster. The numpy estimate is from measurements on a 2-core machine: about 30 ns
+    per event and 4 ns per close pair per permutation, and 1.5 µs per event for each pass of
+    the shuffle (a pass shuffles up to a few hundred permutations at once).
+    """
+    if _kernel.cache_info().currsize:
+        return True  # numba is already loaded in this process (a server worker)
+    passes = -(-iterations // max(1, _NUMPY_BLOCK // n))
+    estimate = iterations * (n * 30e-9 + n_pairs * 4e-9) + passes * n * 1.5e-6
+    return estimate > _NUMPY_SECONDS
+
+
+def _numpy_counts(
+    t: npt.NDArray[np.integer],
+    raw: npt.NDArray[np.uint64],
+    first: npt.NDArray[np.integer],
+    second: npt.NDArray[np.integer],
+    base: npt.NDArray[np.integer],
+    lut: npt.NDArray[np.integer],
+    out: IntArray,
+) -> None:
+    """What :func:`_permutation_counts` counts, with numpy: all rows of ``raw`` at once.
+
+    The Fisher-Yates steps are taken one position at a time for every permutation together
+    (the dates are held as columns, one per permutation), with the same random indices as the
+    compiled kernel, so both give the same permuted dates and the same counts.
+    """
+    rows, n = raw.shape
+    if first.size == 0:
+        return
+    position = np.arange(n)
+    scale = 2.0**-53
+    draws = (raw >> np.uint64(11)).astype(np.float64) * scale * (position + 1)
+    swap_with = np.minimum(draws.astype(np.intp), position).T.copy()
+    shuffled = np.empty((n, rows), dtype=t.dtype)
+    shuffled[:] = t[:, None]
+    columns = np.arange(rows)
+    for i in range(n - 1, 0, -1):
+        j = swap_with[i]
+        kept = shuffled[i].copy()
+        shuffled[i] = shuffled[j, columns]
+        shuffled[j, columns] = kept
+    first, second = first.astype(np.intp), second.astype(np.intp)
+    lut, base = lut.astype(np.intp), base.astype(np.intp)[:, None]
+    n_close = out.shape[1]
+    # The pairs' lags are looked at for a block of permutations at a time (bounded memory).
+    step = max(1, _NUMPY_BLOCK // first.size)
+    for start in range(0, rows, step):
+        block = shuffled[:, start : start + step]
+        size = block.shape[1]
+        lag = block.take(first, axis=0)
+        lag -= block.take(second, axis=0)
+        np.abs(lag, out=lag)
+        cells = lut.take(lag)
+        cells += base
+        cells += np.arange(size) * n_close
+        counts = np.bincount(cells.ravel(), minlength=size * n_close)
+        out[start : start + size] += counts.reshape(size, n_close)
 
 
 def _permutation_counts(
@@ -813,14 +905,6 @@ def _kernel() -> Callable[..., None]:
     import numba
 
     compiled: Callable[..., None] = numba.njit(cache=True, nogil=True)(_permutation_counts)
-    return compiled
-
-
-@cache
-def _pair_kernel() -> Callable[..., int]:
-    import numba
-
-    compiled: Callable[..., int] = numba.njit(cache=True, nogil=True)(_pair_search)
     return compiled
 
 
