@@ -8,6 +8,7 @@ from each site's exact null distribution, so its counts are tested against that 
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 
 import numpy as np
@@ -431,3 +432,15 @@ def test_esda_and_default_engine_counts_share_the_exact_null() -> None:
     esda_p = np.concatenate([e.p_sim for e in esda_runs])
     our_p = np.concatenate([gi_star(y, alternative="directed", seed=s).p_sim for s in seeds])
     assert abs(np.mean(esda_p < 0.05) - np.mean(our_p < 0.05)) < 0.03
+
+
+def test_the_exact_p_value_floor_is_each_sites_own():
+    from samtrygg.analysis._permutation import _exact_p
+
+    # A null table of zeros leaves only the floor 1/C(n-1, k), k the site's neighbours: sites
+    # with different numbers of neighbours (edges, corners) each get their own.
+    card = np.array([1, 3, 2, 3, 1, 5])
+    n = card.size
+    ones = np.ones(n, dtype=np.int64)
+    p = _exact_p(np.zeros((1, 2)), 0 * ones, 0 * ones, ones, card, 1)
+    assert p.tolist() == pytest.approx([1 / math.comb(n - 1, int(k)) for k in card], rel=1e-12)

@@ -536,7 +536,8 @@ def _exact_p(
         p = p_le
     else:
         p = 2.0 * np.minimum(p_ge, p_le)
-    k = card[ok]
-    log_floor = np.array([-_log_comb(n - 1, int(kk)) for kk in k])
+    # Sites have few distinct numbers of neighbours: one floor per number, not per site.
+    ks, which = np.unique(card[ok], return_inverse=True)
+    log_floor = np.array([-_log_comb(n - 1, int(k)) for k in ks])[which]
     out[ok] = np.clip(p, np.exp(log_floor), 1.0)
     return out
