@@ -55,7 +55,7 @@ SAME_LOCATION_TOLERANCE = 0.001
 
 # The largest supported span of dates; the lag histogram has one bin per day.
 _MAX_DAY_SPAN = 10_000_000
-# Close pairs are held in memory (about 40 bytes each while they are found) and visited in every
+# Close pairs are held in memory (about 50 bytes each while they are found) and visited in every
 # permutation; beyond this many the bands are too wide for the question "near".
 _MAX_CLOSE_PAIRS = 20_000_000
 # Candidate pairs looked at in one numpy step (about 40 MB of work arrays).
@@ -665,17 +665,14 @@ def _close_pairs(
     cell_keys, starts = np.unique(keys[order], return_index=True)
     starts = np.append(starts, xs.size).astype(np.int64)
     xo, yo = xs[order], ys[order]
-    euclidean = metric == "euclidean"
-    first, second, count = _pair_search(xo, yo, cell_keys, starts, n_cols, limit, euclidean)
+    first, second, d, count = _pair_search(
+        xo, yo, cell_keys, starts, n_cols, limit, metric == "euclidean"
+    )
     if count > _MAX_CLOSE_PAIRS:
         raise InputError(
             f"distance_bands end at {limit:g} m, which makes {count} pairs of events close "
             f"(more than {_MAX_CLOSE_PAIRS}); choose a smaller last distance band."
         )
-    # The bands are given here, with numpy, by one rule for every pair.
-    dx = xo[first] - xo[second]
-    dy = yo[first] - yo[second]
-    d = np.sqrt(dx * dx + dy * dy) if euclidean else np.abs(dx) + np.abs(dy)
     band = np.searchsorted(edges, d, side="right").astype(np.int64)
     return order, first, second, band
 
@@ -688,8 +685,9 @@ def _pair_search(
     n_cols: int,
     limit: float,
     euclidean: bool,
-) -> tuple[IntArray, IntArray, int]:
-    """The pairs ``i < j`` closer than ``limit``, in increasing order, and how many there are.
+) -> tuple[IntArray, IntArray, FloatArray, int]:
+    """The pairs ``i < j`` closer than ``limit``, in increasing order, their distances, and how
+    many there are.
 
     Events are in cell order: cell ``c`` holds ``starts[c]:starts[c + 1]``. The cell to the
     right has key + 1 and the three above have keys + ``n_cols`` - 1 … + 1, so the candidates
@@ -711,6 +709,7 @@ def _pair_search(
     ends = np.cumsum(lengths)
     firsts: list[IntArray] = []
     seconds: list[IntArray] = []
+    distances: list[FloatArray] = []
     count = 0
     run = 0
     while run < lengths.size:
@@ -731,14 +730,16 @@ def _pair_search(
             if count <= _MAX_CLOSE_PAIRS:
                 firsts.append(owner[close])
                 seconds.append(other[close])
+                distances.append(d[close])
             else:
                 firsts.clear()
                 seconds.clear()
+                distances.clear()
         run = stop
     if not firsts or count > _MAX_CLOSE_PAIRS:
         none = np.empty(0, dtype=np.int64)
-        return none, none.copy(), count
-    return np.concatenate(firsts), np.concatenate(seconds), count
+        return none, none.copy(), np.empty(0), count
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(distances), count
 
 
 def _lag_totals(t0: IntArray, lut: IntArray, n_cols: int) -> IntArray:
@@ -781,17 +782,18 @@ def _simulate(
     index_type = np.uint16 if n <= 1 << 16 else np.int32
     cell_type = np.uint8 if n_close <= 1 << 8 else np.int32
     time_type = np.int16 if int(t0.max()) < 1 << 15 else np.int32
+    compiled = _compiled_pays(n, first.size, iterations)
+    kernel: Callable[..., None] = _kernel() if compiled else _numpy_counts
+    # numpy indexes with intp: the small types are for the compiled kernel only.
     args = (
-        first.astype(index_type),
-        second.astype(index_type),
-        base.astype(cell_type),
-        lut.astype(cell_type),
+        (first.astype(index_type), second.astype(index_type))
+        + (base.astype(cell_type), lut.astype(cell_type))
+        if compiled
+        else (first, second, base, lut)
     )
     times = t0.astype(time_type)
     simulated = np.empty((iterations, n_rows, n_cols), dtype=np.int64)
     bit_generator = np.random.default_rng(seed).bit_generator
-    compiled = _compiled_pays(n, first.size, iterations)
-    kernel: Callable[..., None] = _kernel() if compiled else _numpy_counts
     chunk = max(1, min(iterations, ((1 << 21) if compiled else _NUMPY_BLOCK) // n))
     for start in range(0, iterations, chunk):
         stop = min(iterations, start + chunk)
@@ -853,8 +855,8 @@ def _numpy_counts(
         kept = shuffled[i].copy()
         shuffled[i] = shuffled[j, columns]
         shuffled[j, columns] = kept
-    first, second = first.astype(np.intp), second.astype(np.intp)
-    lut, base = lut.astype(np.intp), base.astype(np.intp)[:, None]
+    first, second = np.asarray(first, np.intp), np.asarray(second, np.intp)
+    lut, base = np.asarray(lut, np.intp), np.asarray(base, np.intp)[:, None]
     n_close = out.shape[1]
     # The pairs' lags are looked at for a block of permutations at a time (bounded memory).
     step = max(1, _NUMPY_BLOCK // first.size)
