@@ -74,14 +74,36 @@ def bworld(transactional_db: Any, settings: Any) -> Any:
 def check_accessibility(page: Any) -> None:
     """Fail on serious or critical axe-core violations on the current page."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page)
+    # A click on a link only starts the navigation: axe must read the page that arrives, not the
+    # one being torn down (its document is then null, or its context destroyed mid-run).
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+            break
+        except Error as error:
+            if attempt == 2 or not _torn_down(str(error)):
+                raise
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
     assert not serious, f"Accessibility violations on {page.url}: {serious}"
+
+
+def _torn_down(message: str) -> bool:
+    """Whether an evaluation failed because the page navigated away while it ran."""
+    return any(
+        sign in message
+        for sign in (
+            "Execution context was destroyed",
+            "reading 'documentElement'",
+            "navigation",
+        )
+    )
 
 
 def sign_in(page: Any, email: str) -> None:

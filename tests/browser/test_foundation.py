@@ -55,9 +55,11 @@ def test_coordinator_invites_a_reporter_and_gives_a_role(page: Any, bworld: Any)
     from samtrygg.partnerships.models import Invitation, Membership
 
     sign_in(page, "coordinator@alfa.test")
-    page.get_by_role("link", name="Personer").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Personer").click()
     check_accessibility(page)
-    page.get_by_role("link", name="Bjud in").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bjud in").first.click()
     check_accessibility(page)
     page.get_by_label("E-postadress").fill("ny.rapportor@alfa.test")
     page.get_by_label("Roll").select_option("reporter")
